@@ -95,11 +95,16 @@ class Responses:
         return not self.problems
 
     def for_organisation(self, organisation: str, wave: str | None = None) -> pd.DataFrame:
-        """Accepted rows of one organisation (and wave), matched case-insensitively."""
+        """Return the accepted rows of one organisation (and wave), matched case-insensitively."""
         mask = normalise_series(self.data["organisation"]) == normalise(organisation)
         if wave:
             mask &= self.data["wave"] == wave
-        return self.data[mask.fillna(False).astype(bool)]
+        return self.data[mask.fillna(False).to_numpy(dtype=bool)]
+
+    def rejected_for(self, organisation: str) -> pd.DataFrame:
+        """Return the rejected rows that name ``organisation`` (case-insensitive)."""
+        mask = normalise_series(self.rejected["organisation"]) == normalise(organisation)
+        return self.rejected[mask.fillna(False).to_numpy(dtype=bool)]
 
     def summary(self) -> pd.DataFrame:
         """Respondents per organisation, wave and department (accepted rows)."""

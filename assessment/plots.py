@@ -6,8 +6,6 @@ shown or saved here.
 
 from __future__ import annotations
 
-
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd

@@ -164,8 +164,8 @@ def score_alignment(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     keys = [(k, "") for k in GROUP_KEYS]
     value_cols = [c for c in resp.columns if c[1] != ""]
     grouped = resp.groupby(keys, sort=True)[value_cols]
-    mean = grouped.mean().stack(["interface", "dimension"], future_stack=True)
-    count = grouped.count().stack(["interface", "dimension"], future_stack=True)
+    mean = grouped.mean().stack([0, 1], future_stack=True)
+    count = grouped.count().stack([0, 1], future_stack=True)
     dims = pd.DataFrame({"score": mean, "n": count}).reset_index()
     dims.columns = [*GROUP_KEYS, "interface", "dimension", "score", "n"]
     dims["level"] = "dimension"
@@ -177,7 +177,7 @@ def score_alignment(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         rated = g.dropna(subset=["score"])
         if len(rated) * 2 < len(g):
             return pd.Series({"score": np.nan, "floor_dimension": pd.NA, "floor_score": np.nan})
-        weakest = rated.sort_values(["score", "dimension"]).iloc[0]
+        weakest = rated.assign(_o=rated["dimension"].map(dim_order)).sort_values(["score", "_o"]).iloc[0]
         return pd.Series({"score": rated["score"].mean(),
                           "floor_dimension": weakest["dimension"],
                           "floor_score": weakest["score"]})

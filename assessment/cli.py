@@ -1,0 +1,163 @@
+"""The ``assess`` command: parses arguments and delegates to the package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assessment.exceptions import AssessmentError
+from assessment.files import write_atomic
+from assessment.ingest import read_responses
+from assessment.instruments import instrument_table, list_instruments, load_instrument
+from assessment.scoring import score_responses
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True,
+    help="Score how well marketing, sales and service work together, and render reports.")
+console = Console()
+err = Console(stderr=True)
+
+Lang = Annotated[str, typer.Option("--lang", help="Report language: nl or en.")]
+
+
+def _fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code=1)
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("nl", "en"):
+        _fail(f"--lang must be nl or en, got {lang!r}")
+    return lang
+
+
+@app.command()
+def instruments() -> None:
+    """List the instruments with id, version, item count and languages."""
+    try:
+        table = instrument_table(list_instruments())
+    except AssessmentError as exc:
+        _fail(str(exc))
+    out = Table("id", "version", "items", "scored", "languages", "title")
+    for row in table.itertuples():
+        out.add_row(row.id, row.version, str(row.items), str(row.scored_items), row.languages,
+                    row.title)
+    console.print(out)
+
+
+@app.command()
+def template(
+    instrument: Annotated[str, typer.Option(help="Instrument id (see `assess instruments`).")],
+    out: Annotated[Path, typer.Option(help="File to write: .xlsx (drop-downs) or .csv.")],
+    lang: Lang = "nl",
+) -> None:
+    """Write a fill-in file with the right columns (XLSX adds drop-downs and an explanation sheet)."""
+    from assessment.template import write_template
+
+    _check_lang(lang)
+    try:
+        path = write_template(load_instrument(instrument), out, lang=lang)
+    except (AssessmentError, ValueError) as exc:
+        _fail(str(exc))
+    console.print(f"wrote {path}")
+
+
+def _read(responses: Path):
+    try:
+        return read_responses(responses)
+    except AssessmentError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def validate(responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")]) -> None:
+    """Check a responses file; print every problem (exit 1) or the counts (exit 0)."""
+    r = _read(responses)
+    if r.problems:
+        for p in r.problems:
+            err.print(str(p), highlight=False, markup=False)
+        _fail(f"{len(r.problems)} problem(s) in {r.file}: {r.rows_in} rows, {len(r.data)} "
+              f"accepted, {len(r.rejected)} rejected")
+    summary = r.summary()
+    console.print(f"{r.file}: {r.rows_in} rows, all accepted; "
+                  f"{summary.shape[0]} organisation(s); instruments: "
+                  f"{', '.join(i.id for i in r.instruments)}", highlight=False)
+    table = Table("organisation", "wave", *summary.columns, "total")
+    for (org, wave), row in summary.iterrows():
+        table.add_row(org, wave or "–", *(str(v) for v in row), str(int(row.sum())))
+    console.print(table)
+
+
+@app.command()
+def score(
+    responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
+    out: Annotated[Path, typer.Option(help="Tidy scores file to write (.csv).")],
+) -> None:
+    """Score every organisation (and wave); write tidy scores as CSV."""
+    r = _read(responses)
+    for p in r.problems:
+        err.print(f"warning: {p}", highlight=False, markup=False)
+    scores = score_responses(r.data, r.instruments)
+    write_atomic(out, scores.to_csv(index=False))
+    console.print(f"wrote {out}: {len(scores)} rows for {scores['organisation'].nunique()} "
+                  f"organisation(s); {len(r.data)} respondents scored, {len(r.rejected)} rejected",
+                  highlight=False)
+
+
+@app.command()
+def report(
+    responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
+    org: Annotated[str, typer.Option("--org", help="Organisation as named in the file.")],
+    out: Annotated[Path, typer.Option(help="Folder for the .ipynb and .html report.")],
+    lang: Lang = "nl",
+    wave: Annotated[str, typer.Option(help="Wave, when the file has several.")] = "",
+) -> None:
+    """Render one organisation's report as executed notebook and HTML (no code visible)."""
+    from assessment.render import render_report
+
+    _check_lang(lang)
+    try:
+        result = render_report(responses, org, out, lang=lang, wave=wave)
+    except AssessmentError as exc:
+        _fail(str(exc))
+    console.print(f"wrote {result.html}\n      {result.notebook}", highlight=False)
+
+
+@app.command()
+def demo(
+    responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
+    out: Annotated[Path, typer.Option(help="Folder for the reports.")] = Path("reports"),
+    lang: Lang = "nl",
+) -> None:
+    """Render the report of every organisation in a file, one after another."""
+    from rich.progress import Progress
+
+    from assessment.render import render_report
+
+    _check_lang(lang)
+    r = _read(responses)
+    groups = r.data[["organisation", "wave"]].drop_duplicates().itertuples(index=False)
+    groups = list(groups)
+    failed = []
+    with Progress(console=console) as progress:
+        task = progress.add_task("reports", total=len(groups))
+        for org, wave in groups:
+            try:
+                result = render_report(responses, org, out, lang=lang, wave=wave)
+                progress.console.print(f"wrote {result.html}", highlight=False)
+            except AssessmentError as exc:
+                failed.append(org)
+                progress.console.print(f"[red]failed[/] {org}: {exc}", highlight=False)
+            progress.advance(task)
+    if failed:
+        _fail(f"{len(failed)} of {len(groups)} report(s) failed: {', '.join(failed)}")
+    console.print(f"{len(groups)} report(s) in {out}/", highlight=False)
+
+
+def main() -> None:  # pragma: no cover
+    """Run the command-line interface."""
+    app()
