@@ -18,8 +18,8 @@ from assessment.scoring import score_responses
 app = typer.Typer(
     add_completion=False, no_args_is_help=True,
     help="Score how well marketing, sales and service work together, and render reports.")
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 Lang = Annotated[str, typer.Option("--lang", help="Report language: nl or en.")]
 

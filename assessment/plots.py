@@ -86,7 +86,7 @@ def stage_ladder(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
     ax.set_xlim(instrument.scale.min, instrument.scale.max)
     ax.set_ylim(-0.7, len(order) - 0.4)
     ax.set_xlabel(t("axis_score_1_4", lang))
-    handles = [Patch(color=INK, label=t("legend_index", lang)),
+    handles = [Patch(color="#9e9e9e", label=t("legend_index", lang)),
                plt.Line2D([], [], marker="^", color=INK, ls="none", label=t("legend_floor", lang))]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.28 - 0.05 * (3 - len(order))),
               ncol=2, frameon=False, fontsize=8.5)
@@ -103,7 +103,7 @@ def dimension_bars(scores: pd.DataFrame, instrument: Instrument, lang: str) -> F
     dims = scores[scores["level"] == "dimension"]
     order = [i.id for i in instrument.interfaces]
     n_dim = len(instrument.dimensions)
-    fig, axes = plt.subplots(len(order), 1, figsize=(A4_WIDTH, 0.6 + len(order) * (0.3 * n_dim + 0.6)),
+    fig, axes = plt.subplots(len(order), 1, figsize=(A4_WIDTH, 0.5 + len(order) * (0.22 * n_dim + 0.5)),
                              squeeze=False)
     for ax, iface in zip(axes[:, 0], order, strict=True):
         d = dims[dims["interface"] == iface].copy()

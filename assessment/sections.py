@@ -282,11 +282,7 @@ def alignment_section(rd: ReportData) -> str:
     out = [f'<section class="alignment"><h2>{t("h_alignment", lang)}</h2>',
            f"<h3>{t('h_ladder', lang)}</h3>",
            figure_html(plots.stage_ladder(s, inst, lang), t("h_ladder", lang)),
-           f"<h3>{t('h_dimensions', lang)}</h3>",
-           '<div class="pair">',
-           figure_html(plots.dimension_bars(s, inst, lang), t("h_dimensions", lang)),
-           figure_html(plots.radar(s, inst, lang), t("h_dimensions", lang)),
-           "</div>", f"<h3>{t('h_table', lang)}</h3>"]
+           f"<h3>{t('h_table', lang)}</h3>"]
     dims = s[s["level"] == "dimension"]
     header = [t("col_dimension", lang)] + [escape(i.title.get(lang)) for i in inst.interfaces]
     rows = []
@@ -302,11 +298,14 @@ def alignment_section(rd: ReportData) -> str:
                              f"<span class=\"muted\">n={int(r['n'].iloc[0])}</span>")
         rows.append(cells)
     ifaces = s[s["level"] == "interface"].set_index("interface")
-    rows.append([f"<b>{t('legend_index', lang).capitalize()}</b>"] + [
+    rows.append([f"<b>{t('row_index', lang)}</b>"] + [
         (f"<b>{fmt(ifaces.at[i.id, 'score'], lang)}</b> · "
          f"{_stage_chip(inst, ifaces.at[i.id, 'stage'], lang)}") for i in inst.interfaces])
     out.append(_table(header, rows, "scores"))
-    out.append("</section>")
+    out += [f"<h3>{t('h_dimensions', lang)}</h3>",
+            figure_html(plots.dimension_bars(s, inst, lang), t("h_dimensions", lang)),
+            figure_html(plots.radar(s, inst, lang), t("h_dimensions", lang)),
+            "</section>"]
     return "".join(out)
 
 

@@ -218,7 +218,7 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Van Dijk Installatietechniek B.V.", "VDI", "nl",
         {"marketing": 1, "sales": 3, "service": 2, "management": 1, "other": 1},
         _stages("undefined", "undefined", "undefined"), "stage_undefined",
-        _vd(44, 57, 30), "below_threshold", "below_threshold", None, "none",
+        _vd(38, 62, 30), "below_threshold", "below_threshold", None, "none",
         "Family-owned installer: every department works for itself (all interfaces undefined). "
         "No discipline stands out, intimacy and leadership are under the threshold, and nobody "
         "can name a chosen strategy (everyone answers 'no clear choice').",
@@ -228,7 +228,7 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Noordhaven Logistiek", "NHL", "nl",
         {"marketing": 2, "sales": 4, "service": 5, "management": 2},
         _stages("defined", "defined", "defined"), "stage_defined",
-        _vd(58, 85, 55), "leader_operational_excellence", "leader", "operational_excellence",
+        _vd(60, 85, 60), "leader_operational_excellence", "leader", "operational_excellence",
         "operational_excellence",
         "Logistics provider with written rules and procedures between departments but separate "
         "planning (all interfaces defined); a clear, coherent operational-excellence leader.",
@@ -237,7 +237,7 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Brightwave Software", "BWS", "en",
         {"marketing": 5, "sales": 6, "service": 4, "management": 3, "other": 2},
         _stages("aligned", "aligned", "aligned"), "stage_aligned",
-        _vd(60, 55, 86), "leader_product_leadership", "leader", "product_leadership",
+        _vd(62, 60, 88), "leader_product_leadership", "leader", "product_leadership",
         "product_leadership",
         "Software scale-up whose departments plan together and consult before acting (all "
         "interfaces aligned); a clear, coherent product-leadership leader.",
@@ -246,7 +246,7 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Zorgpartner Midden", "ZPM", "nl",
         {"marketing": 4, "sales": 4, "service": 7, "management": 2},
         _stages("integrated", "integrated", "integrated"), "stage_integrated",
-        _vd(87, 62, 56), "leader_customer_intimacy", "leader", "customer_intimacy",
+        _vd(87, 62, 60), "leader_customer_intimacy", "leader", "customer_intimacy",
         "customer_intimacy",
         "Health-care services provider working as one team along the customer journey (all "
         "interfaces integrated); a clear, coherent customer-intimacy leader.",
@@ -255,7 +255,7 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Kempen Kantoorinrichting", "KKI", "nl",
         {"marketing": 3, "sales": 5, "service": 4, "management": 2},
         _stages("aligned", "undefined", "aligned"), "weak_sales_service",
-        _vd(66, 63, 58), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
+        _vd(62, 62, 58), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
         "Office furnisher: marketing works well with sales and with service, but sales and "
         "service hardly talk (Sales-Service undefined, the other two aligned). All disciplines "
         "above the threshold, none excellent: stuck in the middle although management declares "
@@ -276,7 +276,7 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Bakkerij Verhoeven Groep", "BVG", "nl",
         {"marketing": 2, "sales": 5, "service": 6, "management": 3, "other": 1},
         _stages("defined", "defined", "undefined"), "mixed",
-        _vd(58, 85, 56), "incoherent_declared_vs_practised", "leader", "operational_excellence",
+        _vd(60, 86, 60), "incoherent_declared_vs_practised", "leader", "operational_excellence",
         "customer_intimacy",
         "Bakery chain whose management declares customer intimacy while the organisation "
         "practises operational excellence (incoherent). Management also rates intimacy higher "
@@ -286,7 +286,7 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Delta Meettechniek", "DMT", "nl",
         {"marketing": 6, "sales": 8, "service": 6, "management": 3, "other": 2},
         _stages("aligned", "defined", "defined"), "mixed",
-        _vd(84, 60, 62), "leader_customer_intimacy", "leader", "customer_intimacy",
+        _vd(85, 62, 62), "leader_customer_intimacy", "leader", "customer_intimacy",
         "customer_intimacy",
         "Instrument maker, the largest example (25 respondents): marketing and sales aligned, "
         "service lagging (defined). Coherent customer-intimacy leader.",
@@ -295,7 +295,7 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Lindeboom Accountants", "LBA", "nl",
         {"marketing": 1, "sales": 2, "service": 2, "management": 1},
         _stages("defined", "aligned", "defined"), "mixed",
-        _vd(87, 60, 55), "leader_customer_intimacy", "leader", "customer_intimacy",
+        _vd(88, 63, 63), "leader_customer_intimacy", "leader", "customer_intimacy",
         "customer_intimacy",
         "Small accountancy firm, the smallest example (6 respondents; department groups under "
         "the minimum group size). Coherent customer-intimacy leader.",
@@ -304,7 +304,7 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Orion Print & Media", "OPM", "en",
         {"marketing": 3, "sales": 4, "service": 3, "management": 1, "other": 1},
         _stages("undefined", "defined", "aligned"), "mixed",
-        _vd(56, 42, 62), "below_threshold", "below_threshold", None, "product_leadership",
+        _vd(60, 38, 62), "below_threshold", "below_threshold", None, "product_leadership",
         "Printing and media company with a different stage on every interface. Management "
         "declares product leadership, but no discipline excels and operational excellence is "
         "under the threshold.",
@@ -317,7 +317,7 @@ MESSY_ORGS: tuple[OrgSpec, ...] = (
         "Houtmans Bouwmaterialen", "", "nl",
         {"marketing": 2, "sales": 4, "service": 4, "management": 2},
         _stages("defined", "undefined", "defined"), "weak_sales_service",
-        _vd(56, 84, 54), "leader_operational_excellence", "leader", "operational_excellence",
+        _vd(60, 88, 60), "leader_operational_excellence", "leader", "operational_excellence",
         "operational_excellence",
         "Builders' merchant; Sales-Service the weak interface. Coherent operational-excellence "
         "leader.",
@@ -326,7 +326,7 @@ MESSY_ORGS: tuple[OrgSpec, ...] = (
         "Rijnmond Fietsen", "", "nl",
         {"marketing": 2, "sales": 4, "service": 4, "management": 2},
         _stages("aligned", "aligned", "defined"), "mixed",
-        _vd(65, 61, 57), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
+        _vd(61, 61, 58), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
         "Bicycle retailer; stuck in the middle although management declares customer intimacy.",
     ),
 )
@@ -639,6 +639,11 @@ def _write(path: Path, header: list[str], rows: list[list[str]], *, encoding: st
 # --------------------------------------------------------------------------- check
 
 
+def _value(x: object) -> object:
+    """A scored cell, with every kind of missing value as None."""
+    return None if x is None or (not isinstance(x, str | bool) and pd.isna(x)) else x
+
+
 def check(out_dir: Path, catalog: list[dict[str, str]], instruments: list[Instrument]) -> bool:
     """Score the written files and compare with the catalogue; print the comparison.
 
@@ -695,15 +700,16 @@ def check(out_dir: Path, catalog: list[dict[str, str]], instruments: list[Instru
             want = (entry["intended_profile"], entry["intended_leader"] or None,
                     ",".join(sorted(specs[org].weak)),
                     None if entry["declared"] == "none" else entry["declared"])
-            got = (first["profile"], first["leader"], ",".join(sorted(
-                w for w in (first["weak"] or "").split(",") if w)), first["declared"])
+            got = (first["profile"], _value(first["leader"]), ",".join(sorted(
+                w for w in (_value(first["weak"]) or "").split(",") if w)),
+                _value(first["declared"]))
             flag = "" if got == want else "  <-- differs"
             ok &= got == want
             triple = "/".join(f"{vd.loc[d.id, 'score']:.0f}" for d in disciplines.dimensions)
             vd_lines.append(
                 f"{org:<34} {want[0] + ' ' + (want[1] or ''):<38} "
                 f"{got[0] + ' ' + (got[1] or ''):<38} {triple:<11} {entry['declared']:<22} "
-                f"{first['coherent']}{flag}")
+                f"{_value(first['coherent'])}{flag}")
     print("\nAlignment: intended vs scored stage per interface")
     print("\n".join(stage_lines))
     print("\nValue disciplines: intended vs scored profile (scores 0-100)")
@@ -735,8 +741,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {out_dir / RESPONSES} ({len(rows)} respondents), {out_dir / MESSY} "
           f"({len(messy.rows)} rows), {out_dir / CATALOG} ({len(catalog)} rows)")
 
-    with pd.option_context("mode.copy_on_write", True):
-        good = check(out_dir, catalog, [alignment, disciplines])
+    good = check(out_dir, catalog, [alignment, disciplines])
     print("\nall as intended" if good else "\nSOME SCORES DIFFER FROM THE CATALOGUE", flush=True)
     return 0 if good else 1
 

@@ -1,0 +1,33 @@
+"""Packaging: environment.yml installs what pyproject.toml declares; .ci/run runs the README's command."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from assessment.config import PROJECT_ROOT
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_matches_pyproject():
+    """Every runtime and dev dependency of pyproject.toml is in environment.yml and vice versa."""
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {_name(r) for r in project["dependencies"]}
+    wanted |= {_name(r) for r in project["optional-dependencies"]["dev"]}
+    env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text(encoding="utf-8"))
+    conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert conda == wanted, f"only in pyproject: {wanted - conda}; only in environment.yml: {conda - wanted}"
+    assert "-e ." in pip, "environment.yml must install the project itself"
+
+
+def test_ci_runs_the_readme_test_command():
+    """CI checks what a user runs: .ci/run calls `make test`, which the README documents."""
+    assert "make test" in (PROJECT_ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make test" in readme and "make demo" in readme
