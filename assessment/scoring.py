@@ -27,6 +27,7 @@ __all__ = [
     "GROUP_KEYS",
     "ProfileResult",
     "classify_profile",
+    "declared_by_group",
     "declared_choice",
     "keyed_items",
     "respondent_scores",
@@ -173,23 +174,27 @@ def score_alignment(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     dim_order = {d.id: k for k, d in enumerate(instrument.dimensions)}
     iface_order = {i.id: k for k, i in enumerate(instrument.interfaces)}
 
-    def interface_row(g: pd.DataFrame) -> pd.Series:
-        rated = g.dropna(subset=["score"])
-        if len(rated) * 2 < len(g):
-            return pd.Series({"score": np.nan, "floor_dimension": pd.NA, "floor_score": np.nan})
-        weakest = rated.assign(_o=rated["dimension"].map(dim_order)).sort_values(["score", "_o"]).iloc[0]
-        return pd.Series({"score": rated["score"].mean(),
-                          "floor_dimension": weakest["dimension"],
-                          "floor_score": weakest["score"]})
-
-    ifaces = dims.groupby([*GROUP_KEYS, "interface"], sort=True)[["dimension", "score"]].apply(
-        interface_row).reset_index()
+    dims["_o"] = dims["dimension"].map(dim_order)
+    by_iface = dims.groupby([*GROUP_KEYS, "interface"], sort=True)["score"]
+    ifaces = pd.DataFrame({"score": by_iface.mean(), "_rated": by_iface.count(),
+                           "_total": by_iface.size()})
+    ifaces.loc[ifaces["_rated"] * 2 < ifaces["_total"], "score"] = np.nan
+    floors = (dims.dropna(subset=["score"]).sort_values([*GROUP_KEYS, "interface", "score", "_o"])
+              .drop_duplicates([*GROUP_KEYS, "interface"])
+              .set_index([*GROUP_KEYS, "interface"])[["dimension", "score"]]
+              .rename(columns={"dimension": "floor_dimension", "score": "floor_score"}))
+    ifaces = ifaces.join(floors).reset_index()
+    ifaces.loc[ifaces["score"].isna(), ["floor_dimension", "floor_score"]] = np.nan
+    dims = dims.drop(columns="_o")
     n_resp = resp.groupby(keys).size().rename("n").reset_index()
     n_resp.columns = [*GROUP_KEYS, "n"]
     ifaces = ifaces.merge(n_resp, on=GROUP_KEYS, how="left")
     ifaces["level"] = "interface"
     ifaces["stage"] = stage_of(ifaces["score"], instrument)
     ifaces["floor_stage"] = stage_of(ifaces["floor_score"].astype("float64"), instrument)
+    ifaces["floor_dimension"] = ifaces["floor_dimension"].astype("object").where(
+        ifaces["floor_dimension"].notna(), None)
+    ifaces = ifaces.drop(columns=["_rated", "_total"])
     ifaces = ifaces.drop(columns="floor_score")
     out = pd.concat([ifaces, dims], ignore_index=True)
     out["instrument"] = instrument.id
@@ -286,6 +291,38 @@ def declared_choice(data: pd.DataFrame, item_id: str) -> str | None:
     return str(counts.index[0])
 
 
+def declared_by_group(data: pd.DataFrame, item_id: str) -> pd.Series:
+    """Apply :func:`declared_choice` to every organisation × wave at once.
+
+    Returns
+    -------
+    Series
+        Indexed by (organisation, wave); only groups with a clear declaration appear.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"organisation": ["A", "A", "A", "B", "B"], "wave": "",
+    ...                   "department": ["sales", "management", "management", "sales", "sales"],
+    ...                   "q": ["x", "y", "y", "x", "z"]})
+    >>> declared_by_group(d, "q").to_dict()
+    {('A', ''): 'y'}
+    """
+    if item_id not in data:
+        return pd.Series(dtype="object")
+    d = data[[*GROUP_KEYS, "department", item_id]].dropna(subset=[item_id])
+    d = d[d[item_id] != "none"]
+    is_mgmt = d["department"] == "management"
+    has_mgmt = is_mgmt.groupby([d[k] for k in GROUP_KEYS]).transform("any")
+    d = d[is_mgmt | ~has_mgmt]
+    counts = d.groupby([*GROUP_KEYS, item_id]).size().rename("count").reset_index()
+    counts = counts.sort_values([*GROUP_KEYS, "count"], ascending=[True, True, False])
+    counts["_rank"] = counts.groupby(GROUP_KEYS).cumcount()
+    first = counts[counts["_rank"] == 0].set_index(GROUP_KEYS)
+    second = counts[counts["_rank"] == 1].set_index(GROUP_KEYS)["count"]
+    tie = second.reindex(first.index).eq(first["count"])
+    return first.loc[~tie, item_id].astype("object")
+
+
 def score_disciplines(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """Score a likert instrument per organisation × wave × discipline on 0–100, with profile.
 
@@ -306,18 +343,19 @@ def score_disciplines(data: pd.DataFrame, instrument: Instrument) -> pd.DataFram
     out["level"] = "discipline"
     out["instrument"] = instrument.id
     prof = instrument.profile
+    wide = out.pivot_table(index=GROUP_KEYS, columns="dimension", values="score",
+                           dropna=False, sort=False)
+    declared = (declared_by_group(data, prof.declared_item) if prof and prof.declared_item
+                else pd.Series(dtype="object"))
     rows = []
-    for (org, wave), g in out.groupby(GROUP_KEYS, sort=False):
-        result = (classify_profile(dict(zip(g["dimension"], g["score"], strict=True)),
-                                   prof.threshold, prof.excellence, prof.lead_margin)
-                  if prof else ProfileResult("not_rated"))
-        subset = data[(data["organisation"] == org) & (data["wave"] == wave)]
-        declared = declared_choice(subset, prof.declared_item) if prof and prof.declared_item else None
-        rows.append({"organisation": org, "wave": wave, "profile": result.kind,
-                     "leader": result.leader, "weak": ",".join(result.weak),
-                     "declared": declared,
-                     "coherent": (None if declared is None or result.leader is None
-                                  else declared == result.leader)})
+    for key, values in wide.iterrows():
+        result = (classify_profile(values.to_dict(), prof.threshold, prof.excellence,
+                                   prof.lead_margin) if prof else ProfileResult("not_rated"))
+        dec = declared.get(key)
+        rows.append({"organisation": key[0], "wave": key[1], "profile": result.kind,
+                     "leader": result.leader, "weak": ",".join(result.weak), "declared": dec,
+                     "coherent": (None if dec is None or result.leader is None
+                                  else dec == result.leader)})
     profiles = pd.DataFrame(rows, columns=[*GROUP_KEYS, "profile", "leader", "weak",
                                            "declared", "coherent"])
     return out.merge(profiles, on=GROUP_KEYS, how="left")
