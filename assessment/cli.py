@@ -16,8 +16,10 @@ from assessment.instruments import instrument_table, list_instruments, load_inst
 from assessment.scoring import score_responses
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True,
-    help="Score how well marketing, sales and service work together, and render reports.")
+    add_completion=False,
+    no_args_is_help=True,
+    help="Score how well marketing, sales and service work together, and render reports.",
+)
 console = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -44,8 +46,9 @@ def instruments() -> None:
         _fail(str(exc))
     out = Table("id", "version", "items", "scored", "languages", "title")
     for row in table.itertuples():
-        out.add_row(row.id, row.version, str(row.items), str(row.scored_items), row.languages,
-                    row.title)
+        out.add_row(
+            row.id, row.version, str(row.items), str(row.scored_items), row.languages, row.title
+        )
     console.print(out)
 
 
@@ -55,7 +58,7 @@ def template(
     out: Annotated[Path, typer.Option(help="File to write: .xlsx (drop-downs) or .csv.")],
     lang: Lang = "nl",
 ) -> None:
-    """Write a fill-in file with the right columns (XLSX adds drop-downs and an explanation sheet)."""
+    """Write a fill-in file: the right columns (XLSX adds drop-downs and an explanation)."""
     from assessment.template import write_template
 
     _check_lang(lang)
@@ -74,18 +77,25 @@ def _read(responses: Path):
 
 
 @app.command()
-def validate(responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")]) -> None:
+def validate(
+    responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
+) -> None:
     """Check a responses file; print every problem (exit 1) or the counts (exit 0)."""
     r = _read(responses)
     if r.problems:
         for p in r.problems:
             err.print(str(p), highlight=False, markup=False)
-        _fail(f"{len(r.problems)} problem(s) in {r.file}: {r.rows_in} rows, {len(r.data)} "
-              f"accepted, {len(r.rejected)} rejected")
+        _fail(
+            f"{len(r.problems)} problem(s) in {r.file}: {r.rows_in} rows, {len(r.data)} "
+            f"accepted, {len(r.rejected)} rejected"
+        )
     summary = r.summary()
-    console.print(f"{r.file}: {r.rows_in} rows, all accepted; "
-                  f"{summary.shape[0]} organisation(s); instruments: "
-                  f"{', '.join(i.id for i in r.instruments)}", highlight=False)
+    console.print(
+        f"{r.file}: {r.rows_in} rows, all accepted; "
+        f"{summary.shape[0]} organisation(s); instruments: "
+        f"{', '.join(i.id for i in r.instruments)}",
+        highlight=False,
+    )
     table = Table("organisation", "wave", *summary.columns, "total")
     for (org, wave), row in summary.iterrows():
         table.add_row(org, wave or "–", *(str(v) for v in row), str(int(row.sum())))
@@ -103,9 +113,11 @@ def score(
         err.print(f"warning: {p}", highlight=False, markup=False)
     scores = score_responses(r.data, r.instruments)
     write_atomic(out, scores.to_csv(index=False))
-    console.print(f"wrote {out}: {len(scores)} rows for {scores['organisation'].nunique()} "
-                  f"organisation(s); {len(r.data)} respondents scored, {len(r.rejected)} rejected",
-                  highlight=False)
+    console.print(
+        f"wrote {out}: {len(scores)} rows for {scores['organisation'].nunique()} "
+        f"organisation(s); {len(r.data)} respondents scored, {len(r.rejected)} rejected",
+        highlight=False,
+    )
 
 
 @app.command()

@@ -32,25 +32,57 @@ __all__ = [
 
 #: canonical respondent columns and the headers accepted for each (normalised)
 META_COLUMNS: dict[str, tuple[str, ...]] = {
-    "respondent_id": ("respondent_id", "respondent id", "respondent", "respondentnummer",
-                      "respondent_nr", "respondent nr"),
-    "organisation": ("organisation", "organization", "organisatie", "organisatienaam",
-                     "bedrijf", "company"),
+    "respondent_id": (
+        "respondent_id",
+        "respondent id",
+        "respondent",
+        "respondentnummer",
+        "respondent_nr",
+        "respondent nr",
+    ),
+    "organisation": (
+        "organisation",
+        "organization",
+        "organisatie",
+        "organisatienaam",
+        "bedrijf",
+        "company",
+    ),
     "department": ("department", "afdeling"),
     "wave": ("wave", "golf", "meting"),
     "language": ("language", "taal"),
 }
 #: form metadata: recognised and dropped (never copied anywhere); 'id' may serve as respondent id
 FORM_METADATA = (
-    "id", "start time", "completion time", "email", "name", "last modified time",
-    "timestamp", "tijdstempel", "email address", "e-mailadres", "e-mail", "naam",
-    "begintijd", "tijd van voltooien", "tijdstip van laatste wijziging",
+    "id",
+    "start time",
+    "completion time",
+    "email",
+    "name",
+    "last modified time",
+    "timestamp",
+    "tijdstempel",
+    "email address",
+    "e-mailadres",
+    "e-mail",
+    "naam",
+    "begintijd",
+    "tijd van voltooien",
+    "tijdstip van laatste wijziging",
 )
 #: department names as accepted (normalised) -> canonical
 DEPARTMENTS: dict[str, str] = {
-    "marketing": "marketing", "sales": "sales", "verkoop": "sales", "service": "service",
-    "customer service": "service", "klantenservice": "service", "management": "management",
-    "directie": "management", "other": "other", "overig": "other", "anders": "other",
+    "marketing": "marketing",
+    "sales": "sales",
+    "verkoop": "sales",
+    "service": "service",
+    "customer service": "service",
+    "klantenservice": "service",
+    "management": "management",
+    "directie": "management",
+    "other": "other",
+    "overig": "other",
+    "anders": "other",
 }
 DEPARTMENT_ORDER = ("marketing", "sales", "service", "management", "other")
 
@@ -149,9 +181,15 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if raw[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path, raw)
     if b"\x00" in raw[:4096]:
-        raise ResponsesError([_problem(
-            file, "this is not a CSV or XLSX file (it holds binary data); "
-            "save the answers as .csv or .xlsx")])
+        raise ResponsesError(
+            [
+                _problem(
+                    file,
+                    "this is not a CSV or XLSX file (it holds binary data); "
+                    "save the answers as .csv or .xlsx",
+                )
+            ]
+        )
     text = None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
@@ -164,14 +202,29 @@ def read_table(path: str | Path) -> pd.DataFrame:
     first = text.lstrip().splitlines()[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     if first.count(delimiter) == 0:
-        raise ResponsesError([_problem(
-            file, "this is not a responses table: the first line has no comma or "
-            "semicolon separating columns", row=1)])
+        raise ResponsesError(
+            [
+                _problem(
+                    file,
+                    "this is not a responses table: the first line has no comma or "
+                    "semicolon separating columns",
+                    row=1,
+                )
+            ]
+        )
     try:
-        table = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            skip_blank_lines=True, quoting=csv.QUOTE_MINIMAL)
+        table = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
+            quoting=csv.QUOTE_MINIMAL,
+        )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise ResponsesError([_problem(file, f"this is not a well-formed CSV file: {exc}")]) from None
+        raise ResponsesError(
+            [_problem(file, f"this is not a well-formed CSV file: {exc}")]
+        ) from None
     return _clean_table(table)
 
 
@@ -179,7 +232,9 @@ def _read_xlsx(path: Path, raw: bytes) -> pd.DataFrame:
     try:
         table = pd.read_excel(io.BytesIO(raw), sheet_name=0, dtype=str, engine="openpyxl")
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-        raise ResponsesError([_problem(str(path), f"this is not a readable XLSX file: {exc}")]) from None
+        raise ResponsesError(
+            [_problem(str(path), f"this is not a readable XLSX file: {exc}")]
+        ) from None
     return _clean_table(table.fillna(""))
 
 
@@ -209,25 +264,41 @@ def _match_columns(headers: list[str], instruments: list[Instrument], file: str)
         if key in meta_lookup:
             canon = meta_lookup[key]
             if canon in meta:
-                problems.append(_problem(file, f"two columns mean {canon}: {meta[canon]!r} and "
-                                         f"{header!r}; the second is ignored", column=header))
+                problems.append(
+                    _problem(
+                        file,
+                        f"two columns mean {canon}: {meta[canon]!r} and "
+                        f"{header!r}; the second is ignored",
+                        column=header,
+                    )
+                )
             else:
                 meta[canon] = header
         elif key in item_lookup:
             inst, item = item_lookup[key]
             if item.id in items:
-                problems.append(_problem(file, f"two columns hold item {item.id}: "
-                                         f"{items[item.id][2]!r} and {header!r}; the second is "
-                                         "ignored", column=header))
+                problems.append(
+                    _problem(
+                        file,
+                        f"two columns hold item {item.id}: "
+                        f"{items[item.id][2]!r} and {header!r}; the second is "
+                        "ignored",
+                        column=header,
+                    )
+                )
             else:
                 items[item.id] = (inst, item, header)
         elif key in FORM_METADATA or key.startswith("unnamed:"):
             ignored.append(header)
         else:
-            problems.append(_problem(
-                file, f"unknown column {header!r}: not an item id, question text or known "
-                "column (respondent_id, organisation, department, wave, language); ignored",
-                column=header))
+            problems.append(
+                _problem(
+                    file,
+                    f"unknown column {header!r}: not an item id, question text or known "
+                    "column (respondent_id, organisation, department, wave, language); ignored",
+                    column=header,
+                )
+            )
     if "respondent_id" not in meta:
         for header in ignored:
             if normalise(header) == "id":
@@ -236,7 +307,7 @@ def _match_columns(headers: list[str], instruments: list[Instrument], file: str)
 
 
 def _answer_lookup(item: Item, inst: Instrument) -> dict[str, object]:
-    """Accepted answer texts (normalised) -> value, for one item."""
+    """Map accepted answer texts (normalised) to values, for one item."""
     lookup: dict[str, object] = {}
     if item.type == "stages4":
         for k, opt in enumerate(item.options, start=1):
@@ -280,8 +351,13 @@ def _parse_item(values: pd.Series, inst: Instrument, item: Item, header: str, fi
         bad = values.notna() & parsed.isna()
         parsed = parsed.astype("float64")
     problems = [
-        _problem(file, f"{values[row]!r} is not an answer on this item ({_allowed(item)}); "
-                 "the answer is ignored", row=int(row), column=header)
+        _problem(
+            file,
+            f"{values[row]!r} is not an answer on this item ({_allowed(item)}); "
+            "the answer is ignored",
+            row=int(row),
+            column=header,
+        )
         for row in values.index[bad.to_numpy(dtype=bool)]
     ]
     return parsed.where(~bad), problems
@@ -321,40 +397,65 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
         raise ResponsesError([_problem(file, "the file has a header but no answers")])
     meta, items, ignored, problems = _match_columns(list(table.columns), instruments, file)
     if not items:
-        raise ResponsesError([_problem(
-            file, "this is not a responses table: no column matches an item id or question "
-            f"text of the instruments ({', '.join(i.id for i in instruments)}); "
-            "use `assess template` to get a file with the right columns")] + problems)
+        raise ResponsesError(
+            [
+                _problem(
+                    file,
+                    "this is not a responses table: no column matches an item id or question "
+                    f"text of the instruments ({', '.join(i.id for i in instruments)}); "
+                    "use `assess template` to get a file with the right columns",
+                )
+            ]
+            + problems
+        )
     if "organisation" not in meta:
-        raise ResponsesError([_problem(
-            file, "no organisation column: add a column 'organisation' (or 'organisatie') "
-            "naming each respondent's organisation")] + problems)
+        raise ResponsesError(
+            [
+                _problem(
+                    file,
+                    "no organisation column: add a column 'organisation' (or 'organisatie') "
+                    "naming each respondent's organisation",
+                )
+            ]
+            + problems
+        )
 
     out = pd.DataFrame(index=table.index)
     out["row"] = table.index.astype("int64")
     if "respondent_id" in meta:
         out["respondent_id"] = table[meta["respondent_id"]]
     else:
-        out["respondent_id"] = pd.Series([f"row-{r}" for r in table.index], index=table.index,
-                                         dtype="string")
+        out["respondent_id"] = pd.Series(
+            [f"row-{r}" for r in table.index], index=table.index, dtype="string"
+        )
     out["organisation"] = table[meta["organisation"]]
     if "department" in meta:
         raw_dept = table[meta["department"]]
         dept = normalise_series(raw_dept).map(DEPARTMENTS)
         unknown = raw_dept.notna() & dept.isna()
         for row in raw_dept.index[unknown.to_numpy(dtype=bool)]:
-            problems.append(_problem(
-                file, f"{raw_dept[row]!r} is not a department (allowed: marketing, sales, "
-                "service, management, other, or the Dutch names); counted as other",
-                row=int(row), column=meta["department"]))
+            problems.append(
+                _problem(
+                    file,
+                    f"{raw_dept[row]!r} is not a department (allowed: marketing, sales, "
+                    "service, management, other, or the Dutch names); counted as other",
+                    row=int(row),
+                    column=meta["department"],
+                )
+            )
         out["department"] = dept.fillna("other").astype("string")
     else:
         out["department"] = pd.Series("other", index=table.index, dtype="string")
-    out["wave"] = (table[meta["wave"]].fillna("") if "wave" in meta
-                   else pd.Series("", index=table.index, dtype="string"))
-    out["language"] = (normalise_series(table[meta["language"]])
-                       if "language" in meta else pd.Series(pd.NA, index=table.index,
-                                                            dtype="string"))
+    out["wave"] = (
+        table[meta["wave"]].fillna("")
+        if "wave" in meta
+        else pd.Series("", index=table.index, dtype="string")
+    )
+    out["language"] = (
+        normalise_series(table[meta["language"]])
+        if "language" in meta
+        else pd.Series(pd.NA, index=table.index, dtype="string")
+    )
     scored_ids = []
     columns = {}
     for item_id, (inst, item, header) in items.items():
@@ -372,29 +473,36 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
     reasons[no_answers & reasons.isna()] = "no answers on any scored item"
     no_id = out["respondent_id"].isna()
     reasons[no_id & reasons.isna()] = "no respondent id given"
-    key = pd.DataFrame({
-        "o": normalise_series(out["organisation"]), "w": out["wave"],
-        "r": normalise_series(out["respondent_id"]),
-    })
+    key = pd.DataFrame(
+        {
+            "o": normalise_series(out["organisation"]),
+            "w": out["wave"],
+            "r": normalise_series(out["respondent_id"]),
+        }
+    )
     candidates = reasons.isna()
     dup = key[candidates].duplicated(keep="first")
     first_row = key[candidates].reset_index().groupby(["o", "w", "r"])["index"].transform("first")
     first_row.index = key[candidates].index
     for row in dup.index[dup.to_numpy(dtype=bool)]:
-        reasons[row] = (f"duplicate respondent {out.at[row, 'respondent_id']!r} in "
-                        f"{out.at[row, 'organisation']!r}: also on row {int(first_row[row])}")
+        reasons[row] = (
+            f"duplicate respondent {out.at[row, 'respondent_id']!r} in "
+            f"{out.at[row, 'organisation']!r}: also on row {int(first_row[row])}"
+        )
     rejected_mask = reasons.notna()
     id_col = meta.get("respondent_id")
     org_col = meta["organisation"]
     for row in reasons.index[rejected_mask.to_numpy(dtype=bool)]:
         col = org_col if reasons[row] == "no organisation given" else id_col
         problems.append(_problem(file, f"row rejected: {reasons[row]}", row=int(row), column=col))
-    rejected = pd.DataFrame({
-        "row": out.loc[rejected_mask, "row"],
-        "respondent_id": out.loc[rejected_mask, "respondent_id"],
-        "organisation": out.loc[rejected_mask, "organisation"],
-        "reason": reasons[rejected_mask],
-    }).reset_index(drop=True)
+    rejected = pd.DataFrame(
+        {
+            "row": out.loc[rejected_mask, "row"],
+            "respondent_id": out.loc[rejected_mask, "respondent_id"],
+            "organisation": out.loc[rejected_mask, "organisation"],
+            "reason": reasons[rejected_mask],
+        }
+    ).reset_index(drop=True)
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     present = [inst for inst in instruments if any(i[0].id == inst.id for i in items.values())]
     return Responses(

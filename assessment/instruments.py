@@ -241,7 +241,9 @@ def _consistency_problems(inst: Instrument) -> list[str]:
         if ifaces and item.scored and item.interface not in ifaces:
             out.append(f"{where}: interface {item.interface!r} is not one of {ifaces}")
         if item.type == "stages4" and len(item.options) != 4:
-            out.append(f"{where}: a stages4 item needs exactly 4 options, found {len(item.options)}")
+            out.append(
+                f"{where}: a stages4 item needs exactly 4 options, found {len(item.options)}"
+            )
         if item.type == "choice":
             if not item.options or any(o.value is None for o in item.options):
                 out.append(f"{where}: every option of a choice item needs a value")
@@ -258,7 +260,9 @@ def _consistency_problems(inst: Instrument) -> list[str]:
             for d in dims:
                 n = sum(1 for i in inst.scored_items if i.interface == iface and i.dimension == d)
                 if n < 2:
-                    out.append(f"interface {iface} x dimension {d}: needs at least 2 items, has {n}")
+                    out.append(
+                        f"interface {iface} x dimension {d}: needs at least 2 items, has {n}"
+                    )
     if inst.scale.type == "stages4":
         out.extend(_band_problems(inst, levels))
         for d in dims:
@@ -267,7 +271,9 @@ def _consistency_problems(inst: Instrument) -> list[str]:
                 if rec is None:
                     out.append(f"recommendations: missing for dimension {d}, step {lo} -> {hi}")
                 elif rec.to != hi:
-                    out.append(f"recommendations: dimension {d} from {lo} goes to {rec.to}, not {hi}")
+                    out.append(
+                        f"recommendations: dimension {d} from {lo} goes to {rec.to}, not {hi}"
+                    )
         for r in inst.recommendations:
             if r.dimension not in dims:
                 out.append(f"recommendations: unknown dimension {r.dimension!r}")
@@ -339,9 +345,7 @@ def parse_instrument(data: object, file: str) -> Instrument:
     try:
         inst = Instrument.model_validate({**data, "path": file})
     except ValidationError as exc:
-        problems = [
-            f"{_format_location(data, err['loc'])}: {err['msg']}" for err in exc.errors()
-        ]
+        problems = [f"{_format_location(data, err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise InstrumentError(file, problems) from None
     problems = _consistency_problems(inst)
     if problems:
@@ -399,9 +403,7 @@ def list_instruments(directory: Path = INSTRUMENT_DIR) -> list[Instrument]:
     >>> [i.id for i in list_instruments()]
     ['alignment', 'value_disciplines']
     """
-    return sorted(
-        (load_instrument(p) for p in directory.glob("*.yaml")), key=lambda i: i.id
-    )
+    return sorted((load_instrument(p) for p in directory.glob("*.yaml")), key=lambda i: i.id)
 
 
 def instrument_table(instruments: list[Instrument]) -> pd.DataFrame:

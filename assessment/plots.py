@@ -34,15 +34,28 @@ def _style(ax: plt.Axes) -> None:
     ax.tick_params(colors=INK, labelsize=9)
 
 
-def _band_patches(ax: plt.Axes, instrument: Instrument, lang: str, alpha: float = 0.18,
-                  horizontal: bool = True, labels: bool = False) -> None:
+def _band_patches(
+    ax: plt.Axes,
+    instrument: Instrument,
+    lang: str,
+    alpha: float = 0.18,
+    horizontal: bool = True,
+    labels: bool = False,
+) -> None:
     for k, band in enumerate(sorted(instrument.bands, key=lambda b: b.lower)):
         colour = STAGE_COLOURS[k % len(STAGE_COLOURS)]
         ax.axvspan(band.lower, band.upper, color=colour, alpha=alpha, lw=0)
         if labels:
-            ax.text((band.lower + band.upper) / 2, 1.0, instrument.level(band.level).label.get(lang),
-                    transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=8.5,
-                    color=INK)
+            ax.text(
+                (band.lower + band.upper) / 2,
+                1.0,
+                instrument.level(band.level).label.get(lang),
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=8.5,
+                color=INK,
+            )
 
 
 def stage_colour(stage: str | None, instrument: Instrument) -> str:
@@ -71,13 +84,33 @@ def stage_ladder(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
     ypos = np.arange(len(order))[::-1]
     for y, (iface, row) in zip(ypos, ifaces.iterrows(), strict=True):
         if pd.isna(row["score"]):
-            ax.text(instrument.scale.min + 0.05, y, t("not_rated", lang), va="center",
-                    fontsize=9, color="#666666")
+            ax.text(
+                instrument.scale.min + 0.05,
+                y,
+                t("not_rated", lang),
+                va="center",
+                fontsize=9,
+                color="#666666",
+            )
             continue
-        ax.barh(y, row["score"] - instrument.scale.min, left=instrument.scale.min, height=0.45,
-                color=stage_colour(row["stage"], instrument), edgecolor=INK, lw=0.6)
-        ax.text(row["score"] + 0.04, y + 0.05, fmt(row["score"], lang), va="center", fontsize=9,
-                fontweight="bold", color=INK)
+        ax.barh(
+            y,
+            row["score"] - instrument.scale.min,
+            left=instrument.scale.min,
+            height=0.45,
+            color=stage_colour(row["stage"], instrument),
+            edgecolor=INK,
+            lw=0.6,
+        )
+        ax.text(
+            row["score"] + 0.04,
+            y + 0.05,
+            fmt(row["score"], lang),
+            va="center",
+            fontsize=9,
+            fontweight="bold",
+            color=INK,
+        )
         floor = dims[(dims["interface"] == iface) & (dims["dimension"] == row["floor_dimension"])]
         if not floor.empty:
             fx = float(floor["score"].iloc[0])
@@ -86,10 +119,18 @@ def stage_ladder(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
     ax.set_xlim(instrument.scale.min, instrument.scale.max)
     ax.set_ylim(-0.7, len(order) - 0.4)
     ax.set_xlabel(t("axis_score_1_4", lang))
-    handles = [Patch(color="#9e9e9e", label=t("legend_index", lang)),
-               plt.Line2D([], [], marker="^", color=INK, ls="none", label=t("legend_floor", lang))]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.28 - 0.05 * (3 - len(order))),
-              ncol=2, frameon=False, fontsize=8.5)
+    handles = [
+        Patch(color="#9e9e9e", label=t("legend_index", lang)),
+        plt.Line2D([], [], marker="^", color=INK, ls="none", label=t("legend_floor", lang)),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.28 - 0.05 * (3 - len(order))),
+        ncol=2,
+        frameon=False,
+        fontsize=8.5,
+    )
     _style(ax)
     fig.tight_layout()
     return fig
@@ -103,8 +144,9 @@ def dimension_bars(scores: pd.DataFrame, instrument: Instrument, lang: str) -> F
     dims = scores[scores["level"] == "dimension"]
     order = [i.id for i in instrument.interfaces]
     n_dim = len(instrument.dimensions)
-    fig, axes = plt.subplots(len(order), 1, figsize=(A4_WIDTH, 0.5 + len(order) * (0.22 * n_dim + 0.5)),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        len(order), 1, figsize=(A4_WIDTH, 0.5 + len(order) * (0.22 * n_dim + 0.5)), squeeze=False
+    )
     for ax, iface in zip(axes[:, 0], order, strict=True):
         d = dims[dims["interface"] == iface].copy()
         d["title"] = [instrument.dimension(x).title.get(lang) for x in d["dimension"]]
@@ -112,55 +154,90 @@ def dimension_bars(scores: pd.DataFrame, instrument: Instrument, lang: str) -> F
         _band_patches(ax, instrument, lang, alpha=0.15)
         y = np.arange(len(d))
         rated = d["score"].notna().to_numpy()
-        ax.barh(y[rated], d["score"][rated] - instrument.scale.min, left=instrument.scale.min,
-                color=[stage_colour(s, instrument) for s in d["stage"][rated]], height=0.6,
-                edgecolor=INK, lw=0.5)
+        ax.barh(
+            y[rated],
+            d["score"][rated] - instrument.scale.min,
+            left=instrument.scale.min,
+            color=[stage_colour(s, instrument) for s in d["stage"][rated]],
+            height=0.6,
+            edgecolor=INK,
+            lw=0.5,
+        )
         for yy, (score, ok) in zip(y, zip(d["score"], rated, strict=True), strict=True):
             label = fmt(score, lang) if ok else t("not_rated", lang)
-            ax.text((score if ok else instrument.scale.min) + 0.04, yy, label, va="center",
-                    fontsize=8.5, color=INK)
+            ax.text(
+                (score if ok else instrument.scale.min) + 0.04,
+                yy,
+                label,
+                va="center",
+                fontsize=8.5,
+                color=INK,
+            )
         ax.set_yticks(y, d["title"])
         ax.set_xlim(instrument.scale.min, instrument.scale.max)
-        ax.set_title(instrument.interface(iface).title.get(lang), loc="left", fontsize=10,
-                     color=INK, fontweight="bold")
+        ax.set_title(
+            instrument.interface(iface).title.get(lang),
+            loc="left",
+            fontsize=10,
+            color=INK,
+            fontweight="bold",
+        )
         _style(ax)
     axes[-1, 0].set_xlabel(t("axis_score_1_4", lang))
-    handles = [Patch(color=c, label=lv.label.get(lang))
-               for c, lv in zip(STAGE_COLOURS, instrument.levels, strict=False)]
+    handles = [
+        Patch(color=c, label=lv.label.get(lang))
+        for c, lv in zip(STAGE_COLOURS, instrument.levels, strict=False)
+    ]
     fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=8.5)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 
 
 def radar(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Figure:
-    """Radar of the dimensions per interface: axis order fixed by the YAML, radius from the scale's minimum.
+    """Radar of the dimensions per interface: axis order from the YAML, radius from the minimum.
 
     Always shown beside :func:`dimension_bars` (DESIGN 6: a radar alone misleads).
     """
     dims = scores[scores["level"] == "dimension"]
     order = [d.id for d in instrument.dimensions]
     angles = np.linspace(0, 2 * np.pi, len(order), endpoint=False)
-    fig, axes = plt.subplots(1, len(instrument.interfaces), subplot_kw={"projection": "polar"},
-                             figsize=(A4_WIDTH, A4_WIDTH / len(instrument.interfaces) + 0.8),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        1,
+        len(instrument.interfaces),
+        subplot_kw={"projection": "polar"},
+        figsize=(A4_WIDTH, A4_WIDTH / len(instrument.interfaces) + 0.8),
+        squeeze=False,
+    )
     lo, hi = instrument.scale.min, instrument.scale.max
     for ax, iface in zip(axes[0], instrument.interfaces, strict=True):
         d = dims[dims["interface"] == iface.id].set_index("dimension").reindex(order)
         values = d["score"].to_numpy(dtype=float)
         closed_a = np.append(angles, angles[0])
         for k, band in enumerate(sorted(instrument.bands, key=lambda b: b.lower)):
-            ax.fill_between(np.linspace(0, 2 * np.pi, 100), band.lower, band.upper,
-                            color=STAGE_COLOURS[k], alpha=0.12, lw=0)
+            ax.fill_between(
+                np.linspace(0, 2 * np.pi, 100),
+                band.lower,
+                band.upper,
+                color=STAGE_COLOURS[k],
+                alpha=0.12,
+                lw=0,
+            )
         plot_vals = np.where(np.isnan(values), lo, values)
         ax.plot(closed_a, np.append(plot_vals, plot_vals[0]), color=INK, lw=1.3)
         ax.fill(closed_a, np.append(plot_vals, plot_vals[0]), color=INK, alpha=0.12)
         ax.scatter(angles[~np.isnan(values)], values[~np.isnan(values)], color=INK, s=10, zorder=3)
         ax.set_ylim(lo, hi)
-        ax.set_yticks(range(lo + 1, hi + 1), [str(v) for v in range(lo + 1, hi + 1)], fontsize=6,
-                      color="#666666")
+        ax.set_yticks(
+            range(lo + 1, hi + 1),
+            [str(v) for v in range(lo + 1, hi + 1)],
+            fontsize=6,
+            color="#666666",
+        )
         ax.set_xticks(angles, [str(k + 1) for k in range(len(order))], fontsize=7.5)
         ax.set_title(iface.title.get(lang), fontsize=9, color=INK, pad=12)
-    key = "   ".join(f"{k + 1} {instrument.dimension(d).title.get(lang)}" for k, d in enumerate(order))
+    key = "   ".join(
+        f"{k + 1} {instrument.dimension(d).title.get(lang)}" for k, d in enumerate(order)
+    )
     fig.text(0.5, 0.02, key, ha="center", fontsize=6.5, wrap=True, color=INK)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
@@ -168,21 +245,40 @@ def radar(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Figure:
 
 def discipline_bars(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Figure:
     """Bars of the disciplines on 0–100 with the threshold (T) and excellence (E) lines."""
-    d = scores[scores["level"] == "discipline"].set_index("dimension").reindex(
-        [x.id for x in instrument.dimensions])
+    d = (
+        scores[scores["level"] == "discipline"]
+        .set_index("dimension")
+        .reindex([x.id for x in instrument.dimensions])
+    )
     fig, ax = plt.subplots(figsize=(A4_WIDTH, 2.3))
     y = np.arange(len(d))[::-1]
     colours = ["#4d4d4d" if d.iloc[0]["leader"] == idx else "#9e9e9e" for idx in d.index]
     ax.barh(y, d["score"].fillna(0), color=colours, height=0.55)
     for yy, score in zip(y, d["score"], strict=True):
-        ax.text((0 if pd.isna(score) else score) + 1, yy, fmt(score, lang, 0) if pd.notna(score)
-                else t("not_rated", lang), va="center", fontsize=9, color=INK)
+        ax.text(
+            (0 if pd.isna(score) else score) + 1,
+            yy,
+            fmt(score, lang, 0) if pd.notna(score) else t("not_rated", lang),
+            va="center",
+            fontsize=9,
+            color=INK,
+        )
     prof = instrument.profile
     if prof is not None:
-        for x, key in ((prof.threshold, "legend_threshold"), (prof.excellence, "legend_excellence")):
+        for x, key in (
+            (prof.threshold, "legend_threshold"),
+            (prof.excellence, "legend_excellence"),
+        ):
             ax.axvline(x, color=INK, ls="--" if key == "legend_threshold" else ":", lw=1)
-            ax.text(x, 1.0, t(key, lang, value=fmt(x, lang, 0)), transform=ax.get_xaxis_transform(),
-                    ha="center", va="bottom", fontsize=8)
+            ax.text(
+                x,
+                1.0,
+                t(key, lang, value=fmt(x, lang, 0)),
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
     ax.set_yticks(y, [instrument.dimension(x).title.get(lang) for x in d.index])
     ax.set_xlim(0, 100)
     ax.set_xlabel(t("axis_score_0_100", lang))

@@ -32,18 +32,27 @@ def roadmap(scores: pd.DataFrame, instrument: Instrument, n: int = 3) -> pd.Data
     if n < 0:
         raise ValueError(f"n must be 0 or more, got {n}")
     levels = [lv.id for lv in instrument.levels]
-    dims = scores[(scores["level"] == "dimension") & scores["score"].notna()
-                  & (scores["instrument"] == instrument.id)]
+    dims = scores[
+        (scores["level"] == "dimension")
+        & scores["score"].notna()
+        & (scores["instrument"] == instrument.id)
+    ]
     dims = dims[dims["stage"] != levels[-1]]
     order = {d.id: k for k, d in enumerate(instrument.dimensions)}
     dims = dims.assign(_o=dims["dimension"].map(order)).sort_values(["score", "_o"]).head(n)
     rows = []
     for row in dims.itertuples():
         target = levels[levels.index(row.stage) + 1]
-        rows.append({
-            "interface": row.interface, "dimension": row.dimension, "score": row.score,
-            "stage": row.stage, "target": target,
-            "recommendation": instrument.recommendation(row.dimension, row.stage),
-        })
-    return pd.DataFrame(rows, columns=["interface", "dimension", "score", "stage", "target",
-                                       "recommendation"])
+        rows.append(
+            {
+                "interface": row.interface,
+                "dimension": row.dimension,
+                "score": row.score,
+                "stage": row.stage,
+                "target": target,
+                "recommendation": instrument.recommendation(row.dimension, row.stage),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["interface", "dimension", "score", "stage", "target", "recommendation"]
+    )

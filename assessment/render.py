@@ -42,6 +42,7 @@ def safe_name(organisation: str, wave: str = "") -> str:
     >>> safe_name("Zoë's Café", "2026-Q1")
     'zoe-s-cafe_2026-q1'
     """
+
     def slug(text: str) -> str:
         ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
         return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "organisation"
@@ -51,17 +52,28 @@ def safe_name(organisation: str, wave: str = "") -> str:
 
 def export_html(notebook: nbformat.NotebookNode, title: str) -> str:
     """Export an executed report notebook to standalone HTML with no code and no network use."""
-    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATE_DIR)],
-                            exclude_input=True, exclude_markdown=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="report",
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_markdown=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
     notebook.metadata["title"] = title
     body, _ = exporter.from_notebook_node(notebook)
     return body
 
 
-def render_report(responses_path: str | Path, organisation: str, out_dir: str | Path,
-                  lang: str = "nl", wave: str = "", notebook: Path = REPORT_NOTEBOOK,
-                  kernel_name: str = "python3") -> RenderResult:
+def render_report(
+    responses_path: str | Path,
+    organisation: str,
+    out_dir: str | Path,
+    lang: str = "nl",
+    wave: str = "",
+    notebook: Path = REPORT_NOTEBOOK,
+    kernel_name: str = "python3",
+) -> RenderResult:
     """Render one organisation's report as executed ``.ipynb`` and ``.html`` in ``out_dir``.
 
     Parameters
@@ -101,10 +113,17 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
         executed = Path(tmp) / f"{name}.ipynb"
         try:
             pm.execute_notebook(
-                str(notebook), str(executed),
-                parameters={"responses_path": str(path), "organisation": rd.organisation,
-                            "wave": rd.wave, "lang": lang},
-                kernel_name=kernel_name, progress_bar=False, cwd=str(notebook.parent),
+                str(notebook),
+                str(executed),
+                parameters={
+                    "responses_path": str(path),
+                    "organisation": rd.organisation,
+                    "wave": rd.wave,
+                    "lang": lang,
+                },
+                kernel_name=kernel_name,
+                progress_bar=False,
+                cwd=str(notebook.parent),
                 log_output=False,
             )
         except pm.PapermillExecutionError as exc:
@@ -113,7 +132,8 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
                 write_atomic(failed, executed.read_bytes())
             raise AssessmentError(
                 f"report of {rd.organisation!r} failed in cell {exc.exec_count}: "
-                f"{exc.ename}: {exc.evalue} (partial notebook: {failed})") from None
+                f"{exc.ename}: {exc.evalue} (partial notebook: {failed})"
+            ) from None
         nb = nbformat.read(executed, as_version=4)
         html = export_html(nb, f"{rd.organisation} — {t('report_title', lang)}")
         result = RenderResult(notebook=out_dir / f"{name}.ipynb", html=out_dir / f"{name}.html")

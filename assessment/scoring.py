@@ -57,8 +57,11 @@ def keyed_items(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     lo, hi = instrument.scale.min, instrument.scale.max
     out = {}
     for item in instrument.scored_items:
-        col = data[item.id].astype("float64") if item.id in data else pd.Series(
-            np.nan, index=data.index)
+        col = (
+            data[item.id].astype("float64")
+            if item.id in data
+            else pd.Series(np.nan, index=data.index)
+        )
         out[item.id] = (lo + hi - col) if item.reverse else col
     return pd.DataFrame(out, index=data.index)
 
@@ -68,8 +71,11 @@ def _groups(instrument: Instrument) -> dict[tuple[str | None, str], list[str]]:
     ifaces = [i.id for i in instrument.interfaces] or [None]
     for iface in ifaces:
         for dim in instrument.dimensions:
-            ids = [i.id for i in instrument.scored_items
-                   if i.dimension == dim.id and (iface is None or i.interface == iface)]
+            ids = [
+                i.id
+                for i in instrument.scored_items
+                if i.dimension == dim.id and (iface is None or i.interface == iface)
+            ]
             if ids:
                 groups[(iface, dim.id)] = ids
     return groups
@@ -103,8 +109,7 @@ def respondent_scores(data: pd.DataFrame, instrument: Instrument) -> pd.DataFram
         mean[answered * 2 < len(ids)] = np.nan
         scores[key if instrument.interfaces else key[1]] = mean
     frame = pd.DataFrame(scores, index=data.index)
-    keys = data[[c for c in ("organisation", "wave", "department", "respondent_id")
-                 if c in data]]
+    keys = data[[c for c in ("organisation", "wave", "department", "respondent_id") if c in data]]
     if instrument.interfaces:
         frame.columns = pd.MultiIndex.from_tuples(frame.columns, names=["interface", "dimension"])
         keys = keys.copy()
@@ -119,8 +124,10 @@ def stage_of(scores: pd.Series | float, instrument: Instrument) -> pd.Series | s
     --------
     >>> from assessment.instruments import load_instrument
     >>> al = load_instrument("alignment")
-    >>> [stage_of(x, al) for x in (1.0, 1.74, 1.75, 2.49, 2.5, 3.24, 3.25, 4.0)]
-    ['undefined', 'undefined', 'defined', 'defined', 'aligned', 'aligned', 'integrated', 'integrated']
+    >>> [stage_of(x, al) for x in (1.0, 1.74, 1.75, 2.49)]
+    ['undefined', 'undefined', 'defined', 'defined']
+    >>> [stage_of(x, al) for x in (2.5, 3.24, 3.25, 4.0)]
+    ['aligned', 'aligned', 'integrated', 'integrated']
     >>> stage_of(float("nan"), al) is None
     True
     """
@@ -176,13 +183,17 @@ def score_alignment(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
 
     dims["_o"] = dims["dimension"].map(dim_order)
     by_iface = dims.groupby([*GROUP_KEYS, "interface"], sort=True)["score"]
-    ifaces = pd.DataFrame({"score": by_iface.mean(), "_rated": by_iface.count(),
-                           "_total": by_iface.size()})
+    ifaces = pd.DataFrame(
+        {"score": by_iface.mean(), "_rated": by_iface.count(), "_total": by_iface.size()}
+    )
     ifaces.loc[ifaces["_rated"] * 2 < ifaces["_total"], "score"] = np.nan
-    floors = (dims.dropna(subset=["score"]).sort_values([*GROUP_KEYS, "interface", "score", "_o"])
-              .drop_duplicates([*GROUP_KEYS, "interface"])
-              .set_index([*GROUP_KEYS, "interface"])[["dimension", "score"]]
-              .rename(columns={"dimension": "floor_dimension", "score": "floor_score"}))
+    floors = (
+        dims.dropna(subset=["score"])
+        .sort_values([*GROUP_KEYS, "interface", "score", "_o"])
+        .drop_duplicates([*GROUP_KEYS, "interface"])
+        .set_index([*GROUP_KEYS, "interface"])[["dimension", "score"]]
+        .rename(columns={"dimension": "floor_dimension", "score": "floor_score"})
+    )
     ifaces = ifaces.join(floors).reset_index()
     ifaces.loc[ifaces["score"].isna(), ["floor_dimension", "floor_score"]] = np.nan
     dims = dims.drop(columns="_o")
@@ -192,8 +203,9 @@ def score_alignment(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     ifaces["level"] = "interface"
     ifaces["stage"] = stage_of(ifaces["score"], instrument)
     ifaces["floor_stage"] = stage_of(ifaces["floor_score"].astype("float64"), instrument)
-    ifaces["floor_dimension"] = ifaces["floor_dimension"].astype("object").where(
-        ifaces["floor_dimension"].notna(), None)
+    ifaces["floor_dimension"] = (
+        ifaces["floor_dimension"].astype("object").where(ifaces["floor_dimension"].notna(), None)
+    )
     ifaces = ifaces.drop(columns=["_rated", "_total"])
     ifaces = ifaces.drop(columns="floor_score")
     out = pd.concat([ifaces, dims], ignore_index=True)
@@ -225,8 +237,9 @@ class ProfileResult:
     weak: tuple[str, ...] = ()
 
 
-def classify_profile(scores: dict[str, float], threshold: float, excellence: float,
-                     lead_margin: float) -> ProfileResult:
+def classify_profile(
+    scores: dict[str, float], threshold: float, excellence: float, lead_margin: float
+) -> ProfileResult:
     """Apply the Treacy–Wiersema rule: excel in one discipline, meet the threshold in the others.
 
     Parameters
@@ -343,27 +356,60 @@ def score_disciplines(data: pd.DataFrame, instrument: Instrument) -> pd.DataFram
     out["level"] = "discipline"
     out["instrument"] = instrument.id
     prof = instrument.profile
-    wide = out.pivot_table(index=GROUP_KEYS, columns="dimension", values="score",
-                           dropna=False, sort=False)
-    declared = (declared_by_group(data, prof.declared_item) if prof and prof.declared_item
-                else pd.Series(dtype="object"))
+    wide = out.pivot_table(
+        index=GROUP_KEYS, columns="dimension", values="score", dropna=False, sort=False
+    )
+    declared = (
+        declared_by_group(data, prof.declared_item)
+        if prof and prof.declared_item
+        else pd.Series(dtype="object")
+    )
     rows = []
     for key, values in wide.iterrows():
-        result = (classify_profile(values.to_dict(), prof.threshold, prof.excellence,
-                                   prof.lead_margin) if prof else ProfileResult("not_rated"))
+        result = (
+            classify_profile(values.to_dict(), prof.threshold, prof.excellence, prof.lead_margin)
+            if prof
+            else ProfileResult("not_rated")
+        )
         dec = declared.get(key)
-        rows.append({"organisation": key[0], "wave": key[1], "profile": result.kind,
-                     "leader": result.leader, "weak": ",".join(result.weak), "declared": dec,
-                     "coherent": (None if dec is None or result.leader is None
-                                  else dec == result.leader)})
-    profiles = pd.DataFrame(rows, columns=[*GROUP_KEYS, "profile", "leader", "weak",
-                                           "declared", "coherent"])
+        rows.append(
+            {
+                "organisation": key[0],
+                "wave": key[1],
+                "profile": result.kind,
+                "leader": result.leader,
+                "weak": ",".join(result.weak),
+                "declared": dec,
+                "coherent": (
+                    None if dec is None or result.leader is None else dec == result.leader
+                ),
+            }
+        )
+    profiles = pd.DataFrame(
+        rows, columns=[*GROUP_KEYS, "profile", "leader", "weak", "declared", "coherent"]
+    )
     return out.merge(profiles, on=GROUP_KEYS, how="left")
 
 
-COLUMNS = ["organisation", "wave", "instrument", "level", "interface", "dimension", "n",
-           "score", "stage", "floor_stage", "floor_dimension", "mean", "profile", "leader",
-           "weak", "declared", "coherent"]
+COLUMNS = [
+    "organisation",
+    "wave",
+    "instrument",
+    "level",
+    "interface",
+    "dimension",
+    "n",
+    "score",
+    "stage",
+    "floor_stage",
+    "floor_dimension",
+    "mean",
+    "profile",
+    "leader",
+    "weak",
+    "declared",
+    "coherent",
+]
 
 
 def score_responses(data: pd.DataFrame, instruments: list[Instrument]) -> pd.DataFrame:

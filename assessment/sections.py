@@ -95,8 +95,9 @@ class ReportData:
         return self.scores[self.scores["instrument"] == instrument.id]
 
 
-def load_report_data(responses_path: str | Path, organisation: str, wave: str = "",
-                     lang: str = "nl") -> ReportData:
+def load_report_data(
+    responses_path: str | Path, organisation: str, wave: str = "", lang: str = "nl"
+) -> ReportData:
     """Read, check and score the responses of one organisation (and wave).
 
     Raises
@@ -113,18 +114,31 @@ def load_report_data(responses_path: str | Path, organisation: str, wave: str = 
         raise AssessmentError(
             f"{responses.file}: no accepted rows for organisation {organisation!r}"
             + (f" in wave {wave!r}" if wave else "")
-            + f"; organisations in the file: {', '.join(known) or 'none'}")
+            + f"; organisations in the file: {', '.join(known) or 'none'}"
+        )
     if not wave:
         waves = sorted(data["wave"].unique())
         if len(waves) > 1:
-            raise AssessmentError(f"{organisation!r} has several waves ({', '.join(waves)}); "
-                                  "choose one with the wave parameter")
+            raise AssessmentError(
+                f"{organisation!r} has several waves ({', '.join(waves)}); "
+                "choose one with the wave parameter"
+            )
         wave = waves[0]
-    instruments = {i.id: i for i in responses.instruments
-                   if any(it.id in data and data[it.id].notna().any() for it in i.scored_items)}
+    instruments = {
+        i.id: i
+        for i in responses.instruments
+        if any(it.id in data and data[it.id].notna().any() for it in i.scored_items)
+    }
     scores = score_responses(data, list(instruments.values()))
-    return ReportData(organisation=str(data["organisation"].iloc[0]), wave=wave, lang=lang,
-                      responses=responses, data=data, scores=scores, instruments=instruments)
+    return ReportData(
+        organisation=str(data["organisation"].iloc[0]),
+        wave=wave,
+        lang=lang,
+        responses=responses,
+        data=data,
+        scores=scores,
+        instruments=instruments,
+    )
 
 
 def figure_html(fig: Figure, alt: str) -> str:
@@ -133,8 +147,10 @@ def figure_html(fig: Figure, alt: str) -> str:
     fig.savefig(buffer, format="png", dpi=150, bbox_inches="tight", facecolor="white")
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return (f'<figure class="chart"><img alt="{escape(alt)}" '
-            f'src="data:image/png;base64,{data}"/></figure>')
+    return (
+        f'<figure class="chart"><img alt="{escape(alt)}" '
+        f'src="data:image/png;base64,{data}"/></figure>'
+    )
 
 
 def _table(header: list[str], rows: list[list[str]], cls: str = "") -> str:
@@ -151,8 +167,10 @@ def _stage_label(inst: Instrument, stage: object, lang: str) -> str:
 
 def _stage_chip(inst: Instrument, stage: object, lang: str) -> str:
     colour = plots.stage_colour(None if pd.isna(stage) else str(stage), inst)
-    return (f'<span class="chip" style="background:{colour}"></span>'
-            f"{escape(_stage_label(inst, stage, lang))}")
+    return (
+        f'<span class="chip" style="background:{colour}"></span>'
+        f"{escape(_stage_label(inst, stage, lang))}"
+    )
 
 
 def _departments(data: pd.DataFrame, lang: str) -> str:
@@ -170,17 +188,23 @@ def cover(rd: ReportData) -> str:
     rows += [
         (t("cover_date", lang), rd.date),
         (t("cover_language", lang), t("cover_language_value", lang)),
-        (t("cover_instruments", lang), "<br>".join(
-            f"{escape(i.title.get(lang))} ({escape(i.id)} {escape(i.version)})"
-            for i in rd.instruments.values())),
+        (
+            t("cover_instruments", lang),
+            "<br>".join(
+                f"{escape(i.title.get(lang))} ({escape(i.id)} {escape(i.version)})"
+                for i in rd.instruments.values()
+            ),
+        ),
         (t("cover_respondents", lang), _departments(rd.data, lang)),
         (t("cover_for", lang), t("cover_for_value", lang, organisation=escape(rd.organisation))),
     ]
     meta = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    return (f'<section class="cover"><p class="kicker">{t("report_title", lang)}</p>'
-            f"<h1>{escape(rd.organisation)}</h1><p class=\"subtitle\">{t('report_subtitle', lang)}</p>"
-            f'<table class="meta">{meta}</table><p class="howto">{t("cover_how_to_read", lang)}</p>'
-            "</section>")
+    return (
+        f'<section class="cover"><p class="kicker">{t("report_title", lang)}</p>'
+        f'<h1>{escape(rd.organisation)}</h1><p class="subtitle">{t("report_subtitle", lang)}</p>'
+        f'<table class="meta">{meta}</table><p class="howto">{t("cover_how_to_read", lang)}</p>'
+        "</section>"
+    )
 
 
 def _profile_sentence(rd: ReportData) -> str:
@@ -190,20 +214,25 @@ def _profile_sentence(rd: ReportData) -> str:
     prof = inst.profile
 
     def title(d: str) -> str:
-        return escape(inst.dimension(d).title.get(lang).lower() if lang == "nl"
-                      else inst.dimension(d).title.get(lang).lower())
+        return escape(
+            inst.dimension(d).title.get(lang).lower()
+            if lang == "nl"
+            else inst.dimension(d).title.get(lang).lower()
+        )
 
     kind = first["profile"]
     weak = [w for w in str(first["weak"] or "").split(",") if w]
     values = {
-        "threshold": fmt(prof.threshold, lang, 0), "excellence": fmt(prof.excellence, lang, 0),
+        "threshold": fmt(prof.threshold, lang, 0),
+        "excellence": fmt(prof.excellence, lang, 0),
         "margin": fmt(prof.lead_margin, lang, 0),
         "weak": (" en " if lang == "nl" else " and ").join(title(w) for w in weak),
     }
     if isinstance(first["leader"], str):
         values["leader"] = title(first["leader"])
-        values["score"] = fmt(float(s.loc[s["dimension"] == first["leader"], "score"].iloc[0]),
-                              lang, 0)
+        values["score"] = fmt(
+            float(s.loc[s["dimension"] == first["leader"], "score"].iloc[0]), lang, 0
+        )
     sentence = t(f"profile_{kind}", lang, **values)
     declared = first["declared"]
     if not isinstance(declared, str):
@@ -218,7 +247,7 @@ def _profile_sentence(rd: ReportData) -> str:
 
 
 def executive_summary(rd: ReportData) -> str:
-    """Executive summary: a sentence per interface, extremes, profile, three actions."""
+    """Write the executive summary: a sentence per interface, extremes, profile, actions."""
     lang = rd.lang
     parts = [f'<section class="summary"><h2>{t("h_summary", lang)}</h2><ul>']
     inst = rd.alignment
@@ -231,26 +260,43 @@ def executive_summary(rd: ReportData) -> str:
                 parts.append(f"<li>{t('summary_interface_not_rated', lang, interface=iface)}</li>")
                 continue
             level = inst.level(row.stage)
-            text = t("summary_interface", lang, interface=iface, stage=escape(level.label.get(lang)),
-                     score=fmt(row.score, lang), meaning=escape(level.meaning.get(lang)))
+            text = t(
+                "summary_interface",
+                lang,
+                interface=iface,
+                stage=escape(level.label.get(lang)),
+                score=fmt(row.score, lang),
+                meaning=escape(level.meaning.get(lang)),
+            )
             if isinstance(row.floor_stage, str) and row.floor_stage != row.stage:
-                floor_score = dims.loc[(dims["interface"] == row.interface)
-                                       & (dims["dimension"] == row.floor_dimension), "score"].iloc[0]
-                text += " " + t("summary_floor", lang,
-                                dimension=escape(inst.dimension(row.floor_dimension).title.get(lang)
-                                                 .lower()),
-                                stage=escape(inst.level(row.floor_stage).label.get(lang).lower()),
-                                score=fmt(floor_score, lang))
+                floor_score = dims.loc[
+                    (dims["interface"] == row.interface)
+                    & (dims["dimension"] == row.floor_dimension),
+                    "score",
+                ].iloc[0]
+                text += " " + t(
+                    "summary_floor",
+                    lang,
+                    dimension=escape(inst.dimension(row.floor_dimension).title.get(lang).lower()),
+                    stage=escape(inst.level(row.floor_stage).label.get(lang).lower()),
+                    score=fmt(floor_score, lang),
+                )
             parts.append(f"<li>{text}</li>")
         overall = dims.groupby("dimension")["score"].mean().dropna()
         if len(overall) >= 2:
             strong, weak = overall.idxmax(), overall.idxmin()
-            parts.append("<li>" + t(
-                "summary_extremes", lang,
-                strong=escape(inst.dimension(strong).title.get(lang).lower()),
-                strong_score=fmt(overall[strong], lang),
-                weak=escape(inst.dimension(weak).title.get(lang).lower()),
-                weak_score=fmt(overall[weak], lang)) + "</li>")
+            parts.append(
+                "<li>"
+                + t(
+                    "summary_extremes",
+                    lang,
+                    strong=escape(inst.dimension(strong).title.get(lang).lower()),
+                    strong_score=fmt(overall[strong], lang),
+                    weak=escape(inst.dimension(weak).title.get(lang).lower()),
+                    weak_score=fmt(overall[weak], lang),
+                )
+                + "</li>"
+            )
     else:
         parts.append(f"<li>{t('summary_no_alignment', lang)}</li>")
     if rd.disciplines is not None:
@@ -264,10 +310,14 @@ def executive_summary(rd: ReportData) -> str:
             parts.append(f"<p><b>{t('summary_actions', lang)}</b></p><ol>")
             for row in steps.itertuples():
                 rec = row.recommendation
-                where = (f"{inst.interface(row.interface).title.get(lang)} · "
-                         f"{inst.dimension(row.dimension).title.get(lang).lower()}")
-                parts.append(f"<li>{escape(rec.actions[0].get(lang))} <span class=\"muted\">"
-                             f"({escape(where)})</span></li>")
+                where = (
+                    f"{inst.interface(row.interface).title.get(lang)} · "
+                    f"{inst.dimension(row.dimension).title.get(lang).lower()}"
+                )
+                parts.append(
+                    f'<li>{escape(rec.actions[0].get(lang))} <span class="muted">'
+                    f"({escape(where)})</span></li>"
+                )
             parts.append("</ol>")
     parts.append("</section>")
     return "".join(parts)
@@ -279,10 +329,12 @@ def alignment_section(rd: ReportData) -> str:
     if inst is None:
         return ""
     s = rd.scores_of(inst)
-    out = [f'<section class="alignment"><h2>{t("h_alignment", lang)}</h2>',
-           f"<h3>{t('h_ladder', lang)}</h3>",
-           figure_html(plots.stage_ladder(s, inst, lang), t("h_ladder", lang)),
-           f"<h3>{t('h_table', lang)}</h3>"]
+    out = [
+        f'<section class="alignment"><h2>{t("h_alignment", lang)}</h2>',
+        f"<h3>{t('h_ladder', lang)}</h3>",
+        figure_html(plots.stage_ladder(s, inst, lang), t("h_ladder", lang)),
+        f"<h3>{t('h_table', lang)}</h3>",
+    ]
     dims = s[s["level"] == "dimension"]
     header = [t("col_dimension", lang)] + [escape(i.title.get(lang)) for i in inst.interfaces]
     rows = []
@@ -293,42 +345,67 @@ def alignment_section(rd: ReportData) -> str:
             if r.empty or pd.isna(r["score"].iloc[0]):
                 cells.append(f'<span class="muted">{t("not_rated", lang)}</span>')
             else:
-                cells.append(f"{fmt(r['score'].iloc[0], lang)} · "
-                             f"{_stage_chip(inst, r['stage'].iloc[0], lang)} "
-                             f"<span class=\"muted\">n={int(r['n'].iloc[0])}</span>")
+                cells.append(
+                    f"{fmt(r['score'].iloc[0], lang)} · "
+                    f"{_stage_chip(inst, r['stage'].iloc[0], lang)} "
+                    f'<span class="muted">n={int(r["n"].iloc[0])}</span>'
+                )
         rows.append(cells)
     ifaces = s[s["level"] == "interface"].set_index("interface")
-    rows.append([f"<b>{t('row_index', lang)}</b>"] + [
-        (f"<b>{fmt(ifaces.at[i.id, 'score'], lang)}</b> · "
-         f"{_stage_chip(inst, ifaces.at[i.id, 'stage'], lang)}") for i in inst.interfaces])
+    rows.append(
+        [f"<b>{t('row_index', lang)}</b>"]
+        + [
+            (
+                f"<b>{fmt(ifaces.at[i.id, 'score'], lang)}</b> · "
+                f"{_stage_chip(inst, ifaces.at[i.id, 'stage'], lang)}"
+            )
+            for i in inst.interfaces
+        ]
+    )
     out.append(_table(header, rows, "scores"))
-    out += [f"<h3>{t('h_dimensions', lang)}</h3>",
-            figure_html(plots.dimension_bars(s, inst, lang), t("h_dimensions", lang)),
-            figure_html(plots.radar(s, inst, lang), t("h_dimensions", lang)),
-            "</section>"]
+    out += [
+        f"<h3>{t('h_dimensions', lang)}</h3>",
+        figure_html(plots.dimension_bars(s, inst, lang), t("h_dimensions", lang)),
+        figure_html(plots.radar(s, inst, lang), t("h_dimensions", lang)),
+        "</section>",
+    ]
     return "".join(out)
 
 
 def disciplines_section(rd: ReportData) -> str:
-    """Discipline bars with T and E, the profile sentence, what the leader asks of each department."""
+    """Show discipline bars with T and E, the profile, what the leader asks of departments."""
     inst, lang = rd.disciplines, rd.lang
     if inst is None:
         return ""
     s = rd.scores_of(inst)
-    out = [f'<section class="disciplines"><h2>{t("h_disciplines", lang)}</h2>',
-           f"<p>{t('disciplines_intro', lang)}</p>",
-           figure_html(plots.discipline_bars(s, inst, lang), t("h_disciplines", lang)),
-           f'<p class="lead">{_profile_sentence(rd)}</p>']
-    rows = [[escape(inst.dimension(r.dimension).title.get(lang)), fmt(r.score, lang, 0),
-             str(int(r.n))] for r in s.itertuples()]
-    out.append(_table([t("discipline", lang), t("col_score", lang), t("col_n", lang)], rows,
-                      "compact"))
+    out = [
+        f'<section class="disciplines"><h2>{t("h_disciplines", lang)}</h2>',
+        f"<p>{t('disciplines_intro', lang)}</p>",
+        figure_html(plots.discipline_bars(s, inst, lang), t("h_disciplines", lang)),
+        f'<p class="lead">{_profile_sentence(rd)}</p>',
+    ]
+    rows = [
+        [escape(inst.dimension(r.dimension).title.get(lang)), fmt(r.score, lang, 0), str(int(r.n))]
+        for r in s.itertuples()
+    ]
+    out.append(
+        _table([t("discipline", lang), t("col_score", lang), t("col_n", lang)], rows, "compact")
+    )
     leader = s["leader"].iloc[0]
-    focus = leader if isinstance(leader, str) else s.loc[s["score"].idxmax(), "dimension"] \
-        if s["score"].notna().any() else None
+    focus = (
+        leader
+        if isinstance(leader, str)
+        else s.loc[s["score"].idxmax(), "dimension"]
+        if s["score"].notna().any()
+        else None
+    )
     if focus is not None and inst.dimension(focus).implications:
         dim = inst.dimension(focus)
-        out.append(f"<h3>{t('disciplines_implications', lang, leader=escape(dim.title.get(lang).lower()))}</h3><ul>")
+        out.append(
+            "<h3>"
+            + t("disciplines_implications", lang, leader=escape(dim.title.get(lang).lower()))
+            + "</h3><ul>"
+        )
         for dept, text in dim.implications.items():
             out.append(f"<li><b>{t('dept_' + dept, lang)}</b>: {escape(text.get(lang))}</li>")
         out.append("</ul>")
@@ -342,8 +419,10 @@ def roadmap_section(rd: ReportData, n: int = 3) -> str:
     if inst is None:
         return ""
     steps = roadmap(rd.scores_of(inst), inst, n=n)
-    out = [f'<section class="roadmap"><h2>{t("h_roadmap", lang)}</h2>',
-           f"<p>{t('roadmap_intro', lang)}</p>"]
+    out = [
+        f'<section class="roadmap"><h2>{t("h_roadmap", lang)}</h2>',
+        f"<p>{t('roadmap_intro', lang)}</p>",
+    ]
     if steps.empty:
         out.append(f"<p>{t('roadmap_none', lang)}</p></section>")
         return "".join(out)
@@ -351,16 +430,38 @@ def roadmap_section(rd: ReportData, n: int = 3) -> str:
     for row in steps.itertuples():
         rec = row.recommendation
         actions = "<ul>" + "".join(f"<li>{escape(a.get(lang))}</li>" for a in rec.actions) + "</ul>"
-        why = escape(rec.why.get(lang)) + f' <span class="muted">({t("source", lang)}: {escape(rec.source)})</span>'
+        why = (
+            escape(rec.why.get(lang))
+            + f' <span class="muted">({t("source", lang)}: {escape(rec.source)})</span>'
+        )
         if rec.caveat is not None:
-            why += f'<p class="caveat"><b>{t("caveat", lang)}:</b> {escape(rec.caveat.get(lang))}</p>'
-        rows.append([
-            f"{escape(inst.dimension(row.dimension).title.get(lang))}<br><span class=\"muted\">"
-            f"{escape(inst.interface(row.interface).title.get(lang))}</span>",
-            f"{_stage_chip(inst, row.stage, lang)}<br><span class=\"muted\">{fmt(row.score, lang)}</span>",
-            _stage_chip(inst, row.target, lang), actions, why])
-    out.append(_table([t("col_dimension", lang), t("col_now", lang), t("col_target", lang),
-                       t("col_actions", lang), t("col_why", lang)], rows, "roadmap"))
+            why += (
+                f'<p class="caveat"><b>{t("caveat", lang)}:</b> {escape(rec.caveat.get(lang))}</p>'
+            )
+        rows.append(
+            [
+                f'{escape(inst.dimension(row.dimension).title.get(lang))}<br><span class="muted">'
+                f"{escape(inst.interface(row.interface).title.get(lang))}</span>",
+                f"{_stage_chip(inst, row.stage, lang)}<br>"
+                f'<span class="muted">{fmt(row.score, lang)}</span>',
+                _stage_chip(inst, row.target, lang),
+                actions,
+                why,
+            ]
+        )
+    out.append(
+        _table(
+            [
+                t("col_dimension", lang),
+                t("col_now", lang),
+                t("col_target", lang),
+                t("col_actions", lang),
+                t("col_why", lang),
+            ],
+            rows,
+            "roadmap",
+        )
+    )
     out.append("</section>")
     return "".join(out)
 
@@ -378,37 +479,53 @@ def _missing_table(rd: ReportData) -> str:
     if not rows:
         return f"<p>{t('dq_missing_none', lang)}</p>"
     rows.sort(key=lambda r: -r[0])
-    return _table([t("dq_question", lang), t("dq_missing_share", lang)], [r[1] for r in rows],
-                  "compact")
+    return _table(
+        [t("dq_question", lang), t("dq_missing_share", lang)], [r[1] for r in rows], "compact"
+    )
 
 
 def methodology_section(rd: ReportData) -> str:
     """How scores are computed, what the model rests on, data quality, versions."""
     lang = rd.lang
-    out = [f'<section class="methodology" id="methodology"><h2>{t("h_methodology", lang)}</h2>',
-           f"<h3>{t('method_scores', lang)}</h3>"]
+    out = [
+        f'<section class="methodology" id="methodology"><h2>{t("h_methodology", lang)}</h2>',
+        f"<h3>{t('method_scores', lang)}</h3>",
+    ]
     if rd.alignment is not None:
         inst = rd.alignment
         bands = "; ".join(
-            f"{inst.level(b.level).label.get(lang)} [{fmt(b.lower, lang, 2)}–{fmt(b.upper, lang, 2)}"
+            f"{inst.level(b.level).label.get(lang)} "
+            f"[{fmt(b.lower, lang, 2)}–{fmt(b.upper, lang, 2)}"
             + ("]" if k == len(inst.bands) - 1 else ")")
-            for k, b in enumerate(sorted(inst.bands, key=lambda b: b.lower)))
+            for k, b in enumerate(sorted(inst.bands, key=lambda b: b.lower))
+        )
         out.append(f"<p>{t('method_alignment', lang, bands=bands)}</p>")
     if rd.disciplines is not None:
         p = rd.disciplines.profile
-        out.append("<p>" + t("method_disciplines", lang, threshold=fmt(p.threshold, lang, 0),
-                             excellence=fmt(p.excellence, lang, 0),
-                             margin=fmt(p.lead_margin, lang, 0)) + "</p>")
+        out.append(
+            "<p>"
+            + t(
+                "method_disciplines",
+                lang,
+                threshold=fmt(p.threshold, lang, 0),
+                excellence=fmt(p.excellence, lang, 0),
+                margin=fmt(p.lead_margin, lang, 0),
+            )
+            + "</p>"
+        )
     out.append(f"<h3>{t('method_model', lang)}</h3><p>{t('method_honesty', lang)}</p><ul>")
     for inst in rd.instruments.values():
         if inst.source is not None:
             out.append(f"<li>{escape(inst.source.get(lang))}</li>")
     out.append("</ul>")
     out.append(data_quality(rd))
-    versions = "; ".join(t("method_versions", lang, id=i.id, version=i.version)
-                         for i in rd.instruments.values())
-    out.append(f'<p class="muted">{escape(versions)}. '
-               f"{t('method_software', lang, version=package_version(), date=rd.date)}</p>")
+    versions = "; ".join(
+        t("method_versions", lang, id=i.id, version=i.version) for i in rd.instruments.values()
+    )
+    out.append(
+        f'<p class="muted">{escape(versions)}. '
+        f"{t('method_software', lang, version=package_version(), date=rd.date)}</p>"
+    )
     out.append("</section>")
     return "".join(out)
 
@@ -422,18 +539,24 @@ def data_quality(rd: ReportData) -> str:
     ignored = [p for p in r.problems if p.row in org_rows and "is ignored" in p.message]
     rows = [
         [t("dq_rows_file", lang), str(r.rows_in)],
-        [t("dq_rows_org", lang, organisation=escape(rd.organisation)),
-         f"{len(rd.data) + len(org_rej)} = {len(rd.data)} {t('dq_scored', lang)} + "
-         f"{len(org_rej)} {t('dq_rejected', lang)}"],
+        [
+            t("dq_rows_org", lang, organisation=escape(rd.organisation)),
+            f"{len(rd.data) + len(org_rej)} = {len(rd.data)} {t('dq_scored', lang)} + "
+            f"{len(org_rej)} {t('dq_rejected', lang)}",
+        ],
         [t("dq_no_org", lang), str(no_org)],
         [t("dq_ignored_answers", lang), str(len(ignored))],
     ]
     out = [f"<h3>{t('method_data', lang)}</h3>", _table(["", ""], rows, "compact meta")]
     if not org_rej.empty:
         out.append(f"<h4>{t('dq_reasons', lang)}</h4>")
-        out.append(_table([t("dq_row", lang), t("dq_reason", lang)],
-                          [[str(x.row), escape(str(x.reason))] for x in org_rej.itertuples()],
-                          "compact"))
+        out.append(
+            _table(
+                [t("dq_row", lang), t("dq_reason", lang)],
+                [[str(x.row), escape(str(x.reason))] for x in org_rej.itertuples()],
+                "compact",
+            )
+        )
     out.append(f"<h4>{t('dq_missing', lang)}</h4>")
     out.append(_missing_table(rd))
     return "".join(out)

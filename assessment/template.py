@@ -17,17 +17,29 @@ from assessment.instruments import Instrument
 __all__ = ["template_columns", "write_template"]
 
 META = ("respondent_id", "organisation", "department", "wave", "language")
-DEPARTMENT_CHOICES = {"nl": "marketing,sales,service,management,other",
-                      "en": "marketing,sales,service,management,other"}
+DEPARTMENT_CHOICES = {
+    "nl": "marketing,sales,service,management,other",
+    "en": "marketing,sales,service,management,other",
+}
 HELP = {
-    "nl": {"sheet": "Uitleg", "item": "Kolom", "question": "Vraag", "answers": "Antwoorden",
-           "intro": "Eén rij per respondent. Vul per vraag het nummer van het antwoord in (of kies het "
-                    "uit de lijst). Leeg = niet beantwoord. Afdeling: marketing, sales, service, "
-                    "management of other."},
-    "en": {"sheet": "Explanation", "item": "Column", "question": "Question", "answers": "Answers",
-           "intro": "One row per respondent. For each question enter the number of the answer (or "
-                    "pick it from the list). Blank = not answered. Department: marketing, sales, "
-                    "service, management or other."},
+    "nl": {
+        "sheet": "Uitleg",
+        "item": "Kolom",
+        "question": "Vraag",
+        "answers": "Antwoorden",
+        "intro": "Eén rij per respondent. Vul per vraag het nummer van het antwoord in "
+        "(of kies het uit de lijst). Leeg = niet beantwoord. Afdeling: marketing, sales, service, "
+        "management of other.",
+    },
+    "en": {
+        "sheet": "Explanation",
+        "item": "Column",
+        "question": "Question",
+        "answers": "Answers",
+        "intro": "One row per respondent. For each question enter the number of the answer (or "
+        "pick it from the list). Blank = not answered. Department: marketing, sales, "
+        "service, management or other.",
+    },
 }
 
 
@@ -64,8 +76,9 @@ def _allowed_values(item) -> str | None:
     return None
 
 
-def write_template(instrument: Instrument, out: str | Path, lang: str = "nl",
-                   rows: int = 200) -> Path:
+def write_template(
+    instrument: Instrument, out: str | Path, lang: str = "nl", rows: int = 200
+) -> Path:
     """Write a fill-in file for ``instrument``: XLSX (drop-downs, explanation sheet) or CSV.
 
     Parameters
@@ -99,16 +112,23 @@ def write_template(instrument: Instrument, out: str | Path, lang: str = "nl",
         ws.cell(row=1, column=k).font = bold
         ws.column_dimensions[get_column_letter(k)].width = 16
     ws.freeze_panes = "B2"
-    dv_dept = DataValidation(type="list", formula1=f'"{DEPARTMENT_CHOICES[lang]}"', allow_blank=True)
+    dv_dept = DataValidation(
+        type="list", formula1=f'"{DEPARTMENT_CHOICES[lang]}"', allow_blank=True
+    )
     ws.add_data_validation(dv_dept)
     dv_dept.add(f"C2:C{rows + 1}")
     for k, item in enumerate(instrument.items, len(META) + 1):
         allowed = _allowed_values(item)
         if allowed is None:
             continue
-        dv = DataValidation(type="list", formula1=f'"{allowed}"', allow_blank=True,
-                            showErrorMessage=True, errorTitle=item.id,
-                            error=f"{item.id}: {allowed}")
+        dv = DataValidation(
+            type="list",
+            formula1=f'"{allowed}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=item.id,
+            error=f"{item.id}: {allowed}",
+        )
         ws.add_data_validation(dv)
         col = get_column_letter(k)
         dv.add(f"{col}2:{col}{rows + 1}")

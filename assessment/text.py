@@ -13,17 +13,30 @@ import pandas as pd
 
 __all__ = ["normalise", "normalise_series"]
 
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"',
-                         "´": "'", "`": "'", "–": "-", "—": "-", "\xa0": " "})
+_QUOTES = str.maketrans(
+    {
+        "‘": "'",
+        "’": "'",
+        "‚": "'",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "´": "'",
+        "`": "'",
+        "–": "-",
+        "—": "-",
+        "\xa0": " ",
+    }
+)
 _SPACES = re.compile(r"\s+")
 
 
 def normalise(value: object) -> str:
-    """Return ``value`` as a comparable key: NFKC, straight quotes, single spaces, casefolded.
+    r"""Return ``value`` as a comparable key: NFKC, straight quotes, single spaces, casefolded.
 
     Examples
     --------
-    >>> normalise("  “Helemaal  mee eens”\\n")
+    >>> normalise("  “Helemaal  mee eens”\n")
     '"helemaal mee eens"'
     >>> normalise("Marketing’s plan") == normalise("marketing's PLAN")
     True

@@ -42,8 +42,9 @@ def synthetic(n: int, organisations: int = 1000, seed: int = 0) -> pd.DataFrame:
             values = rng.integers(lo, hi + 1, n).astype("float64")
             values[rng.random(n) < 0.03] = np.nan
             data[item.id] = values
-    data["VD-declared"] = rng.choice(["customer_intimacy", "operational_excellence",
-                                      "product_leadership", "none"], n)
+    data["VD-declared"] = rng.choice(
+        ["customer_intimacy", "operational_excellence", "product_leadership", "none"], n
+    )
     return pd.DataFrame(data)
 
 
@@ -61,16 +62,31 @@ def main() -> None:
         start = time.perf_counter()
         scores = score_responses(frame, instruments)
         times.append(time.perf_counter() - start)
-    print(f"score {args.respondents:,} respondents x {items} items "
-          f"({frame['organisation'].nunique()} organisations, {len(scores):,} score rows): "
-          f"best {min(times):.2f} s of {args.repeat} (target < 2 s)")
+    print(
+        f"score {args.respondents:,} respondents x {items} items "
+        f"({frame['organisation'].nunique()} organisations, {len(scores):,} score rows): "
+        f"best {min(times):.2f} s of {args.repeat} (target < 2 s)"
+    )
 
     assess = Path(sys.executable).with_name("assess")
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        subprocess.run([str(assess), "report", str(EXAMPLE_RESPONSES), "--org",
-                        "Delta Meettechniek", "--out", tmp, "--lang", "nl"], check=True,
-                       cwd=PROJECT_ROOT, capture_output=True)
+        subprocess.run(
+            [
+                str(assess),
+                "report",
+                str(EXAMPLE_RESPONSES),
+                "--org",
+                "Delta Meettechniek",
+                "--out",
+                tmp,
+                "--lang",
+                "nl",
+            ],
+            check=True,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+        )
         elapsed = time.perf_counter() - start
         html = next(Path(tmp).glob("*.html"))
         print(f"assess report (one organisation, fresh process): {elapsed:.1f} s")

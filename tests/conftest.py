@@ -19,14 +19,25 @@ def disciplines():
     return load_instrument("value_disciplines")
 
 
-def full_rows(alignment, disciplines, organisation="Fixture BV", n=8, seed=7,
-              departments=("marketing", "sales", "service", "management")):
+def full_rows(
+    alignment,
+    disciplines,
+    organisation="Fixture BV",
+    n=8,
+    seed=7,
+    departments=("marketing", "sales", "service", "management"),
+):
     """Return ``n`` complete respondent rows for ``organisation`` (seeded random answers)."""
     rng = np.random.default_rng(seed)
     rows = []
     for k in range(n):
-        row = {"respondent_id": f"{organisation[:3]}-{k + 1}", "organisation": organisation,
-               "department": departments[k % len(departments)], "wave": "", "language": "nl"}
+        row = {
+            "respondent_id": f"{organisation[:3]}-{k + 1}",
+            "organisation": organisation,
+            "department": departments[k % len(departments)],
+            "wave": "",
+            "language": "nl",
+        }
         for item in alignment.items:
             row[item.id] = int(rng.integers(1, 5))
         for item in disciplines.scored_items:

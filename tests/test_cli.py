@@ -21,14 +21,17 @@ def test_instruments_lists_both():
 def test_template(tmp_path):
     """`assess template` writes the file it names."""
     out = tmp_path / "answers.xlsx"
-    result = runner.invoke(app, ["template", "--instrument", "alignment", "--lang", "nl",
-                                 "--out", str(out)])
+    result = runner.invoke(
+        app, ["template", "--instrument", "alignment", "--lang", "nl", "--out", str(out)]
+    )
     assert result.exit_code == 0 and out.exists()
 
 
 def test_template_unknown_instrument(tmp_path):
     """An unknown instrument exits 1 and says which exist."""
-    result = runner.invoke(app, ["template", "--instrument", "nope", "--out", str(tmp_path / "x.csv")])
+    result = runner.invoke(
+        app, ["template", "--instrument", "nope", "--out", str(tmp_path / "x.csv")]
+    )
     assert result.exit_code == 1
     assert "bundled instruments" in result.stderr
 
@@ -71,12 +74,23 @@ def test_score_writes_tidy_csv(tmp_path, fixture_csv):
     assert result.exit_code == 0, result.stderr
     scores = pd.read_csv(out)
     assert len(scores) == 2 * (21 + 3 + 3)
-    assert {"organisation", "wave", "instrument", "interface", "dimension", "n", "score",
-            "stage", "profile"} <= set(scores.columns)
+    assert {
+        "organisation",
+        "wave",
+        "instrument",
+        "interface",
+        "dimension",
+        "n",
+        "score",
+        "stage",
+        "profile",
+    } <= set(scores.columns)
 
 
 def test_report_bad_language(fixture_csv, tmp_path):
     """--lang accepts nl and en only."""
-    result = runner.invoke(app, ["report", str(fixture_csv), "--org", "Fixture BV", "--out",
-                                 str(tmp_path), "--lang", "fr"])
+    result = runner.invoke(
+        app,
+        ["report", str(fixture_csv), "--org", "Fixture BV", "--out", str(tmp_path), "--lang", "fr"],
+    )
     assert result.exit_code == 1 and "--lang must be nl or en" in result.stderr

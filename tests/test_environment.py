@@ -16,13 +16,17 @@ def _name(requirement: str) -> str:
 
 def test_environment_yml_matches_pyproject():
     """Every runtime and dev dependency of pyproject.toml is in environment.yml and vice versa."""
-    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"
+    ]
     wanted = {_name(r) for r in project["dependencies"]}
     wanted |= {_name(r) for r in project["optional-dependencies"]["dev"]}
     env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert conda == wanted, f"only in pyproject: {wanted - conda}; only in environment.yml: {conda - wanted}"
+    assert conda == wanted, (
+        f"only in pyproject: {wanted - conda}; only in environment.yml: {conda - wanted}"
+    )
     assert "-e ." in pip, "environment.yml must install the project itself"
 
 

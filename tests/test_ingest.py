@@ -25,8 +25,13 @@ def _write_csv(path, frame, sep=",", encoding="utf-8"):
 
 @pytest.mark.parametrize(
     ("sep", "encoding", "suffix"),
-    [(",", "utf-8", ".csv"), (";", "utf-8", ".csv"), (",", "utf-8-sig", ".csv"),
-     (";", "cp1252", ".csv"), (",", None, ".xlsx")],
+    [
+        (",", "utf-8", ".csv"),
+        (";", "utf-8", ".csv"),
+        (",", "utf-8-sig", ".csv"),
+        (";", "cp1252", ".csv"),
+        (",", None, ".xlsx"),
+    ],
 )
 def test_every_format_reads_the_same(tmp_path, rows, sep, encoding, suffix):
     """Comma/semicolon CSV in UTF-8, UTF-8 with BOM, cp1252, and XLSX give identical data."""
@@ -50,20 +55,29 @@ def test_headers_by_question_text_and_answers_by_option_text(tmp_path, alignment
     st = alignment.items[0]
     lk = disciplines.scored_items[0]
     ch = disciplines.item("VD-declared")
-    frame = pd.DataFrame({
-        "Organisatie": ["A", "A", "A"],
-        "Afdeling": ["Verkoop", "Klantenservice", "Directie"],
-        "respondent": ["1", "2", "3"],
-        st.text.nl.upper().replace("'", "’"): [st.options[2].nl, "  " + st.options[0].en.lower(), "4"],
-        "  " + lk.text.en + " ": ["Helemaal mee eens", "strongly disagree", "3"],
-        ch.text.nl: [ch.options[1].nl, ch.options[0].en, "product_leadership"],
-    })
+    frame = pd.DataFrame(
+        {
+            "Organisatie": ["A", "A", "A"],
+            "Afdeling": ["Verkoop", "Klantenservice", "Directie"],
+            "respondent": ["1", "2", "3"],
+            st.text.nl.upper().replace("'", "’"): [
+                st.options[2].nl,
+                "  " + st.options[0].en.lower(),
+                "4",
+            ],
+            "  " + lk.text.en + " ": ["Helemaal mee eens", "strongly disagree", "3"],
+            ch.text.nl: [ch.options[1].nl, ch.options[0].en, "product_leadership"],
+        }
+    )
     r = read_responses(_write_csv(tmp_path / "forms.csv", frame))
     assert r.problems == []
     assert r.data[st.id].tolist() == [3, 1, 4]
     assert r.data[lk.id].tolist() == [5, 1, 3]
-    assert r.data["VD-declared"].tolist() == [ch.options[1].value, ch.options[0].value,
-                                              "product_leadership"]
+    assert r.data["VD-declared"].tolist() == [
+        ch.options[1].value,
+        ch.options[0].value,
+        "product_leadership",
+    ]
     assert r.data["department"].tolist() == ["sales", "service", "management"]
 
 
@@ -245,4 +259,7 @@ def test_all_problems_at_once(tmp_path, rows, alignment):
     frame["Extra"] = 1
     r = read_responses(_write_csv(tmp_path / "many.csv", frame))
     assert [(p.row, p.column) for p in r.problems] == [
-        (None, "Extra"), (3, alignment.items[2].id), (6, alignment.items[3].id)]
+        (None, "Extra"),
+        (3, alignment.items[2].id),
+        (6, alignment.items[3].id),
+    ]

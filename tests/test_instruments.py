@@ -26,12 +26,16 @@ def raw_alignment():
 def test_alignment_shape(alignment):
     """Issue 2: three interfaces × seven dimensions × at least two stages4 items, four options each."""
     assert [i.id for i in alignment.interfaces] == [
-        "marketing_sales", "sales_service", "marketing_service"]
+        "marketing_sales",
+        "sales_service",
+        "marketing_service",
+    ]
     assert len(alignment.dimensions) == 7
     for iface in alignment.interfaces:
         for dim in alignment.dimensions:
-            items = [i for i in alignment.items
-                     if i.interface == iface.id and i.dimension == dim.id]
+            items = [
+                i for i in alignment.items if i.interface == iface.id and i.dimension == dim.id
+            ]
             assert len(items) >= 2, (iface.id, dim.id)
             assert all(i.type == "stages4" and len(i.options) == 4 for i in items)
 
@@ -98,8 +102,10 @@ def _broken(raw, mutate):
 
 def test_missing_language_is_named(raw_alignment):
     """A text without English names the item and the missing field."""
+
     def mutate(d):
         del d["items"][0]["text"]["en"]
+
     msg = _broken(raw_alignment, mutate)
     assert "broken.yaml" in msg and "items[0] (MS-roles-1).text.en" in msg
 
@@ -112,9 +118,11 @@ def test_three_options_on_a_stages4_item(raw_alignment):
 
 def test_duplicate_item_id_and_unknown_dimension(raw_alignment):
     """Duplicate ids and dangling dimensions are both reported, at once."""
+
     def mutate(d):
         d["items"][1]["id"] = d["items"][0]["id"]
         d["items"][2]["dimension"] = "astrology"
+
     msg = _broken(raw_alignment, mutate)
     assert "item ids are not unique: MS-roles-1" in msg
     assert "dimension 'astrology' is not one of" in msg
@@ -122,25 +130,35 @@ def test_duplicate_item_id_and_unknown_dimension(raw_alignment):
 
 def test_band_gap(raw_alignment):
     """Bands must cover the scale without gaps."""
+
     def mutate(d):
         d["bands"][1]["upper"] = 2.4
+
     assert "gap between defined and aligned" in _broken(raw_alignment, mutate)
 
 
 def test_missing_recommendation(raw_alignment):
     """Every dimension × step needs a recommendation."""
+
     def mutate(d):
-        d["recommendations"] = [r for r in d["recommendations"]
-                                if not (r["dimension"] == "roles" and r["from"] == "defined")]
+        d["recommendations"] = [
+            r
+            for r in d["recommendations"]
+            if not (r["dimension"] == "roles" and r["from"] == "defined")
+        ]
+
     assert "missing for dimension roles, step defined -> aligned" in _broken(raw_alignment, mutate)
 
 
 def test_too_few_items_per_cell(raw_alignment):
     """Every interface × dimension needs at least two items."""
+
     def mutate(d):
         d["items"] = [i for i in d["items"] if i["id"] != "SS-goals-2"]
+
     assert "interface sales_service x dimension goals: needs at least 2 items, has 1" in _broken(
-        raw_alignment, mutate)
+        raw_alignment, mutate
+    )
 
 
 def test_unknown_instrument_lists_bundled():

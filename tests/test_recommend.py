@@ -11,8 +11,16 @@ from assessment.recommend import roadmap
 def _scores(values: dict[tuple[str, str], float], alignment) -> pd.DataFrame:
     from assessment.scoring import stage_of
 
-    rows = [{"instrument": "alignment", "level": "dimension", "interface": i, "dimension": d,
-             "score": v} for (i, d), v in values.items()]
+    rows = [
+        {
+            "instrument": "alignment",
+            "level": "dimension",
+            "interface": i,
+            "dimension": d,
+            "score": v,
+        }
+        for (i, d), v in values.items()
+    ]
     frame = pd.DataFrame(rows)
     frame["stage"] = stage_of(frame["score"], alignment)
     return frame
@@ -20,9 +28,16 @@ def _scores(values: dict[tuple[str, str], float], alignment) -> pd.DataFrame:
 
 def test_three_lowest_to_next_stage(alignment):
     """Hand-chosen scores: the three lowest (1.2, 2.0, 2.6) are picked; targets are current + 1."""
-    s = _scores({("marketing_sales", "roles"): 2.6, ("marketing_sales", "goals"): 1.2,
-                 ("sales_service", "systems"): 2.0, ("sales_service", "culture"): 3.0,
-                 ("marketing_service", "knowledge"): 3.9}, alignment)
+    s = _scores(
+        {
+            ("marketing_sales", "roles"): 2.6,
+            ("marketing_sales", "goals"): 1.2,
+            ("sales_service", "systems"): 2.0,
+            ("sales_service", "culture"): 3.0,
+            ("marketing_service", "knowledge"): 3.9,
+        },
+        alignment,
+    )
     r = roadmap(s, alignment)
     assert r["dimension"].tolist() == ["goals", "systems", "roles"]
     assert r["target"].tolist() == ["defined", "aligned", "integrated"]
@@ -37,12 +52,13 @@ def test_integrated_dimensions_are_skipped(alignment):
 
 def test_not_rated_dimensions_are_skipped(alignment):
     """A dimension without a score gets no advice."""
-    s = _scores({("marketing_sales", "roles"): float("nan"),
-                 ("marketing_sales", "goals"): 2.0}, alignment)
+    s = _scores(
+        {("marketing_sales", "roles"): float("nan"), ("marketing_sales", "goals"): 2.0}, alignment
+    )
     assert roadmap(s, alignment)["dimension"].tolist() == ["goals"]
 
 
 def test_negative_n(alignment):
-    """n must not be negative."""
+    """N must not be negative."""
     with pytest.raises(ValueError, match="n must be 0 or more"):
         roadmap(_scores({("marketing_sales", "roles"): 2.0}, alignment), alignment, n=-1)

@@ -43,7 +43,9 @@ def test_report_files(rendered):
     assert result.html.name == "fixture-zn-b-v.html"
     assert result.notebook.exists()
     assert sorted(p.name for p in result.html.parent.iterdir()) == [
-        "fixture-zn-b-v.html", "fixture-zn-b-v.ipynb"]
+        "fixture-zn-b-v.html",
+        "fixture-zn-b-v.ipynb",
+    ]
 
 
 def test_html_has_no_code_and_names_the_organisation(rendered):
@@ -74,9 +76,16 @@ def test_html_has_no_warnings_or_tracebacks(rendered):
 def test_papermill_directly(tmp_path, fixture_csv):
     """The notebook also runs with plain papermill, in Dutch, for an organisation in the file."""
     out = tmp_path / "out.ipynb"
-    pm.execute_notebook(str(REPORT_NOTEBOOK), str(out), progress_bar=False,
-                        parameters={"responses_path": str(fixture_csv),
-                                    "organisation": "Tweede Organisatie", "lang": "nl"})
+    pm.execute_notebook(
+        str(REPORT_NOTEBOOK),
+        str(out),
+        progress_bar=False,
+        parameters={
+            "responses_path": str(fixture_csv),
+            "organisation": "Tweede Organisatie",
+            "lang": "nl",
+        },
+    )
     text = out.read_text(encoding="utf-8")
     assert "Samenvatting voor het management" in text and "Tweede Organisatie" in text
 

@@ -44,8 +44,12 @@ def hand(alignment):
         "communication": [(4, 4), (3, 3), (2, 3)],
     }
     for r in range(3):
-        row = {"organisation": "Hand BV", "wave": "", "respondent_id": f"r{r}",
-               "department": ["marketing", "sales", "service"][r]}
+        row = {
+            "organisation": "Hand BV",
+            "wave": "",
+            "respondent_id": f"r{r}",
+            "department": ["marketing", "sales", "service"][r],
+        }
         for item in ms:
             pair = answers.get(item.dimension)
             if pair is None:
@@ -88,8 +92,9 @@ def test_interface_index_and_floor_by_hand(hand, alignment):
 
 def test_less_than_half_answered_is_not_rated(alignment):
     """DESIGN rule: a dimension needs at least half its items; 0 of 2 answered -> NaN for the respondent."""
-    ids = [i.id for i in alignment.items if i.interface == "marketing_sales"
-           and i.dimension == "roles"]
+    ids = [
+        i.id for i in alignment.items if i.interface == "marketing_sales" and i.dimension == "roles"
+    ]
     df = _frame([{"organisation": "X", "respondent_id": "a", ids[0]: 2.0, ids[1]: np.nan}])
     resp = respondent_scores(df, alignment)
     assert resp[("marketing_sales", "roles")].iloc[0] == 2.0
@@ -99,8 +104,16 @@ def test_less_than_half_answered_is_not_rated(alignment):
 
 @pytest.mark.parametrize(
     ("score", "stage"),
-    [(1.0, "undefined"), (1.7499, "undefined"), (1.75, "defined"), (2.4999, "defined"),
-     (2.5, "aligned"), (3.2499, "aligned"), (3.25, "integrated"), (4.0, "integrated")],
+    [
+        (1.0, "undefined"),
+        (1.7499, "undefined"),
+        (1.75, "defined"),
+        (2.4999, "defined"),
+        (2.5, "aligned"),
+        (3.2499, "aligned"),
+        (3.25, "integrated"),
+        (4.0, "integrated"),
+    ],
 )
 def test_band_edges(alignment, score, stage):
     """DESIGN 3.1 bands: [1, 1.75) undefined, [1.75, 2.5) defined, [2.5, 3.25) aligned, [3.25, 4]."""
