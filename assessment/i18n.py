@@ -24,12 +24,22 @@ def check_lang(lang: str) -> str:
 
 @lru_cache(maxsize=1)
 def messages() -> dict[str, dict[str, str]]:
-    """Return every message: key -> {'nl': ..., 'en': ...}."""
-    with open(LOCALE_DIR / "messages.yaml", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    missing = [k for k, v in data.items() if not isinstance(v, dict) or set(v) != {"nl", "en"}]
-    if missing:
-        raise ValueError(f"locales/messages.yaml: keys without both nl and en: {missing}")
+    """Return every message of every ``locales/*.yaml`` file: key -> {'nl': ..., 'en': ...}.
+
+    Each topic (report, analysis, teaching) keeps its texts in its own file; a key
+    defined twice is an error, as is a key without both languages.
+    """
+    data: dict[str, dict[str, str]] = {}
+    for path in sorted(LOCALE_DIR.glob("*.yaml")):
+        with open(path, encoding="utf-8") as fh:
+            part = yaml.safe_load(fh) or {}
+        missing = [k for k, v in part.items() if not isinstance(v, dict) or set(v) != {"nl", "en"}]
+        if missing:
+            raise ValueError(f"{path}: keys without both nl and en: {missing}")
+        twice = sorted(set(part) & set(data))
+        if twice:
+            raise ValueError(f"{path}: keys already defined in another locale file: {twice}")
+        data.update(part)
     return data
 
 
@@ -44,7 +54,7 @@ def t(key: str, lang: str, **values: object) -> str:
     try:
         text = messages()[key][check_lang(lang)]
     except KeyError:
-        raise KeyError(f"no message {key!r} in locales/messages.yaml") from None
+        raise KeyError(f"no message {key!r} in assessment/locales/*.yaml") from None
     return text.format(**values) if values else text
 
 

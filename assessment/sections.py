@@ -466,21 +466,26 @@ def roadmap_section(rd: ReportData, n: int = 3) -> str:
     return "".join(out)
 
 
-def _missing_table(rd: ReportData) -> str:
+def _missing_table(rd: ReportData, top: int = 10) -> str:
     lang = rd.lang
     rows = []
+    shares = []
     for inst in rd.instruments.values():
         for item in inst.items:
             if item.type == "text" or item.id not in rd.data:
                 continue
             share = rd.data[item.id].isna().mean()
+            shares.append(share)
             if share > 0:
                 rows.append((share, [escape(item.text.get(lang)), f"{fmt(share * 100, lang, 0)}%"]))
     if not rows:
         return f"<p>{t('dq_missing_none', lang)}</p>"
     rows.sort(key=lambda r: -r[0])
-    return _table(
-        [t("dq_question", lang), t("dq_missing_share", lang)], [r[1] for r in rows], "compact"
+    note = t("dq_missing_summary", lang, shown=min(top, len(rows)), total=len(shares),
+             mean=fmt(100 * sum(shares) / len(shares), lang))
+    return f"<p>{note}</p>" + _table(
+        [t("dq_question", lang), t("dq_missing_share", lang)], [r[1] for r in rows[:top]],
+        "compact",
     )
 
 

@@ -31,22 +31,24 @@ Why each organisation exists
 Each organisation carries one alignment pattern and one value-discipline pattern, so that
 every stage, every profile and the usual problems appear at least once:
 
-=================================  ==============================  =====================================
-organisation                       alignment                       value disciplines
-=================================  ==============================  =====================================
-Van Dijk Installatietechniek B.V.  all interfaces undefined        below threshold, no declared choice
-Noordhaven Logistiek               all interfaces defined          leader operational excellence
-Brightwave Software                all interfaces aligned          leader product leadership
-Zorgpartner Midden                 all interfaces integrated       leader customer intimacy
-Kempen Kantoorinrichting           weak Sales–Service interface    stuck in the middle
-Harbour & Hart Events              mixed                           leader with a weak spot
-Bakkerij Verhoeven Groep           mixed                           declares intimacy, practises excellence
-Delta Meettechniek                 mixed                           leader customer intimacy
-Lindeboom Accountants              mixed (smallest, 6 people)      leader customer intimacy
-Orion Print & Media                mixed                           below threshold, declares leadership
-Houtmans Bouwmaterialen (messy)    weak Sales–Service interface    leader operational excellence
-Rijnmond Fietsen (messy)           mixed                           stuck in the middle
-=================================  ==============================  =====================================
+=================================  ============================  =================================
+organisation                       alignment                     value disciplines
+=================================  ============================  =================================
+Van Dijk Installatietechniek B.V.  all interfaces undefined      below threshold, nothing declared
+Noordhaven Logistiek               all interfaces defined        leader operational excellence
+Brightwave Software                all interfaces aligned        leader product leadership
+Zorgpartner Midden                 all interfaces integrated     leader customer intimacy
+Kempen Kantoorinrichting           weak Sales–Service interface  stuck in the middle
+Harbour & Hart Events              mixed                         leader with a weak spot
+Bakkerij Verhoeven Groep           mixed                         incoherent: declares CI, does OE
+Delta Meettechniek                 mixed (largest, 25 people)    leader customer intimacy
+Lindeboom Accountants              mixed (smallest, 6 people)    leader customer intimacy
+Orion Print & Media                mixed                         below threshold, declares PL
+Houtmans Bouwmaterialen (messy)    weak Sales–Service interface  leader operational excellence
+Rijnmond Fietsen (messy)           mixed                         stuck in the middle
+=================================  ============================  =================================
+
+(CI customer intimacy, OE operational excellence, PL product leadership.)
 
 How the answers are made
 ------------------------
@@ -72,8 +74,10 @@ How to rerun
 ------------
 From the project root::
 
-    python data/examples/generate_examples.py              # writes into data/
-    python data/examples/generate_examples.py --out-dir /tmp/x   # /tmp/x/examples/..., /tmp/x/catalog.csv
+    python data/examples/generate_examples.py                  # into data/
+    python data/examples/generate_examples.py --out-dir /tmp/x     # into /tmp/x/
+
+``--out-dir`` receives ``catalog.csv`` and ``examples/``, as ``data/`` does.
 
 The generator is seeded (``numpy.random.default_rng(20261123)``), so a rerun gives
 byte-identical files as long as the instruments do not change. After changing an instrument,
@@ -502,7 +506,7 @@ def clean_rows(alignment: Instrument, disciplines: Instrument,
 
 
 def _answer_text(item: Item, inst: Instrument, value: float | str | None) -> str:
-    """The Dutch text a Forms export shows for an answer."""
+    """Return the Dutch text a Forms export shows for an answer."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if item.type == "choice":
@@ -516,11 +520,11 @@ def _person(rng: np.random.Generator, domain: str) -> tuple[str, str]:
     first = FIRST_NAMES[int(rng.integers(len(FIRST_NAMES)))]
     last = SURNAMES[int(rng.integers(len(SURNAMES)))]
     local = f"{first}.{last}".lower().replace(" ", "")
-    return f"{first} {last[0].upper()}{last[1:]}", f"{local}@{domain}"
+    return f"{first} {last}", f"{local}@{domain}"
 
 
 def _forms_time(t: datetime) -> str:
-    """A time as Dutch Excel writes it to CSV (d-m-yyyy hh:mm:ss)."""
+    """Format a time as Dutch Excel writes it to CSV (d-m-yyyy hh:mm:ss)."""
     return f"{t.day}-{t.month}-{t.year} {t:%H:%M:%S}"
 
 
@@ -530,7 +534,8 @@ class MessyFile:
 
     header: list[str]
     rows: list[list[str]]
-    problems: dict[str, list[str]]
+    problems: list[tuple[str, int, str, str]]
+    """(organisation, row, column header, description) of each deliberate problem."""
     accepted: dict[str, int]
 
 
@@ -568,7 +573,7 @@ def messy_rows(alignment: Instrument, disciplines: Instrument,
     first, second = MESSY_ORGS
     in_first = [k for k, resp in enumerate(respondents) if resp[1] is first]
     in_second = [k for k, resp in enumerate(respondents) if resp[1] is second]
-    problems: dict[str, list[str]] = {first.name: [], second.name: []}
+    problems: list[tuple[str, int, str, str]] = []
 
     # 1. a respondent of the first organisation submits again (same Id, later, a few changes)
     k_dup = in_first[len(in_first) // 3]
@@ -577,28 +582,28 @@ def messy_rows(alignment: Instrument, disciplines: Instrument,
     for i in rng.choice([i.id for i in alignment.scored_items], 3, replace=False):
         again[str(i)] = float(rng.integers(1, 5))
     rows.append(row(k_dup + 1, respondents[-1][0] + timedelta(hours=3), org, dept, again, person))
-    problems[first.name].append(
-        f'row {len(rows) + 1}, column "Id": respondent Id {k_dup + 1} submitted a second time '
-        f"(duplicate of row {k_dup + 2}; rejected)")
+    problems.append((first.name, len(rows) + 1, "Id",
+                     f"respondent Id {k_dup + 1} submitted a second time (duplicate of row "
+                     f"{k_dup + 2}; rejected)"))
 
     # 2. an answer 7 on a likert item, in another row of the first organisation
     k_seven = in_first[2 * len(in_first) // 3]
     likert = [k for k, (_, i) in enumerate(items) if i.type == "likert5"]
     col = likert[int(rng.integers(len(likert)))]
     rows[k_seven][7 + col] = "7"
-    problems[first.name].append(
-        f'row {k_seven + 2}, column "{header[7 + col]}" (item {items[col][1].id}): answer "7" '
-        "on a 1-5 agreement item (the answer is ignored, the row is kept)")
+    problems.append((first.name, k_seven + 2, header[7 + col],
+                     f'answer "7" on agreement item {items[col][1].id} (1-5; the answer is '
+                     "ignored, the row is kept)"))
 
     # 3. a respondent of the second organisation leaves the organisation blank
     k_blank = in_second[len(in_second) // 2]
     rows[k_blank][5] = ""
-    problems[second.name].append(
-        f'row {k_blank + 2}, column "Organisatie": organisation left blank by one of this '
-        "organisation's respondents (rejected)")
+    problems.append((second.name, k_blank + 2, "Organisatie",
+                     "organisation left blank by one of this organisation's respondents "
+                     "(rejected)"))
 
     accepted = {first.name: first.size, second.name: second.size - 1}
-    return MessyFile(header, rows, problems, accepted)
+    return MessyFile(header, rows, sorted(problems, key=lambda p: p[1]), accepted)
 
 
 def catalog_rows(alignment: Instrument, messy: MessyFile) -> list[dict[str, str]]:
@@ -609,7 +614,9 @@ def catalog_rows(alignment: Instrument, messy: MessyFile) -> list[dict[str, str]
         for org in orgs:
             notes = org.notes
             if file == MESSY:
-                notes += " Deliberate problems: " + "; ".join(messy.problems[org.name]) + "."
+                notes += " Deliberate problems: " + "; ".join(
+                    f'row {row}, column "{column}": {what}'
+                    for name, row, column, what in messy.problems if name == org.name) + "."
             if org.weak:
                 notes += f" Intended under the threshold: {', '.join(org.weak)}."
             out.append({
@@ -640,11 +647,12 @@ def _write(path: Path, header: list[str], rows: list[list[str]], *, encoding: st
 
 
 def _value(x: object) -> object:
-    """A scored cell, with every kind of missing value as None."""
+    """Return a scored cell, with every kind of missing value as None."""
     return None if x is None or (not isinstance(x, str | bool) and pd.isna(x)) else x
 
 
-def check(out_dir: Path, catalog: list[dict[str, str]], instruments: list[Instrument]) -> bool:
+def check(out_dir: Path, catalog: list[dict[str, str]], instruments: list[Instrument],
+          expected_problems: list[tuple[int, str]]) -> bool:
     """Score the written files and compare with the catalogue; print the comparison.
 
     Parameters
@@ -655,6 +663,8 @@ def check(out_dir: Path, catalog: list[dict[str, str]], instruments: list[Instru
         The catalogue rows.
     instruments : list of Instrument
         Alignment and value-discipline instruments.
+    expected_problems : list of tuple
+        (row, column) of each deliberate problem in the messy file.
 
     Returns
     -------
@@ -666,19 +676,20 @@ def check(out_dir: Path, catalog: list[dict[str, str]], instruments: list[Instru
     codes = {i.code: i.id for i in alignment.interfaces}
     specs = {org.name: org for org in CLEAN_ORGS + MESSY_ORGS}
     ok = True
-    stage_lines = [f"{'file':<28} {'organisation':<34} {'if':<3} {'intended':<11} "
+    stage_lines = [f"{'file':<31} {'organisation':<34} {'if':<3} {'intended':<11} "
                    f"{'scored':<11} {'index':>5}"]
     vd_lines = [f"{'organisation':<34} {'intended':<38} {'scored':<38} {'CI/OE/PL':<11} "
                 f"{'declared':<22} coherent"]
     for file in (RESPONSES, MESSY):
         responses = read_responses(out_dir / file, instruments)
         scores = score_responses(responses.data, instruments)
-        expected_problems = 0 if file == RESPONSES else 3
-        if len(responses.problems) != expected_problems:
-            ok = False
-            print(f"{file}: {len(responses.problems)} problems, expected {expected_problems}")
+        want_problems = [] if file == RESPONSES else sorted(expected_problems)
+        got_problems = sorted((p.row, p.column) for p in responses.problems)
+        print(f"{file}: {len(got_problems)} problems, {len(want_problems)} intended"
+              + ("" if got_problems == want_problems else "  <-- differs"))
+        ok &= got_problems == want_problems
         for p in responses.problems:
-            print(f"  problem: row {p.row}, column {p.column!r}: {p.message[:70]}")
+            print(f"  row {p.row}, column {p.column[:40]!r}: {p.message[:60]}")
         for entry in (e for e in catalog if e["file"] == file):
             org = entry["organisation"]
             mine = scores[scores["organisation"] == org]
@@ -693,7 +704,7 @@ def check(out_dir: Path, catalog: list[dict[str, str]], instruments: list[Instru
                 index = row["score"].iloc[0] if len(row) else float("nan")
                 flag = "" if scored == intended else "  <-- differs"
                 ok &= scored == intended
-                stage_lines.append(f"{file:<28} {org:<34} {code:<3} {intended:<11} "
+                stage_lines.append(f"{file:<31} {org:<34} {code:<3} {intended:<11} "
                                    f"{scored!s:<11} {index:5.2f}{flag}")
             vd = mine[mine["level"] == "discipline"].set_index("dimension")
             first = vd.iloc[0]
@@ -741,7 +752,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {out_dir / RESPONSES} ({len(rows)} respondents), {out_dir / MESSY} "
           f"({len(messy.rows)} rows), {out_dir / CATALOG} ({len(catalog)} rows)")
 
-    good = check(out_dir, catalog, [alignment, disciplines])
+    good = check(out_dir, catalog, [alignment, disciplines],
+                 [(row, column) for _, row, column, _ in messy.problems])
     print("\nall as intended" if good else "\nSOME SCORES DIFFER FROM THE CATALOGUE", flush=True)
     return 0 if good else 1
 

@@ -1,0 +1,245 @@
+"""The bundled example data does what ``data/catalog.csv`` says it does.
+
+The catalogue is the generator's declared intent (``data/examples/generate_examples.py``):
+which stage each interface should reach, which value-discipline profile each organisation
+should get, and which deliberate problems the messy Forms export holds. These tests read the
+committed files with the package and compare.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from assessment.config import PROJECT_ROOT
+from assessment.ingest import read_responses
+from assessment.instruments import load_instrument
+from assessment.scoring import score_responses
+
+DATA = PROJECT_ROOT / "data"
+CATALOG = DATA / "catalog.csv"
+GENERATOR = DATA / "examples" / "generate_examples.py"
+RESPONSES = DATA / "examples" / "responses.csv"
+MESSY = DATA / "examples" / "messy_forms_export.csv"
+OUTPUTS = ("catalog.csv", "examples/responses.csv", "examples/messy_forms_export.csv")
+
+
+@pytest.fixture(scope="module")
+def instruments():
+    return [load_instrument("alignment"), load_instrument("value_disciplines")]
+
+
+@pytest.fixture(scope="module")
+def catalog() -> pd.DataFrame:
+    table = pd.read_csv(CATALOG, dtype=str, keep_default_na=False)
+    table["path"] = [CATALOG.parent / f for f in table["file"]]
+    return table
+
+
+@pytest.fixture(scope="module")
+def responses(instruments):
+    return {path: read_responses(path, instruments) for path in (RESPONSES, MESSY)}
+
+
+@pytest.fixture(scope="module")
+def scores(responses, instruments):
+    return {path: score_responses(r.data, instruments) for path, r in responses.items()}
+
+
+def _org_scores(scores, entry) -> pd.DataFrame:
+    table = scores[Path(entry["path"])]
+    return table[table["organisation"] == entry["organisation"]]
+
+
+def _missing_as_none(value):
+    return None if value is None or (not isinstance(value, str | bool) and pd.isna(value)) else value
+
+
+def test_catalog_covers_both_files(catalog):
+    """data/catalog.csv, the generator's declared intent, lists both example files."""
+    assert set(catalog["path"]) == {RESPONSES, MESSY}
+    assert not catalog.duplicated(["file", "organisation"]).any()
+
+
+def test_responses_file_is_clean(responses, catalog):
+    """Expected: no problems, 10 organisations of 6–25 respondents, counts as in data/catalog.csv.
+
+    Expected values come from data/catalog.csv, the generator's declared intent.
+    """
+    r = responses[RESPONSES]
+    assert r.problems == []
+    assert r.rejected.empty
+    assert r.rows_in == len(r.data)
+    sizes = r.data.groupby("organisation").size()
+    assert len(sizes) == 10
+    assert sizes.between(6, 25).all(), sizes.to_dict()
+    intended = catalog[catalog["path"] == RESPONSES].set_index("organisation")["respondents"]
+    assert sizes.to_dict() == intended.astype(int).to_dict()
+    assert set(r.data["department"]) <= {"marketing", "sales", "service", "management", "other"}
+    assert set(r.data["language"]) == {"nl", "en"}
+    assert (r.data["wave"] == "").all()
+
+
+def test_blank_answers_are_about_three_percent(responses, instruments):
+    """The generator's declared intent (module docstring): about 3% blank answers."""
+    data = responses[RESPONSES].data
+    items = [i.id for inst in instruments for i in inst.scored_items]
+    share = data[items].isna().to_numpy().mean()
+    assert 0.015 < share < 0.045, share
+
+
+def test_scored_stages_equal_intended_stages(catalog, scores, instruments):
+    """Scored stage per interface equals ``intended_stage``.
+
+    Expected values come from data/catalog.csv, the generator's declared intent.
+    """
+    codes = {i.code: i.id for i in instruments[0].interfaces}
+    differ = []
+    for _, entry in catalog.iterrows():
+        mine = _org_scores(scores, entry)
+        for part in entry["intended_stage"].split(";"):
+            code, intended = part.split("=")
+            row = mine[(mine["level"] == "interface") & (mine["interface"] == codes[code])]
+            scored = row["stage"].iloc[0] if len(row) == 1 else None
+            if scored != intended:
+                differ.append((entry["organisation"], code, intended, scored))
+    assert differ == []
+
+
+def test_scored_profiles_equal_intended_profiles(catalog, scores):
+    """Scored profile, leader and declared choice equal the catalogue's.
+
+    Expected values come from data/catalog.csv, the generator's declared intent
+    (``declared`` = ``none`` means no declared choice, scored as None).
+    """
+    differ = []
+    for _, entry in catalog.iterrows():
+        vd = _org_scores(scores, entry)
+        vd = vd[vd["level"] == "discipline"]
+        assert len(vd) == 3, entry["organisation"]
+        got = (vd["profile"].iloc[0], _missing_as_none(vd["leader"].iloc[0]),
+               _missing_as_none(vd["declared"].iloc[0]))
+        want = (entry["intended_profile"], entry["intended_leader"] or None,
+                None if entry["declared"] == "none" else entry["declared"])
+        if got != want:
+            differ.append((entry["organisation"], want, got))
+    assert differ == []
+    kinds = set(catalog["intended_profile"])
+    assert kinds == {"leader", "leader_weak_spot", "stuck_in_the_middle", "below_threshold"}
+
+
+def test_every_stage_and_leader_is_represented(catalog, instruments):
+    """data/catalog.csv, the generator's declared intent: each stage and each leader occurs."""
+    clean = catalog[catalog["path"] == RESPONSES]
+    uniform = {e.split(";")[0].split("=")[1] for e in clean["intended_stage"]
+               if len({p.split("=")[1] for p in e.split(";")}) == 1}
+    assert uniform == {lv.id for lv in instruments[0].levels}
+    leaders = set(clean.loc[clean["intended_profile"] == "leader", "intended_leader"])
+    assert leaders == {d.id for d in instruments[1].dimensions}
+    assert "weak_sales_service" in set(clean["alignment_pattern"])
+
+
+def test_incoherent_organisation_is_incoherent(catalog, scores):
+    """The organisation declaring one discipline and practising another scores as incoherent.
+
+    Expected values come from data/catalog.csv, the generator's declared intent: the row
+    whose ``declared`` differs from its ``intended_leader``.
+    """
+    incoherent = catalog[(catalog["intended_leader"] != "") & (catalog["declared"] != "none")
+                         & (catalog["declared"] != catalog["intended_leader"])]
+    assert len(incoherent) == 1
+    entry = incoherent.iloc[0]
+    vd = _org_scores(scores, entry)
+    vd = vd[vd["level"] == "discipline"]
+    assert vd["declared"].iloc[0] == entry["declared"]
+    assert vd["leader"].iloc[0] == entry["intended_leader"]
+    coherent = _missing_as_none(vd["coherent"].iloc[0])
+    assert coherent is not None and not bool(coherent)
+    coherent = catalog[(catalog["intended_leader"] != "")
+                       & (catalog["declared"] == catalog["intended_leader"])]
+    for _, other in coherent.iterrows():
+        row = _org_scores(scores, other)
+        assert bool(row.loc[row["level"] == "discipline", "coherent"].iloc[0]) is True
+
+
+def test_messy_export_reads_as_a_dutch_forms_export(responses, instruments):
+    """The messy file is cp1252 and semicolon-separated, with Dutch question texts as headers.
+
+    Expected values come from data/catalog.csv, the generator's declared intent (and its
+    module docstring, which describes the file's format).
+    """
+    raw = MESSY.read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    header = raw.decode("cp1252").splitlines()[0]
+    assert header.startswith("Id;Start time;Completion time;Email;Name;Organisatie;Afdeling;")
+    r = responses[MESSY]
+    items = [i for inst in instruments for i in inst.items]
+    assert r.columns == {i.id: i.text.nl for i in items}
+    assert "respondent_id" not in header
+    assert set(r.data["department"]) == {"marketing", "sales", "service", "management"}
+    assert r.rows_in == len(r.data) + len(r.rejected)
+
+
+def test_messy_export_reports_exactly_the_deliberate_problems(responses, catalog):
+    """The validator reports exactly the three deliberate problems, each with row and column.
+
+    Expected values come from data/catalog.csv, the generator's declared intent: the notes of
+    the messy file's rows name each problem as ``row N, column "HEADER": ...``.
+    """
+    notes = " ".join(catalog.loc[catalog["path"] == MESSY, "notes"])
+    intended = sorted((int(row), column)
+                      for row, column in re.findall(r'row (\d+), column "([^"]+)"', notes))
+    assert len(intended) == 3
+    problems = responses[MESSY].problems
+    assert sorted((p.row, p.column) for p in problems) == intended
+    by_column = {p.column: p for p in problems}
+    assert "'7' is not an answer" in next(
+        p.message for p in problems if p.column not in ("Id", "Organisatie"))
+    assert "duplicate respondent" in by_column["Id"].message
+    assert "no organisation given" in by_column["Organisatie"].message
+    rejected = responses[MESSY].rejected
+    assert sorted(rejected["row"]) == sorted(p.row for p in problems
+                                             if p.column in ("Id", "Organisatie"))
+
+
+def _generate(out_dir: Path) -> None:
+    result = subprocess.run([sys.executable, str(GENERATOR), "--out-dir", str(out_dir)],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def generated_twice(tmp_path_factory) -> tuple[Path, Path]:
+    first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
+    _generate(first)
+    _generate(second)
+    return first, second
+
+
+def test_generator_is_reproducible(generated_twice):
+    """Running the seeded generator twice gives byte-identical files.
+
+    The generator's declared intent (data/catalog.csv and its module docstring): seeded
+    with ``default_rng(20261123)``, so every run writes the same bytes.
+    """
+    first, second = generated_twice
+    for name in OUTPUTS:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_committed_files_are_what_the_generator_makes(generated_twice):
+    """The committed data/ files equal a fresh run (rerun the generator after changing it).
+
+    Expected values are the committed data/catalog.csv and data/examples/*.csv, the
+    generator's declared intent.
+    """
+    first, _ = generated_twice
+    for name in OUTPUTS:
+        assert (first / name).read_bytes() == (DATA / name).read_bytes(), (
+            f"{name} is out of date: run python data/examples/generate_examples.py")
