@@ -363,6 +363,13 @@ def _parse_item(values: pd.Series, inst: Instrument, item: Item, header: str, fi
     return parsed.where(~bad), problems
 
 
+def _canonical_names(names: pd.Series) -> pd.Series:
+    """Write every spelling of a name (case, spaces, quotes) as its first spelling in the file."""
+    keys = normalise_series(names)
+    first = names.groupby(keys, sort=False).transform("first")
+    return first.where(names.notna())
+
+
 def read_responses(path: str | Path, instruments: list[Instrument] | None = None) -> Responses:
     """Read and check a responses file.
 
@@ -428,7 +435,7 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
         out["respondent_id"] = pd.Series(
             [f"row-{r}" for r in table.index], index=table.index, dtype="string"
         )
-    out["organisation"] = table[meta["organisation"]]
+    out["organisation"] = _canonical_names(table[meta["organisation"]])
     if "department" in meta:
         raw_dept = table[meta["department"]]
         dept = normalise_series(raw_dept).map(DEPARTMENTS)

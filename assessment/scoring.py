@@ -282,8 +282,9 @@ def classify_profile(
 def declared_choice(data: pd.DataFrame, item_id: str) -> str | None:
     """Return the declared option: the most frequent answer, management's when they answered.
 
-    Ties and missing answers give None ("no clear choice"); the answer ``none``
-    counts as no declaration.
+    When management answered, only management's answers count (it is management's
+    declaration); otherwise everyone's. Ties, no answers, or a most frequent answer
+    ``none`` give None ("no clear choice").
 
     Examples
     --------
@@ -295,13 +296,12 @@ def declared_choice(data: pd.DataFrame, item_id: str) -> str | None:
     if item_id not in data:
         return None
     answers = data[[c for c in ("department",) if c in data] + [item_id]].dropna(subset=[item_id])
-    answers = answers[answers[item_id] != "none"]
     if "department" in answers and (answers["department"] == "management").any():
         answers = answers[answers["department"] == "management"]
     counts = answers[item_id].value_counts()
     if counts.empty or (len(counts) > 1 and counts.iloc[0] == counts.iloc[1]):
         return None
-    return str(counts.index[0])
+    return None if counts.index[0] == "none" else str(counts.index[0])
 
 
 def declared_by_group(data: pd.DataFrame, item_id: str) -> pd.Series:
@@ -323,7 +323,6 @@ def declared_by_group(data: pd.DataFrame, item_id: str) -> pd.Series:
     if item_id not in data:
         return pd.Series(dtype="object")
     d = data[[*GROUP_KEYS, "department", item_id]].dropna(subset=[item_id])
-    d = d[d[item_id] != "none"]
     is_mgmt = d["department"] == "management"
     has_mgmt = is_mgmt.groupby([d[k] for k in GROUP_KEYS]).transform("any")
     d = d[is_mgmt | ~has_mgmt]
@@ -333,7 +332,8 @@ def declared_by_group(data: pd.DataFrame, item_id: str) -> pd.Series:
     first = counts[counts["_rank"] == 0].set_index(GROUP_KEYS)
     second = counts[counts["_rank"] == 1].set_index(GROUP_KEYS)["count"]
     tie = second.reindex(first.index).eq(first["count"])
-    return first.loc[~tie, item_id].astype("object")
+    clear = first.loc[~tie, item_id].astype("object")
+    return clear[clear != "none"]
 
 
 def score_disciplines(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
@@ -441,4 +441,7 @@ def score_responses(data: pd.DataFrame, instruments: list[Instrument]) -> pd.Dat
         if col not in out:
             out[col] = pd.NA
     out["n"] = out["n"].astype("int64")
+    for col in ("interface", "dimension", "stage", "floor_stage", "floor_dimension", "profile",
+                "leader", "weak", "declared", "coherent"):
+        out[col] = out[col].astype("object").where(out[col].notna(), None)
     return out[COLUMNS]

@@ -14,13 +14,19 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
+def _conda_names(requirement: str) -> set[str]:
+    """A pip requirement's conda packages: the name, plus its extras (dask[distributed])."""
+    extras = re.search(r"\[([^\]]+)\]", requirement)
+    return {_name(requirement)} | (set(extras.group(1).split(",")) if extras else set())
+
+
 def test_environment_yml_matches_pyproject():
     """Every runtime and dev dependency of pyproject.toml is in environment.yml and vice versa."""
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
         "project"
     ]
-    wanted = {_name(r) for r in project["dependencies"]}
-    wanted |= {_name(r) for r in project["optional-dependencies"]["dev"]}
+    wanted = set().union(*(_conda_names(r) for r in project["dependencies"]))
+    wanted |= set().union(*(_conda_names(r) for r in project["optional-dependencies"]["dev"]))
     env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))

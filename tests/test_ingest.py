@@ -263,3 +263,11 @@ def test_all_problems_at_once(tmp_path, rows, alignment):
         (3, alignment.items[2].id),
         (6, alignment.items[3].id),
     ]
+
+
+def test_organisation_spellings_are_one_organisation(tmp_path, rows):
+    """'delta  BV' and 'Delta BV' are the same organisation: written as the first spelling."""
+    frame = pd.DataFrame(rows)
+    frame["organisation"] = ["Delta BV", "delta  bv", "DELTA BV", "Delta BV", "Delta BV", "x"]
+    r = read_responses(_write_csv(tmp_path / "names.csv", frame))
+    assert r.data["organisation"].tolist() == ["Delta BV"] * 5 + ["x"]

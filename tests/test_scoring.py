@@ -226,3 +226,14 @@ def test_score_responses_tidy(fixture_csv, alignment, disciplines):
     assert {"n", "score", "stage", "profile"} <= set(s.columns)
     assert s.loc[s["level"] == "dimension", "score"].between(1, 4).all()
     assert s.loc[s["level"] == "discipline", "score"].between(0, 100).all()
+
+
+def test_management_none_is_not_overridden_by_staff():
+    """Management answering 'no clear choice' means no declaration, whatever staff guess."""
+    d = pd.DataFrame({"organisation": "A", "wave": "",
+                      "department": ["management", "sales", "sales"],
+                      "q": ["none", "product_leadership", "product_leadership"]})
+    assert declared_choice(d, "q") is None
+    from assessment.scoring import declared_by_group
+
+    assert declared_by_group(d, "q").empty

@@ -558,7 +558,7 @@ def messy_rows(alignment: Instrument, disciplines: Instrument,
             answers = {i.id: al[r, k] for k, i in enumerate(alignment.scored_items)}
             answers.update({i.id: vd[r, k] for k, i in enumerate(disciplines.scored_items)})
             answers[choice_id] = declared[r]
-            began = start + timedelta(minutes=int(rng.integers(0, 60 * 24 * 9)))
+            began = start + timedelta(seconds=int(rng.integers(0, 60 * 60 * 24 * 9)))
             respondents.append((began, org, dept, answers, _person(rng, domain)))
     respondents.sort(key=lambda x: x[0])
 
