@@ -22,8 +22,11 @@ def test_category_edges():
 
 
 def test_margin_formula_by_hand():
-    """Hand calculation of the adjusted Wald: n' = 100 + 3, p = 25.75/103, d = 20.75/103,
-    margin = 1.959964 × sqrt((p + d − (p − d)²) / n') × 100 = 12.94."""
+    """Hand calculation of the adjusted Wald (Rocks 2016) for 25/55/20.
+
+    n' = 100 + 3, p = 25.75/103, d = 20.75/103,
+    margin = 1.959964 × sqrt((p + d − (p − d)²) / n') × 100 = 12.94.
+    """
     r = nps_from_counts(25, 55, 20)
     n = 103
     p, d = 25.75 / n, 20.75 / n
