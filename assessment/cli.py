@@ -170,6 +170,80 @@ def demo(
     console.print(f"{len(groups)} report(s) in {out}/", highlight=False)
 
 
+@app.command()
+def batch(
+    responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
+    out: Annotated[Path, typer.Option(help="Output folder (reports, index.html, manifest).")],
+    jobs: Annotated[int, typer.Option(help="Worker processes; default one per core.")] = 0,
+    lang: Lang = "nl",
+    format: Annotated[str, typer.Option("--format", help="html or html,pdf")] = "html",
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first failure.")]
+    = False,
+    force: Annotated[bool, typer.Option("--force", help="Redo reports that are up to date.")]
+    = False,
+    dask_scheduler: Annotated[
+        str, typer.Option("--dask-scheduler", help="Send the work to this Dask scheduler.")
+    ] = "",
+) -> None:
+    """Render every organisation (× wave) in parallel, resumably, with index and overview."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import TimeRemainingColumn
+
+    from assessment.batch import run_batch
+
+    _check_lang(lang)
+    formats = tuple(f.strip() for f in format.split(",") if f.strip())
+    if not set(formats) <= {"html", "pdf"}:
+        _fail(f"--format must be html or html,pdf, got {format!r}")
+    formats = ("html", *(["pdf"] if "pdf" in formats else []))
+    if jobs < 0:
+        _fail(f"--jobs must be 1 or more, got {jobs}")
+    executor = client = None
+    if dask_scheduler:
+        from distributed import Client
+
+        client = Client(dask_scheduler)
+        executor = client.get_executor()
+    columns = [TextColumn("{task.description}"), BarColumn(),
+               TextColumn("done {task.fields[done]} · failed {task.fields[failed]} · "
+                          "left {task.fields[left]}"),
+               TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn()]
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("reports", total=None, done=0, failed=0, left="?")
+
+        def on_progress(result: dict, counts: dict) -> None:
+            progress.update(task, total=counts["total"],
+                            completed=counts["done"] + counts["failed"], done=counts["done"],
+                            failed=counts["failed"], left=counts["left"])
+            if result.get("status") == "failed":
+                who = result.get("organisation") or "cohort overview"
+                where = f" in cell {result['cell']}" if result.get("cell") is not None else ""
+                progress.console.print(f"[red]failed[/] {who}{where}: {result['error']}",
+                                       highlight=False, markup=True)
+
+        try:
+            summary = run_batch(responses, out, jobs=jobs or None, lang=lang, formats=formats,
+                                fail_fast=fail_fast, force=force, executor=executor,
+                                on_progress=on_progress)
+        except (AssessmentError, ValueError) as exc:
+            _fail(str(exc))
+        finally:
+            if client is not None:
+                client.close()
+    skipped = sum(1 for v in summary.items.values() if v.get("skipped"))
+    console.print(f"{summary.count('ok')} done ({skipped} already up to date), "
+                  f"{summary.count('failed')} failed, {summary.count('cancelled')} not started; "
+                  f"{summary.seconds:.1f} s", highlight=False)
+    for info in summary.failed:
+        who = info.get("organisation") or "cohort overview"
+        where = f"cell {info['cell']}" if info.get("cell") is not None else "start"
+        console.print(f"  failed: {who} ({where}): {info['error']}", highlight=False,
+                      markup=False)
+    console.print(f"index: {summary.index}", highlight=False)
+    if summary.count("failed") or summary.count("cancelled"):
+        raise typer.Exit(code=1)
+
+
 def main() -> None:  # pragma: no cover
     """Run the command-line interface."""
     app()

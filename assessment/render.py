@@ -1,15 +1,17 @@
-"""Render an organisation report: check → execute the notebook (papermill) → export HTML.
+"""Render report notebooks: check → execute (papermill, one fresh kernel) → export HTML (→ PDF).
 
 Outputs are written to a temporary name and renamed, so no half-written report
-ever appears under its final name.
+ever appears under its final name. A failed notebook is kept as
+``<name>.failed.ipynb`` with a ``<name>.log`` naming the cell and the error.
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
+import traceback
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -21,15 +23,58 @@ from assessment.files import write_atomic
 from assessment.i18n import check_lang, t
 from assessment.sections import load_report_data
 
-__all__ = ["RenderResult", "export_html", "render_report", "safe_name"]
+__all__ = [
+    "RenderError",
+    "RenderResult",
+    "export_html",
+    "render_notebook",
+    "render_report",
+    "safe_name",
+]
 
 
 @dataclass(frozen=True)
 class RenderResult:
-    """Paths of one rendered report."""
+    """Paths of one rendered report (``pdf`` is None unless asked for)."""
 
     notebook: Path
     html: Path
+    pdf: Path | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def outputs(self) -> list[Path]:
+        """Every file written."""
+        return [p for p in (self.notebook, self.html, self.pdf) if p is not None]
+
+
+class RenderError(AssessmentError):
+    """A report notebook failed.
+
+    Attributes
+    ----------
+    name : str
+        The report's file name (without suffix).
+    cell : int or None
+        Execution count of the failing cell.
+    error : str
+        ``ExceptionName: message``.
+    partial : Path or None
+        The partial, executed notebook kept for inspection.
+    log : Path or None
+        A log with the traceback.
+    """
+
+    def __init__(self, name: str, error: str, cell: int | None = None,
+                 partial: Path | None = None, log: Path | None = None):
+        self.name, self.error, self.cell, self.partial, self.log = name, error, cell, partial, log
+        where = f"in cell {cell}" if cell is not None else "before any cell ran"
+        keep = f" (partial notebook: {partial})" if partial else ""
+        super().__init__(f"{name}: failed {where}: {error}{keep}")
+
+
+class KernelStartError(AssessmentError):
+    """The kernel did not start or died before running the notebook."""
 
 
 def safe_name(organisation: str, wave: str = "") -> str:
@@ -65,15 +110,106 @@ def export_html(notebook: nbformat.NotebookNode, title: str) -> str:
     return body
 
 
-def render_report(
-    responses_path: str | Path,
-    organisation: str,
-    out_dir: str | Path,
-    lang: str = "nl",
-    wave: str = "",
-    notebook: Path = REPORT_NOTEBOOK,
-    kernel_name: str = "python3",
-) -> RenderResult:
+def _execute(notebook: Path, executed: Path, parameters: dict, kernel_name: str) -> None:
+    import papermill as pm
+
+    try:
+        pm.execute_notebook(str(notebook), str(executed), parameters=parameters,
+                            kernel_name=kernel_name, progress_bar=False, log_output=False,
+                            cwd=str(notebook.parent))
+    except pm.PapermillExecutionError:
+        raise
+    except Exception as exc:  # kernel did not start or died: worth one retry
+        if executed.exists() and _ran_any_cell(executed):
+            raise
+        raise KernelStartError(f"kernel failed to start: {type(exc).__name__}: {exc}") from exc
+
+
+def _ran_any_cell(path: Path) -> bool:
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:
+        return False
+    return any(c.get("execution_count") for c in nb.cells if c.cell_type == "code")
+
+
+def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name: str,
+                    title: str, formats: tuple[str, ...] = ("html",), printer=None,
+                    kernel_name: str = "python3", retries: int = 1) -> RenderResult:
+    """Execute ``notebook`` with ``parameters`` in a fresh kernel and write its outputs.
+
+    Parameters
+    ----------
+    notebook : Path
+        A parameterised report notebook.
+    parameters : dict
+        Papermill parameters.
+    out_dir : str or Path
+        Where ``<name>.ipynb``, ``<name>.html`` (and ``<name>.pdf``) go.
+    name : str
+        File name without suffix.
+    title : str
+        HTML title.
+    formats : tuple of str
+        ``"html"`` always; ``"pdf"`` adds a PDF printed by ``printer``.
+    printer : PdfPrinter, optional
+        An open :class:`assessment.pdf.PdfPrinter`; one is started when needed.
+    kernel_name : str
+        The default ``python3`` runs in this Python.
+    retries : int
+        Extra attempts when the kernel fails to start (not when a cell fails).
+
+    Raises
+    ------
+    RenderError
+        Naming the failing cell; the partial notebook and a log are kept in ``out_dir``.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    failed, log = out_dir / f"{name}.failed.ipynb", out_dir / f"{name}.log"
+    with tempfile.TemporaryDirectory(prefix="assess-") as tmp:
+        executed = Path(tmp) / f"{name}.ipynb"
+        for attempt in range(retries + 1):
+            try:
+                _execute(notebook, executed, parameters, kernel_name)
+                break
+            except KernelStartError as exc:
+                if attempt == retries:
+                    write_atomic(log, f"{exc}\n\n{traceback.format_exc()}")
+                    raise RenderError(name, str(exc), log=log) from None
+            except Exception as exc:
+                cell = getattr(exc, "exec_count", None)
+                error = (f"{exc.ename}: {exc.evalue}" if hasattr(exc, "ename")
+                         else f"{type(exc).__name__}: {exc}")
+                partial = None
+                if executed.exists():
+                    write_atomic(failed, executed.read_bytes())
+                    partial = failed
+                write_atomic(log, f"{name}: failed in cell {cell}: {error}\n\n"
+                             f"{traceback.format_exc()}")
+                raise RenderError(name, error, cell, partial, log) from None
+        nb = nbformat.read(executed, as_version=4)
+        html = export_html(nb, title)
+        result = RenderResult(notebook=out_dir / f"{name}.ipynb", html=out_dir / f"{name}.html",
+                              pdf=out_dir / f"{name}.pdf" if "pdf" in formats else None)
+        write_atomic(result.notebook, executed.read_bytes())
+        write_atomic(result.html, html)
+    if result.pdf is not None:
+        if printer is None:
+            from assessment.pdf import html_to_pdf
+
+            html_to_pdf(result.html, result.pdf)
+        else:
+            printer.print(result.html, result.pdf)
+    failed.unlink(missing_ok=True)
+    log.unlink(missing_ok=True)
+    return result
+
+
+def render_report(responses_path: str | Path, organisation: str, out_dir: str | Path,
+                  lang: str = "nl", wave: str = "", notebook: Path = REPORT_NOTEBOOK,
+                  kernel_name: str = "python3", formats: tuple[str, ...] = ("html",),
+                  printer=None) -> RenderResult:
     """Render one organisation's report as executed ``.ipynb`` and ``.html`` in ``out_dir``.
 
     Parameters
@@ -91,6 +227,10 @@ def render_report(
         The report notebook to execute.
     kernel_name : str
         Jupyter kernel; the default ``python3`` runs in this Python.
+    formats : tuple of str
+        ``("html",)`` or ``("html", "pdf")``.
+    printer : PdfPrinter, optional
+        An open printer to reuse for PDF.
 
     Returns
     -------
@@ -99,45 +239,14 @@ def render_report(
     Raises
     ------
     AssessmentError
-        When the organisation is unknown or the notebook fails (naming the cell).
+        When the organisation is unknown; :class:`RenderError` when the notebook fails.
     """
-    import papermill as pm
-
     check_lang(lang)
     path = resolve_path(responses_path)
     rd = load_report_data(path, organisation, wave, lang)  # fail fast, before a kernel starts
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     name = safe_name(rd.organisation, rd.wave)
-    with tempfile.TemporaryDirectory(prefix="assess-") as tmp:
-        executed = Path(tmp) / f"{name}.ipynb"
-        try:
-            pm.execute_notebook(
-                str(notebook),
-                str(executed),
-                parameters={
-                    "responses_path": str(path),
-                    "organisation": rd.organisation,
-                    "wave": rd.wave,
-                    "lang": lang,
-                },
-                kernel_name=kernel_name,
-                progress_bar=False,
-                cwd=str(notebook.parent),
-                log_output=False,
-            )
-        except pm.PapermillExecutionError as exc:
-            failed = out_dir / f"{name}.failed.ipynb"
-            if executed.exists():
-                write_atomic(failed, executed.read_bytes())
-            raise AssessmentError(
-                f"report of {rd.organisation!r} failed in cell {exc.exec_count}: "
-                f"{exc.ename}: {exc.evalue} (partial notebook: {failed})"
-            ) from None
-        nb = nbformat.read(executed, as_version=4)
-        html = export_html(nb, f"{rd.organisation} — {t('report_title', lang)}")
-        result = RenderResult(notebook=out_dir / f"{name}.ipynb", html=out_dir / f"{name}.html")
-        write_atomic(result.notebook, executed.read_bytes())
-        write_atomic(result.html, html)
-    (out_dir / f"{name}.failed.ipynb").unlink(missing_ok=True)
-    return result
+    parameters = {"responses_path": str(path), "organisation": rd.organisation,
+                  "wave": rd.wave, "lang": lang}
+    return render_notebook(notebook, parameters, out_dir, name,
+                           f"{rd.organisation} — {t('report_title', lang)}", formats, printer,
+                           kernel_name)

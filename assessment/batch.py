@@ -1,0 +1,429 @@
+"""Batch: every organisation (× wave) of a file, in parallel, resumable, failure-isolated.
+
+``run_batch`` reads as a list of steps: read → plan → skip what is up to date →
+render the rest on an executor (one fresh kernel per report) → write scores,
+manifest and index. Any ``concurrent.futures.Executor`` works: the default is a
+process pool; ``dask.distributed``'s ``Client.get_executor()`` sends the work to a
+cluster.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from assessment import plots
+from assessment.config import PACKAGE_DIR, REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
+from assessment.files import write_atomic
+from assessment.i18n import check_lang, t
+from assessment.ingest import Responses, read_responses
+from assessment.instruments import Instrument
+from assessment.scoring import score_responses
+
+__all__ = [
+    "COHORT_NOTEBOOK",
+    "BatchItem",
+    "BatchSummary",
+    "default_executor",
+    "package_digest",
+    "plan_items",
+    "render_item",
+    "run_batch",
+    "summary_dict",
+    "write_index",
+    "write_scores",
+]
+
+COHORT_NOTEBOOK = REPORT_NOTEBOOK.parent / "cohort_overview.ipynb"
+COHORT_NAME = "cohort_overview"
+MANIFEST = "manifest.json"
+BENCHMARK_MIN_ORGANISATIONS = 5
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One report to render: an organisation × wave, or the cohort overview."""
+
+    kind: str
+    name: str
+    organisation: str
+    wave: str
+    notebook: str
+    parameters: dict
+    title: str
+    digest: str
+    formats: tuple[str, ...]
+
+
+@dataclass
+class BatchSummary:
+    """What a run did."""
+
+    out_dir: Path
+    items: dict[str, dict] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        """Number of items with ``status`` (ok, failed, skipped, cancelled)."""
+        return sum(1 for v in self.items.values() if v["status"] == status)
+
+    @property
+    def failed(self) -> list[dict]:
+        """The failed items."""
+        return [v for v in self.items.values() if v["status"] == "failed"]
+
+    @property
+    def index(self) -> Path:
+        """Path of index.html."""
+        return self.out_dir / "index.html"
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def package_digest() -> str:
+    """Fingerprint of the package's code and data (instruments, texts, templates).
+
+    An editable install keeps one version number across edits; hashing the files
+    makes a changed recommendation text or scoring rule redo every report.
+    """
+    files = sorted(p for p in PACKAGE_DIR.rglob("*")
+                   if p.is_file() and p.suffix in {".py", ".yaml", ".css", ".j2", ".json"}
+                   and "__pycache__" not in p.parts)
+    return _digest(*(f"{p.relative_to(PACKAGE_DIR)}" for p in files),
+                   *(p.read_bytes() for p in files))
+
+
+def _rows_digest(frame: pd.DataFrame) -> str:
+    return _digest(frame.to_csv(index=False))
+
+
+def plan_items(responses: Responses, responses_path: Path, lang: str,
+               formats: tuple[str, ...], scores: pd.DataFrame) -> list[BatchItem]:
+    """Return one item per organisation × wave plus the cohort overview, each with its digest.
+
+    An item's digest covers what its report shows: its own accepted and rejected rows,
+    the file-level row counts, the parameters, the notebook and the package; with a
+    cohort of at least five organisations (benchmark shown) also every organisation's
+    interface and discipline scores.
+    """
+    pkg = package_digest()
+    report_nb = REPORT_NOTEBOOK.read_bytes()
+    counts = f"{responses.rows_in}:{int(responses.rejected['organisation'].isna().sum())}"
+    groups = responses.data[["organisation", "wave"]].drop_duplicates()
+    cohort_part = ""
+    if len(groups) >= BENCHMARK_MIN_ORGANISATIONS:
+        summary = scores[scores["level"].isin(["interface", "discipline"])]
+        cohort_part = _rows_digest(summary[["organisation", "wave", "instrument", "interface",
+                                            "dimension", "score"]].round(9))
+    items = []
+    for org, wave in groups.itertuples(index=False):
+        from assessment.render import safe_name
+
+        rows = responses.for_organisation(org, wave or None)
+        rejected = responses.rejected_for(org)
+        params = {"responses_path": str(responses_path), "organisation": org, "wave": wave,
+                  "lang": lang}
+        digest = _digest(_rows_digest(rows), _rows_digest(rejected), counts, cohort_part,
+                         json.dumps(params, sort_keys=True), report_nb, pkg)
+        items.append(BatchItem("organisation", safe_name(org, wave), org, wave,
+                               str(REPORT_NOTEBOOK), params,
+                               f"{org} — {t('report_title', lang)}", digest, formats))
+    params = {"responses_path": str(responses_path), "lang": lang, "title": ""}
+    digest = _digest(_rows_digest(responses.data), _rows_digest(responses.rejected), counts,
+                     json.dumps(params, sort_keys=True), COHORT_NOTEBOOK.read_bytes(), pkg)
+    items.append(BatchItem("cohort", COHORT_NAME, "", "", str(COHORT_NOTEBOOK), params,
+                           t("cohort_title", lang), digest, formats))
+    return items
+
+
+_PRINTER = None
+
+
+def _printer():
+    """One headless Chromium per worker process, opened on first use, closed at exit."""
+    global _PRINTER
+    if _PRINTER is None:
+        from assessment.pdf import PdfPrinter
+
+        _PRINTER = PdfPrinter().__enter__()
+        atexit.register(_PRINTER.__exit__, None, None, None)
+    return _PRINTER
+
+
+def render_item(item: BatchItem, out_dir: str) -> dict:
+    """Render one item (runs in a worker); never raises: failures come back as a dict."""
+    from assessment.render import RenderError, render_notebook
+
+    start = time.perf_counter()
+    result = {"kind": item.kind, "organisation": item.organisation, "wave": item.wave,
+              "hash": item.digest, "started": dt.datetime.now().isoformat(timespec="seconds"),
+              "worker": os.getpid()}
+    try:
+        printer = _printer() if "pdf" in item.formats else None
+        rendered = render_notebook(Path(item.notebook), item.parameters, out_dir, item.name,
+                                   item.title, item.formats, printer)
+        result.update(status="ok", outputs=[p.name for p in rendered.outputs], error=None,
+                      cell=None)
+    except RenderError as exc:
+        result.update(status="failed", outputs=[], error=exc.error, cell=exc.cell,
+                      partial=exc.partial.name if exc.partial else None,
+                      log=exc.log.name if exc.log else None)
+    except Exception as exc:  # a broken item must never stop the others
+        result.update(status="failed", outputs=[], error=f"{type(exc).__name__}: {exc}",
+                      cell=None)
+    result["seconds"] = round(time.perf_counter() - start, 2)
+    return result
+
+
+def _load_manifest(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _up_to_date(item: BatchItem, previous: dict, out_dir: Path) -> bool:
+    prev = previous.get("items", {}).get(item.name)
+    if not prev or prev.get("status") != "ok" or prev.get("hash") != item.digest:
+        return False
+    wanted = [f"{item.name}.ipynb", f"{item.name}.html"]
+    wanted += [f"{item.name}.pdf"] if "pdf" in item.formats else []
+    return all((out_dir / w).exists() for w in wanted)
+
+
+def _clean_temporaries(out_dir: Path) -> None:
+    for tmp in out_dir.glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
+def default_executor(jobs: int) -> Executor:
+    """A process pool of ``jobs`` workers started with 'spawn' (no state shared with us)."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+
+
+def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None = None,
+              lang: str = "nl", formats: tuple[str, ...] = ("html",), fail_fast: bool = False,
+              force: bool = False, executor: Executor | None = None,
+              on_progress: Callable[[dict, dict], None] | None = None) -> BatchSummary:
+    """Render every organisation (× wave) of a responses file, plus the cohort overview.
+
+    Parameters
+    ----------
+    responses_path : str or Path
+        The responses file.
+    out_dir : str or Path
+        Output folder: reports, ``index.html``, ``manifest.json``, ``scores.csv``/``.xlsx``.
+    jobs : int, optional
+        Worker processes (default: one per core); ignored when ``executor`` is given.
+    lang : {'nl', 'en'}
+    formats : tuple of str
+        ``("html",)`` or ``("html", "pdf")``.
+    fail_fast : bool
+        Stop at the first failure (items not yet started are marked cancelled).
+    force : bool
+        Redo every item, even when up to date.
+    executor : Executor, optional
+        Any ``concurrent.futures.Executor`` (e.g. a Dask client's); not shut down here.
+    on_progress : callable, optional
+        Called with (item result, counts) after each item.
+
+    Returns
+    -------
+    BatchSummary
+    """
+    start = time.perf_counter()
+    check_lang(lang)
+    bad = set(formats) - {"html", "pdf"}
+    if bad or "html" not in formats:
+        raise ValueError(f"formats must be html or html,pdf; got {','.join(formats)}")
+    path = resolve_path(responses_path)
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _clean_temporaries(out_dir)
+    responses = read_responses(path)
+    scores = score_responses(responses.data, responses.instruments)
+    write_scores(scores, out_dir)
+    items = plan_items(responses, path, lang, tuple(formats), scores)
+    previous = {} if force else _load_manifest(out_dir)
+    manifest = {"responses": str(path), "lang": lang, "formats": list(formats),
+                "items": {k: v for k, v in previous.get("items", {}).items()
+                          if k in {i.name for i in items}}}
+    summary = BatchSummary(out_dir=out_dir)
+    todo = []
+    for item in items:
+        if _up_to_date(item, previous, out_dir):
+            summary.items[item.name] = {**manifest["items"][item.name], "status": "ok",
+                                        "skipped": True}
+        else:
+            todo.append(item)
+    counts = {"done": len(items) - len(todo), "failed": 0, "left": len(todo),
+              "total": len(items)}
+    if on_progress:
+        on_progress({}, counts)
+    own = executor is None and todo
+    pool = (default_executor(jobs or os.cpu_count() or 1) if own else executor)
+    try:
+        futures: dict[Future, BatchItem] = {pool.submit(render_item, item, str(out_dir)): item
+                                            for item in todo}
+        stop = False
+        for future in as_completed(futures):
+            item = futures[future]
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker itself died
+                result = {"kind": item.kind, "organisation": item.organisation,
+                          "wave": item.wave, "hash": item.digest, "status": "failed",
+                          "outputs": [], "error": f"worker failed: {type(exc).__name__}: {exc}",
+                          "cell": None}
+            summary.items[item.name] = result
+            manifest["items"][item.name] = result
+            write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+            counts["left"] -= 1
+            counts["failed" if result["status"] == "failed" else "done"] += 1
+            if on_progress:
+                on_progress(result, counts)
+            if result["status"] == "failed" and fail_fast and not stop:
+                stop = True
+                for other in futures:
+                    other.cancel()
+            if stop:
+                for other, other_item in futures.items():
+                    if other.cancelled() and other_item.name not in summary.items:
+                        summary.items[other_item.name] = {"status": "cancelled",
+                                                          "organisation": other_item.organisation,
+                                                          "wave": other_item.wave,
+                                                          "kind": other_item.kind,
+                                                          "outputs": []}
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
+    write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+    summary.seconds = time.perf_counter() - start
+    write_index(summary, scores, responses, lang)
+    return summary
+
+
+def write_scores(scores: pd.DataFrame, out_dir: Path) -> None:
+    """Write ``scores.csv`` and ``scores.xlsx`` atomically."""
+    write_atomic(out_dir / "scores.csv", scores.to_csv(index=False))
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        scores.to_excel(writer, sheet_name="scores", index=False)
+    write_atomic(out_dir / "scores.xlsx", buffer.getvalue())
+
+
+def _instrument(responses: Responses, kind: str) -> Instrument | None:
+    for inst in responses.instruments:
+        if (kind == "stages" and inst.scale.type == "stages4") or (
+                kind == "profile" and inst.profile is not None):
+            return inst
+    return None
+
+
+def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Responses,
+                lang: str) -> Path:
+    """Write ``index.html``: every organisation with stages, profile, status and links."""
+    from assessment.cohort import profile_label
+
+    align, disc = _instrument(responses, "stages"), _instrument(responses, "profile")
+    header = [t("cohort_organisation", lang), t("index_wave", lang)]
+    header += [escape(i.title.get(lang)) for i in align.interfaces] if align else []
+    header += [t("cohort_profile", lang)] if disc else []
+    header += [t("index_status", lang), t("index_files", lang)]
+    rows = []
+    for name, info in sorted(summary.items.items(),
+                             key=lambda kv: (kv[1].get("kind") != "organisation",
+                                             str(kv[1].get("organisation")).casefold())):
+        if info.get("kind") != "organisation":
+            continue
+        org, wave = info["organisation"], info["wave"]
+        s = scores[(scores["organisation"] == org) & (scores["wave"] == wave)]
+        cells = [escape(org), escape(wave or "–")]
+        if align:
+            for iface in align.interfaces:
+                r = s[(s["level"] == "interface") & (s["interface"] == iface.id)]
+                stage = r["stage"].iloc[0] if not r.empty else None
+                if stage is None or pd.isna(stage):
+                    cells.append(f'<span class="muted">{t("not_rated", lang)}</span>')
+                else:
+                    cells.append(f'<span class="chip" style="background:'
+                                 f'{plots.stage_colour(stage, align)}"></span>'
+                                 f"{escape(align.level(stage).label.get(lang))}")
+        if disc:
+            d = s[s["level"] == "discipline"]
+            cells.append(escape(profile_label(d["profile"].iloc[0], d["leader"].iloc[0], disc,
+                                              lang)) if not d.empty else "–")
+        cells.append(_status_html(info, lang))
+        cells.append(_links(name, info))
+        rows.append(cells)
+    cohort = summary.items.get(COHORT_NAME, {})
+    extra = [f'<a href="{COHORT_NAME}.html">{t("cohort_title", lang)}</a>'
+             if "html" in " ".join(cohort.get("outputs", [])) else
+             f'{t("cohort_title", lang)}: {_status_html(cohort, lang)}',
+             '<a href="scores.csv">scores.csv</a>', '<a href="scores.xlsx">scores.xlsx</a>',
+             f'<a href="{MANIFEST}">{MANIFEST}</a>']
+    if any(o.endswith(".pdf") for o in cohort.get("outputs", [])):
+        extra.insert(1, f'<a href="{COHORT_NAME}.pdf">{t("cohort_title", lang)} (PDF)</a>')
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    counts = t("index_counts", lang, ok=summary.count("ok"), failed=summary.count("failed"),
+               total=len(summary.items))
+    css = (TEMPLATE_DIR / "report" / "report.css").read_text(encoding="utf-8")
+    html = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{t('index_title', lang)}</title><style>{css}</style></head><body>"
+            f'<p class="kicker">{t("report_title", lang)}</p><h1>{t("index_title", lang)}</h1>'
+            f"<p class=\"subtitle\">{escape(Path(responses.file).name)} · {counts}</p>"
+            f"<p>{' · '.join(extra)}</p>"
+            f'<table class="scores"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+            "</body></html>")
+    write_atomic(summary.index, html)
+    return summary.index
+
+
+def _status_html(info: dict, lang: str) -> str:
+    status = info.get("status", "failed")
+    text = t(f"index_status_{status}", lang)
+    if status == "failed":
+        where = f" (cell {info['cell']})" if info.get("cell") is not None else ""
+        text += f'<br><span class="muted">{escape(str(info.get("error", "")))[:200]}{where}</span>'
+    return text
+
+
+def _links(name: str, info: dict) -> str:
+    links = []
+    for out in info.get("outputs", []):
+        label = out.rsplit(".", 1)[-1].upper()
+        if label == "IPYNB":
+            label = "notebook"
+        links.append(f'<a href="{escape(out)}">{label}</a>')
+    for key in ("partial", "log"):
+        if info.get(key):
+            links.append(f'<a href="{escape(info[key])}">{key}</a>')
+    return " · ".join(links)
+
+
+def summary_dict(summary: BatchSummary) -> dict:
+    """The summary as plain data (for JSON)."""
+    return {"out_dir": str(summary.out_dir), "seconds": round(summary.seconds, 2),
+            "items": summary.items, **{k: summary.count(k) for k in ("ok", "failed")}}
+
