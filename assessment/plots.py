@@ -214,14 +214,8 @@ def radar(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Figure:
         values = d["score"].to_numpy(dtype=float)
         closed_a = np.append(angles, angles[0])
         for k, band in enumerate(sorted(instrument.bands, key=lambda b: b.lower)):
-            ax.fill_between(
-                np.linspace(0, 2 * np.pi, 100),
-                band.lower,
-                band.upper,
-                color=STAGE_COLOURS[k],
-                alpha=0.12,
-                lw=0,
-            )
+            ax.bar(0, band.upper - band.lower, width=2 * np.pi, bottom=band.lower,
+                   color=STAGE_COLOURS[k], alpha=0.12, lw=0, align="edge")
         plot_vals = np.where(np.isnan(values), lo, values)
         ax.plot(closed_a, np.append(plot_vals, plot_vals[0]), color=INK, lw=1.3)
         ax.fill(closed_a, np.append(plot_vals, plot_vals[0]), color=INK, alpha=0.12)

@@ -63,7 +63,7 @@ def test_html_makes_no_network_request(rendered):
     assert "<script" not in html
     assert not re.search(r"<link[^>]+href=", html)
     assert not re.search(r'src="(?!data:)', html)
-    assert html.count('src="data:image/png;base64,') >= 4
+    assert html.count('src="data:image/svg+xml;base64,') >= 4
 
 
 def test_html_has_no_warnings_or_tracebacks(rendered):
