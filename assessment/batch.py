@@ -77,7 +77,7 @@ class BatchSummary:
     seconds: float = 0.0
 
     def count(self, status: str) -> int:
-        """Number of items with ``status`` (ok, failed, skipped, cancelled)."""
+        """Count the items with ``status`` (ok, failed, cancelled)."""
         return sum(1 for v in self.items.values() if v["status"] == status)
 
     @property
@@ -118,7 +118,8 @@ def _rows_digest(frame: pd.DataFrame) -> str:
 
 
 def plan_items(responses: Responses, responses_path: Path, lang: str,
-               formats: tuple[str, ...], scores: pd.DataFrame) -> list[BatchItem]:
+               formats: tuple[str, ...], scores: pd.DataFrame,
+               report_notebook: Path = REPORT_NOTEBOOK) -> list[BatchItem]:
     """Return one item per organisation × wave plus the cohort overview, each with its digest.
 
     An item's digest covers what its report shows: its own accepted and rejected rows,
@@ -127,7 +128,7 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
     interface and discipline scores.
     """
     pkg = package_digest()
-    report_nb = REPORT_NOTEBOOK.read_bytes()
+    report_nb = Path(report_notebook).read_bytes()
     counts = f"{responses.rows_in}:{int(responses.rejected['organisation'].isna().sum())}"
     groups = responses.data[["organisation", "wave"]].drop_duplicates()
     cohort_part = ""
@@ -146,7 +147,7 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
         digest = _digest(_rows_digest(rows), _rows_digest(rejected), counts, cohort_part,
                          json.dumps(params, sort_keys=True), report_nb, pkg)
         items.append(BatchItem("organisation", safe_name(org, wave), org, wave,
-                               str(REPORT_NOTEBOOK), params,
+                               str(report_notebook), params,
                                f"{org} — {t('report_title', lang)}", digest, formats))
     params = {"responses_path": str(responses_path), "lang": lang, "title": ""}
     digest = _digest(_rows_digest(responses.data), _rows_digest(responses.rejected), counts,
@@ -217,14 +218,15 @@ def _clean_temporaries(out_dir: Path) -> None:
 
 
 def default_executor(jobs: int) -> Executor:
-    """A process pool of ``jobs`` workers started with 'spawn' (no state shared with us)."""
+    """Return a process pool of ``jobs`` workers started with 'spawn' (nothing shared)."""
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
 
 
 def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None = None,
               lang: str = "nl", formats: tuple[str, ...] = ("html",), fail_fast: bool = False,
               force: bool = False, executor: Executor | None = None,
-              on_progress: Callable[[dict, dict], None] | None = None) -> BatchSummary:
+              on_progress: Callable[[dict, dict], None] | None = None,
+              report_notebook: str | Path = REPORT_NOTEBOOK) -> BatchSummary:
     """Render every organisation (× wave) of a responses file, plus the cohort overview.
 
     Parameters
@@ -246,6 +248,9 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
         Any ``concurrent.futures.Executor`` (e.g. a Dask client's); not shut down here.
     on_progress : callable, optional
         Called with (item result, counts) after each item.
+    report_notebook : str or Path
+        The organisation report notebook (default: the bundled one); a customised copy
+        must keep the same parameters.
 
     Returns
     -------
@@ -263,7 +268,8 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
     responses = read_responses(path)
     scores = score_responses(responses.data, responses.instruments)
     write_scores(scores, out_dir)
-    items = plan_items(responses, path, lang, tuple(formats), scores)
+    items = plan_items(responses, path, lang, tuple(formats), scores,
+                       resolve_path(report_notebook))
     previous = {} if force else _load_manifest(out_dir)
     manifest = {"responses": str(path), "lang": lang, "formats": list(formats),
                 "items": {k: v for k, v in previous.get("items", {}).items()
@@ -423,7 +429,7 @@ def _links(name: str, info: dict) -> str:
 
 
 def summary_dict(summary: BatchSummary) -> dict:
-    """The summary as plain data (for JSON)."""
+    """Return the summary as plain data (for JSON)."""
     return {"out_dir": str(summary.out_dir), "seconds": round(summary.seconds, 2),
             "items": summary.items, **{k: summary.count(k) for k in ("ok", "failed")}}
 

@@ -184,10 +184,18 @@ def batch(
     dask_scheduler: Annotated[
         str, typer.Option("--dask-scheduler", help="Send the work to this Dask scheduler.")
     ] = "",
+    notebook: Annotated[
+        str, typer.Option("--notebook", help="A customised report notebook (same parameters).")
+    ] = "",
 ) -> None:
     """Render every organisation (× wave) in parallel, resumably, with index and overview."""
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-    from rich.progress import TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from assessment.batch import run_batch
 
@@ -224,7 +232,8 @@ def batch(
         try:
             summary = run_batch(responses, out, jobs=jobs or None, lang=lang, formats=formats,
                                 fail_fast=fail_fast, force=force, executor=executor,
-                                on_progress=on_progress)
+                                on_progress=on_progress,
+                                **({"report_notebook": notebook} if notebook else {}))
         except (AssessmentError, ValueError) as exc:
             _fail(str(exc))
         finally:

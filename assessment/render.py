@@ -189,10 +189,13 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
                              f"{traceback.format_exc()}")
                 raise RenderError(name, error, cell, partial, log) from None
         nb = nbformat.read(executed, as_version=4)
+        for cell in nb.cells:  # papermill gives its injected cell a random id
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell["id"] = "injected-parameters"
         html = export_html(nb, title)
         result = RenderResult(notebook=out_dir / f"{name}.ipynb", html=out_dir / f"{name}.html",
                               pdf=out_dir / f"{name}.pdf" if "pdf" in formats else None)
-        write_atomic(result.notebook, executed.read_bytes())
+        write_atomic(result.notebook, nbformat.writes(nb))
         write_atomic(result.html, html)
     if result.pdf is not None:
         if printer is None:
