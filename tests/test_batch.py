@@ -200,9 +200,15 @@ def test_killed_run_leaves_only_complete_files(cohort_csv, tmp_path):
     proc = subprocess.Popen([str(assess), "batch", str(cohort_csv), "--out", str(out),
                              "--jobs", "1", "--lang", "en"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
+    def recorded() -> bool:
+        try:
+            return bool(json.loads((out / "manifest.json").read_text(encoding="utf-8"))["items"])
+        except (OSError, ValueError, KeyError):
+            return False
+
     deadline = time.time() + 120
-    while time.time() < deadline and not list(out.glob("*.html")):
-        time.sleep(0.2)
+    while time.time() < deadline and not recorded():
+        time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     done = list(out.glob("*.html"))
