@@ -244,3 +244,17 @@ def test_package_digest_follows_package_files(tmp_path, monkeypatch):
     text = copy / "locales" / "report.yaml"
     text.write_text(text.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert assessment.batch.package_digest() != before
+
+
+def test_dask_scheduler(cohort_csv, tmp_path, serial):
+    """`assess batch --dask-scheduler` on a LocalCluster renders the same files as the pool."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        result = CliRunner().invoke(app, ["batch", str(cohort_csv), "--out", str(tmp_path),
+                                          "--lang", "en", "--dask-scheduler",
+                                          cluster.scheduler_address])
+    assert result.exit_code == 0, result.stdout
+    assert "4 done" in result.stdout
+    assert _files(tmp_path) == _files(serial.out_dir)
