@@ -5,9 +5,16 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LANG_REPORT ?= nl
 
-.PHONY: demo test lint clean setup
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test lint clean setup system-deps
 
 setup: $(STAMP)
+
+# Chromium prints PDFs (assess batch --format pdf); poppler's pdftoppm checks them in the tests.
+system-deps:
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || \
+	  ( $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils )
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,11 +22,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)  ## render the report of every organisation in the example data into reports/
+demo: $(STAMP)  ## render every organisation's report, the overview and index into reports/
 	$(BIN)/assess validate data/examples/responses.csv
-	$(BIN)/assess demo data/examples/responses.csv --out reports --lang $(LANG_REPORT)
+	$(BIN)/assess batch data/examples/responses.csv --out reports --lang $(LANG_REPORT)
+	@echo "Open $(CURDIR)/reports/index.html"
 
-test: $(STAMP)  ## every test: pytest (with doctests and nbval over the notebooks) and ruff
+test: $(STAMP) system-deps  ## every test: pytest (doctests, nbval over the notebooks) and ruff
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check .
 

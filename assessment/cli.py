@@ -140,37 +140,6 @@ def report(
 
 
 @app.command()
-def demo(
-    responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
-    out: Annotated[Path, typer.Option(help="Folder for the reports.")] = Path("reports"),
-    lang: Lang = "nl",
-) -> None:
-    """Render the report of every organisation in a file, one after another."""
-    from rich.progress import Progress
-
-    from assessment.render import render_report
-
-    _check_lang(lang)
-    r = _read(responses)
-    groups = r.data[["organisation", "wave"]].drop_duplicates().itertuples(index=False)
-    groups = list(groups)
-    failed = []
-    with Progress(console=console) as progress:
-        task = progress.add_task("reports", total=len(groups))
-        for org, wave in groups:
-            try:
-                result = render_report(responses, org, out, lang=lang, wave=wave)
-                progress.console.print(f"wrote {result.html}", highlight=False)
-            except AssessmentError as exc:
-                failed.append(org)
-                progress.console.print(f"[red]failed[/] {org}: {exc}", highlight=False)
-            progress.advance(task)
-    if failed:
-        _fail(f"{len(failed)} of {len(groups)} report(s) failed: {', '.join(failed)}")
-    console.print(f"{len(groups)} report(s) in {out}/", highlight=False)
-
-
-@app.command()
 def batch(
     responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
     out: Annotated[Path, typer.Option(help="Output folder (reports, index.html, manifest).")],
