@@ -116,7 +116,9 @@ def _execute(notebook: Path, executed: Path, parameters: dict, kernel_name: str)
     try:
         pm.execute_notebook(str(notebook), str(executed), parameters=parameters,
                             kernel_name=kernel_name, progress_bar=False, log_output=False,
-                            cwd=str(notebook.parent))
+                            cwd=str(notebook.parent),
+                            # the kernel's own start-up warnings are noise for report users
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
     except pm.PapermillExecutionError:
         raise
     except Exception as exc:  # kernel did not start or died: worth one retry
