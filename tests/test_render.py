@@ -107,3 +107,38 @@ def test_safe_name_is_stable():
     """File names are ASCII slugs; waves are appended."""
     assert safe_name("Ünïcode  Org!") == "unicode-org"
     assert safe_name("A", "2026 Q1") == "a_2026-q1"
+
+
+def test_kernel_that_does_not_start_is_retried_once(monkeypatch, tmp_path):
+    """A kernel that fails to start once is retried; the second attempt renders the report."""
+    import assessment.render as render
+
+    real = render._execute
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise render.KernelStartError("kernel failed to start: simulated")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(render, "_execute", flaky)
+    from assessment.config import EXAMPLE_RESPONSES
+
+    params = {"responses_path": str(EXAMPLE_RESPONSES), "organisation": "Delta Meettechniek",
+              "wave": "", "lang": "en"}
+    result = render.render_notebook(REPORT_NOTEBOOK, params, tmp_path, "delta", "Delta")
+    assert len(calls) == 2 and result.html.exists()
+
+
+def test_missing_kernel_fails_with_a_log(tmp_path, fixture_csv):
+    """A kernel that never starts: RenderError saying so, a log kept, no report written."""
+    from assessment.render import RenderError, render_notebook
+
+    params = {"responses_path": str(fixture_csv), "organisation": "Fixture BV", "wave": "",
+              "lang": "en"}
+    with pytest.raises(RenderError, match="kernel failed to start"):
+        render_notebook(REPORT_NOTEBOOK, params, tmp_path / "out", "fixture", "Fixture",
+                        kernel_name="no-such-kernel")
+    assert (tmp_path / "out" / "fixture.log").exists()
+    assert not (tmp_path / "out" / "fixture.html").exists()
