@@ -142,7 +142,7 @@ def stage_distribution(cd: CohortData) -> Figure:
 
 
 def heatmap(cd: CohortData) -> Figure:
-    """Heatmap organisation × (interface, dimension), coloured by stage, annotated with the score."""
+    """Heatmap organisation × (interface, dimension), coloured by stage, with the scores."""
     inst, lang = cd.alignment, cd.lang
     dims = cd.scores[cd.scores["level"] == "dimension"].copy()
     dims["label"] = [cd.label(o, w) for o, w in zip(dims["organisation"], dims["wave"],
@@ -151,7 +151,8 @@ def heatmap(cd: CohortData) -> Figure:
         index=False)]
     cols = [(i.id, d.id) for i in inst.interfaces for d in inst.dimensions]
     grid = dims.pivot_table(index="label", columns=["interface", "dimension"], values="score",
-                            dropna=False).reindex(index=order, columns=pd.MultiIndex.from_tuples(cols))
+                            dropna=False)
+    grid = grid.reindex(index=order, columns=pd.MultiIndex.from_tuples(cols))
     edges = sorted({b.lower for b in inst.bands} | {b.upper for b in inst.bands})
     cmap = ListedColormap(plots.STAGE_COLOURS[: len(edges) - 1])
     norm = BoundaryNorm(edges, cmap.N)
@@ -239,7 +240,7 @@ def heatmap_section(cd: CohortData) -> str:
 
 
 def disciplines_section(cd: CohortData) -> str:
-    """The value-discipline map."""
+    """Show the value-discipline map."""
     if cd.disciplines is None:
         return ""
     lang = cd.lang
