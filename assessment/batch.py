@@ -352,7 +352,8 @@ def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Response
     from assessment.cohort import profile_label
 
     align, disc = _instrument(responses, "stages"), _instrument(responses, "profile")
-    header = [t("cohort_organisation", lang), t("index_wave", lang)]
+    has_waves = any(v.get("wave") for v in summary.items.values())
+    header = [t("cohort_organisation", lang)] + ([t("index_wave", lang)] if has_waves else [])
     header += [escape(i.title.get(lang)) for i in align.interfaces] if align else []
     header += [t("cohort_profile", lang)] if disc else []
     header += [t("index_status", lang), t("index_files", lang)]
@@ -364,7 +365,10 @@ def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Response
             continue
         org, wave = info["organisation"], info["wave"]
         s = scores[(scores["organisation"] == org) & (scores["wave"] == wave)]
-        cells = [escape(org), escape(wave or "–")]
+        html_name = f"{name}.html"
+        label = (f'<a href="{escape(html_name)}">{escape(org)}</a>'
+                 if html_name in info.get("outputs", []) else escape(org))
+        cells = [label] + ([escape(wave or "–")] if has_waves else [])
         if align:
             for iface in align.interfaces:
                 r = s[(s["level"] == "interface") & (s["interface"] == iface.id)]
@@ -417,7 +421,8 @@ def _status_html(info: dict, lang: str) -> str:
 
 def _links(name: str, info: dict) -> str:
     links = []
-    for out in info.get("outputs", []):
+    order = {"html": 0, "pdf": 1, "ipynb": 2}
+    for out in sorted(info.get("outputs", []), key=lambda o: order.get(o.rsplit(".", 1)[-1], 3)):
         label = out.rsplit(".", 1)[-1].upper()
         if label == "IPYNB":
             label = "notebook"
