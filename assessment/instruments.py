@@ -236,9 +236,11 @@ def _consistency_problems(inst: Instrument) -> list[str]:
         where = f"item {item.id}"
         if item.scored and item.type != inst.scale.type and item.type != "nps":
             out.append(f"{where}: type {item.type} does not match the scale {inst.scale.type}")
-        if item.scored and item.dimension not in dims:
+        if item.type == "nps":
+            out.extend(_nps_problems(item, dims))
+        elif item.scored and item.dimension not in dims:
             out.append(f"{where}: dimension {item.dimension!r} is not one of {dims}")
-        if ifaces and item.scored and item.interface not in ifaces:
+        if ifaces and item.scored and item.type != "nps" and item.interface not in ifaces:
             out.append(f"{where}: interface {item.interface!r} is not one of {ifaces}")
         if item.type == "stages4" and len(item.options) != 4:
             out.append(
@@ -251,10 +253,16 @@ def _consistency_problems(inst: Instrument) -> list[str]:
             opts = [o.get(lang).strip().casefold() for o in item.options]
             if len(set(opts)) != len(opts):
                 out.append(f"{where}: option texts ({lang}) are not unique")
-    scored_dims = {i.dimension for i in inst.scored_items}
+    scale_items = [i for i in inst.scored_items if i.type != "nps"]
+    scored_dims = {i.dimension for i in scale_items}
     for d in dims:
         if d not in scored_dims:
             out.append(f"dimension {d}: has no scored item")
+        elif not ifaces and sum(1 for i in scale_items if i.dimension == d) < 2:
+            out.append(
+                f"dimension {d}: needs at least 2 scored items (agreement and reliability "
+                "are computed over a dimension's items), has 1"
+            )
     if ifaces:
         for iface in ifaces:
             for d in dims:
@@ -280,6 +288,23 @@ def _consistency_problems(inst: Instrument) -> list[str]:
     if inst.profile is not None and inst.profile.declared_item is not None:
         if inst.profile.declared_item not in item_ids:
             out.append(f"profile: declared_item {inst.profile.declared_item!r} is not an item")
+    return out
+
+
+def _nps_problems(item: Item, dims: list[str]) -> list[str]:
+    """Check an ``nps`` item: answered 0–10, reported on its own, never averaged into a dimension.
+
+    Its ``dimension`` is optional (it names the link it measures, e.g. customer loyalty);
+    options and reverse keying make no sense on a 0–10 recommendation question.
+    """
+    where = f"item {item.id}"
+    out = []
+    if item.dimension is not None and item.dimension not in dims:
+        out.append(f"{where}: dimension {item.dimension!r} is not one of {dims}")
+    if item.options:
+        out.append(f"{where}: an nps item is answered 0–10 and takes no options")
+    if item.reverse:
+        out.append(f"{where}: an nps item cannot be reverse-keyed")
     return out
 
 
@@ -401,7 +426,7 @@ def list_instruments(directory: Path = INSTRUMENT_DIR) -> list[Instrument]:
     Examples
     --------
     >>> [i.id for i in list_instruments()]
-    ['alignment', 'value_disciplines']
+    ['alignment', 'customer_loyalty', 'value_disciplines']
     """
     return sorted((load_instrument(p) for p in directory.glob("*.yaml")), key=lambda i: i.id)
 

@@ -29,6 +29,7 @@ __all__ = [
     "classify_profile",
     "declared_by_group",
     "declared_choice",
+    "item_groups",
     "keyed_items",
     "respondent_scores",
     "score_alignment",
@@ -66,7 +67,19 @@ def keyed_items(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     return pd.DataFrame(out, index=data.index)
 
 
-def _groups(instrument: Instrument) -> dict[tuple[str | None, str], list[str]]:
+def item_groups(instrument: Instrument) -> dict[tuple[str | None, str], list[str]]:
+    """Return the item ids that make up each (interface, dimension) score, in file order.
+
+    ``nps`` items are left out: a 0–10 recommendation is reported as an NPS, never
+    averaged into a dimension. The interface is None for instruments without interfaces.
+
+    Examples
+    --------
+    >>> from assessment.instruments import load_instrument
+    >>> groups = item_groups(load_instrument("customer_loyalty"))
+    >>> all(k[0] is None and len(ids) >= 2 for k, ids in groups.items())
+    True
+    """
     groups: dict[tuple[str | None, str], list[str]] = {}
     ifaces = [i.id for i in instrument.interfaces] or [None]
     for iface in ifaces:
@@ -74,7 +87,9 @@ def _groups(instrument: Instrument) -> dict[tuple[str | None, str], list[str]]:
             ids = [
                 i.id
                 for i in instrument.scored_items
-                if i.dimension == dim.id and (iface is None or i.interface == iface)
+                if i.type != "nps"
+                and i.dimension == dim.id
+                and (iface is None or i.interface == iface)
             ]
             if ids:
                 groups[(iface, dim.id)] = ids
@@ -101,7 +116,7 @@ def respondent_scores(data: pd.DataFrame, instrument: Instrument) -> pd.DataFram
     keyed = keyed_items(data, instrument).to_numpy(dtype="float64")
     col_index = {item.id: k for k, item in enumerate(instrument.scored_items)}
     scores = {}
-    for key, ids in _groups(instrument).items():
+    for key, ids in item_groups(instrument).items():
         block = keyed[:, [col_index[i] for i in ids]]
         answered = np.sum(~np.isnan(block), axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -343,7 +358,9 @@ def score_disciplines(data: pd.DataFrame, instrument: Instrument) -> pd.DataFram
     -------
     DataFrame
         Tidy rows with ``level`` = "discipline": score (0–100), mean (1–5), n,
-        profile, leader, weak, declared, coherent.
+        profile, leader, weak, declared, coherent. An instrument without a profile
+        rule (e.g. the Service-Profit Chain links) gives ``level`` = "dimension" rows
+        with score, mean and n only.
     """
     resp = respondent_scores(data, instrument)
     dims = [d.id for d in instrument.dimensions]
@@ -353,9 +370,11 @@ def score_disciplines(data: pd.DataFrame, instrument: Instrument) -> pd.DataFram
     out = pd.DataFrame({"mean": mean, "n": count}).reset_index()
     out.columns = [*GROUP_KEYS, "dimension", "mean", "n"]
     out["score"] = to_percent(out["mean"], instrument)
-    out["level"] = "discipline"
+    out["level"] = "discipline" if instrument.profile is not None else "dimension"
     out["instrument"] = instrument.id
     prof = instrument.profile
+    if prof is None:
+        return out
     wide = out.pivot_table(
         index=GROUP_KEYS, columns="dimension", values="score", dropna=False, sort=False
     )

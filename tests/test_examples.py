@@ -20,18 +20,22 @@ from assessment.config import PROJECT_ROOT
 from assessment.ingest import read_responses
 from assessment.instruments import load_instrument
 from assessment.scoring import score_responses
+from assessment.waves import wave_changes
 
 DATA = PROJECT_ROOT / "data"
 CATALOG = DATA / "catalog.csv"
 GENERATOR = DATA / "examples" / "generate_examples.py"
 RESPONSES = DATA / "examples" / "responses.csv"
 MESSY = DATA / "examples" / "messy_forms_export.csv"
-OUTPUTS = ("catalog.csv", "examples/responses.csv", "examples/messy_forms_export.csv")
+WAVES = DATA / "examples" / "waves.csv"
+OUTPUTS = ("catalog.csv", "examples/responses.csv", "examples/messy_forms_export.csv",
+           "examples/waves.csv")
 
 
 @pytest.fixture(scope="module")
 def instruments():
-    return [load_instrument("alignment"), load_instrument("value_disciplines")]
+    return [load_instrument("alignment"), load_instrument("value_disciplines"),
+            load_instrument("customer_loyalty")]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +47,7 @@ def catalog() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def responses(instruments):
-    return {path: read_responses(path, instruments) for path in (RESPONSES, MESSY)}
+    return {path: read_responses(path, instruments) for path in (RESPONSES, MESSY, WAVES)}
 
 
 @pytest.fixture(scope="module")
@@ -53,17 +57,18 @@ def scores(responses, instruments):
 
 def _org_scores(scores, entry) -> pd.DataFrame:
     table = scores[Path(entry["path"])]
-    return table[table["organisation"] == entry["organisation"]]
+    return table[(table["organisation"] == entry["organisation"])
+                 & (table["wave"] == entry["wave"])]
 
 
 def _missing_as_none(value):
     return None if value is None or (not isinstance(value, str | bool) and pd.isna(value)) else value
 
 
-def test_catalog_covers_both_files(catalog):
-    """data/catalog.csv, the generator's declared intent, lists both example files."""
-    assert set(catalog["path"]) == {RESPONSES, MESSY}
-    assert not catalog.duplicated(["file", "organisation"]).any()
+def test_catalog_covers_every_file(catalog):
+    """data/catalog.csv, the generator's declared intent, lists the three example files."""
+    assert set(catalog["path"]) == {RESPONSES, MESSY, WAVES}
+    assert not catalog.duplicated(["file", "organisation", "wave"]).any()
 
 
 def test_responses_file_is_clean(responses, catalog):
@@ -83,12 +88,14 @@ def test_responses_file_is_clean(responses, catalog):
     assert set(r.data["department"]) <= {"marketing", "sales", "service", "management", "other"}
     assert set(r.data["language"]) == {"nl", "en"}
     assert (r.data["wave"] == "").all()
+    assert [i.id for i in r.instruments] == ["alignment", "value_disciplines",
+                                             "customer_loyalty"]
 
 
 def test_blank_answers_are_about_three_percent(responses, instruments):
     """The generator's declared intent (module docstring): about 3% blank answers."""
     data = responses[RESPONSES].data
-    items = [i.id for inst in instruments for i in inst.scored_items]
+    items = [i.id for inst in instruments for i in inst.scored_items if i.id in data]
     share = data[items].isna().to_numpy().mean()
     assert 0.015 < share < 0.045, share
 
@@ -179,7 +186,7 @@ def test_messy_export_reads_as_a_dutch_forms_export(responses, instruments):
     header = raw.decode("cp1252").splitlines()[0]
     assert header.startswith("Id;Start time;Completion time;Email;Name;Organisatie;Afdeling;")
     r = responses[MESSY]
-    items = [i for inst in instruments for i in inst.items]
+    items = [i for inst in instruments[:2] for i in inst.items]
     assert r.columns == {i.id: i.text.nl for i in items}
     assert "respondent_id" not in header
     assert set(r.data["department"]) == {"marketing", "sales", "service", "management"}
@@ -243,3 +250,59 @@ def test_committed_files_are_what_the_generator_makes(generated_twice):
     for name in OUTPUTS:
         assert (first / name).read_bytes() == (DATA / name).read_bytes(), (
             f"{name} is out of date: run python data/examples/generate_examples.py")
+
+
+def test_nps_answers_in_the_clean_file(responses, instruments):
+    """The clean file answers the customer-loyalty instrument: whole 0–10 recommendation scores.
+
+    The generator's declared intent (module docstring): every organisation answers the nps
+    item; about a third of the respondents write a comment in the text item.
+    """
+    data = responses[RESPONSES].data
+    loyalty = instruments[2]
+    nps_id = next(i.id for i in loyalty.items if i.type == "nps")
+    text_id = next(i.id for i in loyalty.items if i.type == "text")
+    answers = data[nps_id].dropna()
+    assert answers.between(0, 10).all() and (answers == answers.round()).all()
+    assert data.groupby("organisation")[nps_id].count().min() >= 5
+    share = data[text_id].notna().mean()
+    assert 0.2 < share < 0.5, share
+
+
+def test_waves_file_has_two_waves_of_three_organisations(responses, catalog):
+    """waves.csv: three organisations in 2026-Q1 and 2026-Q3, counts as in data/catalog.csv.
+
+    Expected values come from data/catalog.csv, the generator's declared intent.
+    """
+    r = responses[WAVES]
+    assert r.problems == [] and r.rejected.empty
+    sizes = r.data.groupby(["organisation", "wave"]).size()
+    intended = catalog[catalog["path"] == WAVES].set_index(["organisation", "wave"])
+    assert sizes.to_dict() == intended["respondents"].astype(int).to_dict()
+    assert sorted(set(r.data["wave"])) == ["2026-Q1", "2026-Q3"]
+    assert r.data["organisation"].nunique() == 3
+
+
+def test_intended_wave_changes_exceed_their_uncertainty(responses, catalog, instruments):
+    """An interface whose intended stage changes between waves changes significantly, that way.
+
+    Expected values come from data/catalog.csv, the generator's declared intent: the
+    ``intended_stage`` of each organisation's 2026-Q1 and 2026-Q3 rows.
+    """
+    alignment = instruments[0]
+    levels = [lv.id for lv in alignment.levels]
+    codes = {i.code: i.id for i in alignment.interfaces}
+    changes = wave_changes(responses[WAVES].data, alignment)
+    changes = changes[changes["level"] == "interface"].set_index(["organisation", "interface"])
+    rows = catalog[catalog["path"] == WAVES]
+    moved = 0
+    for org, entries in rows.groupby("organisation"):
+        stages = [dict(p.split("=") for p in e.split(";")) for e in entries["intended_stage"]]
+        for code, iface in codes.items():
+            step = levels.index(stages[1][code]) - levels.index(stages[0][code])
+            if step:
+                moved += 1
+                row = changes.loc[(org, iface)]
+                assert bool(row["delta_significant"]) and (row["delta"] > 0) == (step > 0), (
+                    org, code)
+    assert moved == 3

@@ -88,7 +88,7 @@ def test_every_string_in_both_languages():
 def test_instrument_table():
     """`assess instruments` lists id, version, item count and languages."""
     table = instrument_table(list_instruments())
-    assert list(table["id"]) == ["alignment", "value_disciplines"]
+    assert list(table["id"]) == ["alignment", "customer_loyalty", "value_disciplines"]
     assert set(table.columns) >= {"id", "version", "items", "languages"}
 
 
@@ -163,7 +163,10 @@ def test_too_few_items_per_cell(raw_alignment):
 
 def test_unknown_instrument_lists_bundled():
     """Asking for an instrument that does not exist lists the ones that do."""
-    with pytest.raises(InstrumentError, match="bundled instruments: alignment, value_disciplines"):
+    with pytest.raises(
+        InstrumentError,
+        match="bundled instruments: alignment, customer_loyalty, value_disciplines",
+    ):
         load_instrument("astrology")
 
 
@@ -173,3 +176,64 @@ def test_invalid_yaml(tmp_path):
     path.write_text("id: [unclosed\n", encoding="utf-8")
     with pytest.raises(InstrumentError, match="not valid YAML"):
         load_instrument(path)
+
+
+@pytest.fixture(scope="module")
+def raw_loyalty():
+    return yaml.safe_load((INSTRUMENT_DIR / "customer_loyalty.yaml").read_text(encoding="utf-8"))
+
+
+def test_customer_loyalty_shape():
+    """Issue 4 (seeds 000, 003): likert5 links of the Service-Profit Chain, one nps item, one comment.
+
+    Each link has at least two agreement items (so agreement and α can be computed); the nps
+    item is answered 0–10 and is not averaged into its dimension.
+    """
+    inst = load_instrument("customer_loyalty")
+    assert inst.scale.type == "likert5" and inst.profile is None
+    assert [i.type for i in inst.items].count("nps") == 1
+    assert [i.type for i in inst.items].count("text") == 1
+    nps_item = next(i for i in inst.items if i.type == "nps")
+    assert nps_item.range == (0, 10)
+    for dim in inst.dimensions:
+        likert = [i for i in inst.scored_items if i.dimension == dim.id and i.type == "likert5"]
+        assert len(likert) >= 2, dim.id
+
+
+def test_nps_item_takes_no_options_or_reverse(raw_loyalty):
+    """An nps item is a 0–10 question: options and reverse keying are refused, by item id."""
+
+    def mutate(d):
+        item = next(i for i in d["items"] if i["type"] == "nps")
+        item["reverse"] = True
+        item["options"] = [{"nl": "ja", "en": "yes"}]
+
+    msg = _broken(raw_loyalty, mutate)
+    assert "item LOY-nps: an nps item is answered 0–10 and takes no options" in msg
+    assert "item LOY-nps: an nps item cannot be reverse-keyed" in msg
+
+
+def test_nps_item_needs_no_dimension_but_a_known_one(raw_loyalty):
+    """The nps item's dimension is optional; when given it must exist."""
+
+    def drop(d):
+        del next(i for i in d["items"] if i["type"] == "nps")["dimension"]
+
+    data = copy.deepcopy(raw_loyalty)
+    drop(data)
+    assert parse_instrument(data, "ok.yaml").item("LOY-nps").dimension is None
+
+    def unknown(d):
+        next(i for i in d["items"] if i["type"] == "nps")["dimension"] = "astrology"
+
+    assert "item LOY-nps: dimension 'astrology' is not one of" in _broken(raw_loyalty, unknown)
+
+
+def test_dimension_without_interfaces_needs_two_items(raw_loyalty):
+    """Without interfaces, every dimension needs two scored items (the nps item does not count)."""
+
+    def mutate(d):
+        d["items"] = [i for i in d["items"] if i["id"] != "LOY-cl-2"]
+
+    msg = _broken(raw_loyalty, mutate)
+    assert "dimension customer_loyalty: needs at least 2 scored items" in msg

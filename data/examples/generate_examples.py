@@ -5,10 +5,12 @@ What it makes
 ``data/examples/responses.csv``
     A clean file in the project's own format (DESIGN section 4): UTF-8, comma-separated, wide,
     columns ``respondent_id, organisation, department, wave, language`` and then every item id
-    of the alignment and the value-discipline instruments. Answers are numbers (1–4 for
-    ``stages4`` items, 1–5 for ``likert5`` items) and the declared-strategy ``choice`` item holds
-    its option value. Ten fictional organisations, 6–25 respondents each, about 3% blank
-    answers, ``wave`` empty. ``read_responses`` finds no problem in it.
+    of the alignment, the value-discipline and the customer-loyalty instruments. Answers are
+    numbers (1–4 for ``stages4`` items, 1–5 for ``likert5`` items, 0–10 for the ``nps`` item),
+    the declared-strategy ``choice`` item holds its option value, and about a third of the
+    respondents wrote a suggestion in the free-text item (in their own language). Ten
+    fictional organisations, 6–25 respondents each, about 3% blank answers, ``wave`` empty.
+    ``read_responses`` finds no problem in it.
 ``data/examples/messy_forms_export.csv``
     What a Dutch Microsoft Forms export looks like after Excel saved it as CSV: semicolons,
     cp1252, CRLF line ends, the Forms metadata columns first (``Id``, ``Start time``,
@@ -19,9 +21,17 @@ What it makes
     about twelve respondents, some blanks, and exactly three deliberate problems for the
     validator to show: an answer "7" on a likert item, one respondent ``Id`` twice in the same
     organisation, and one row without an organisation. Rows and columns are in the catalogue.
+``data/examples/waves.csv``
+    The same format with two waves (``2026-Q1`` and ``2026-Q3``) of three organisations, for
+    the report's "change since the previous wave": one improves marketing–sales and
+    marketing–service by a stage, one stays where it was, one slips back on sales–service
+    (and in its loyalty figures). Other people answer in each wave (respondent ids carry the
+    wave); every dimension keeps the same spread around its interface's target in both
+    waves, so that only the intended changes are real.
 ``data/catalog.csv``
-    One row per (file, organisation): ``file`` (relative to the catalogue's folder),
-    ``organisation``, ``respondents`` (rows the validator should accept), ``alignment_pattern``,
+    One row per (file, organisation, wave): ``file`` (relative to the catalogue's folder),
+    ``organisation``, ``wave`` (empty when the file has none), ``respondents`` (rows the
+    validator should accept), ``alignment_pattern``,
     ``intended_stage`` per interface code (``MS=defined;SS=undefined;MV=defined``),
     ``vd_pattern``, ``intended_profile``, ``intended_leader``, ``declared`` (what management
     says it has chosen; ``none`` for no clear choice) and ``notes``.
@@ -46,6 +56,9 @@ Lindeboom Accountants              mixed (smallest, 6 people)    leader customer
 Orion Print & Media                mixed                         below threshold, declares PL
 Houtmans Bouwmaterialen (messy)    weak Sales–Service interface  leader operational excellence
 Rijnmond Fietsen (messy)           mixed                         stuck in the middle
+Veldhoven Machinebouw (waves)      improves MS and MV a stage    leader operational excellence
+Greenfield Foods (waves)           stable                        leader customer intimacy
+Stadsbank Oost (waves)             slips back on Sales–Service   stuck in the middle
 =================================  ============================  =================================
 
 (CI customer intimacy, OE operational excellence, PL product leadership.)
@@ -65,10 +78,20 @@ the collaboration and its own chosen strategy more rosily, sales rates the share
 than marketing does, service feels least heard. Item ids, texts and options all come from the
 instrument YAML files (``load_instrument``); no item is named here.
 
+Customer-loyalty answers (Service-Profit Chain links, ``likert5``) follow the same recipe with a
+per-organisation loyalty level on 0–100 (``LOYALTY``, one link weaker by ``WEAK_LINK_DROP``)
+plus a respondent × link effect, so that the two items of a link hang together as real
+answers do. The 0–10 recommendation answer rises with the loyalty level and with the
+respondent's own leniency. These answers, the comments and ``waves.csv`` come from their own
+generators (seeded from the same seed), so the alignment and value-discipline answers of
+``responses.csv`` are the same as before they were added.
+
 At the end the script reads its own output back with ``assessment.ingest.read_responses``,
 scores it with ``assessment.scoring.score_responses``, prints intended against scored stage per
-interface and profile per organisation, checks the messy file's problems, and exits with status
-1 if anything disagrees with the catalogue.
+interface and profile per organisation and wave, checks the messy file's problems and that
+every intended change between waves is larger than its uncertainty
+(``assessment.waves.wave_changes``), and exits with status 1 if anything disagrees with the
+catalogue.
 
 How to rerun
 ------------
@@ -99,12 +122,14 @@ import pandas as pd
 from assessment.ingest import read_responses
 from assessment.instruments import Instrument, Item, load_instrument
 from assessment.scoring import score_responses
+from assessment.waves import wave_changes
 
 SEED = 20261123
 #: default output folder: the project's data/ folder (this script lives in data/examples/)
 DATA_DIR = Path(__file__).resolve().parent.parent
 RESPONSES = "examples/responses.csv"
 MESSY = "examples/messy_forms_export.csv"
+WAVES = "examples/waves.csv"
 CATALOG = "catalog.csv"
 
 #: share of item answers left blank
@@ -117,6 +142,56 @@ ITEM_SD = {"stages4": 0.50, "likert5": 0.60}
 DIMENSION_SD = 0.18
 #: share of respondents who answer in the other language than their organisation's
 OTHER_LANGUAGE = 0.15
+#: customer loyalty: sd of a respondent's view of one Service-Profit Chain link (1–5 scale),
+#: sd of the answer noise per item, how much lower the weakest link sits (0–100), and the
+#: sd of the 0–10 recommendation answer around its organisation's mean
+LINK_SD = 0.35
+LOYALTY_ITEM_SD = 0.45
+WEAK_LINK_DROP = 25.0
+NPS_SD = 1.6
+#: share of respondents who write a suggestion in the free-text item
+COMMENT_RATE = 0.35
+#: how each department tends to see the Service-Profit Chain (offset on the 1–5 scale)
+LOYALTY_PERCEPTION = {"management": 0.25, "service": -0.10}
+#: per organisation code and wave: loyalty level on 0–100 and the weakest link (dimension id)
+LOYALTY: dict[tuple[str, str], tuple[float, str]] = {
+    ("VDI", ""): (40, "internal_service_quality"),
+    ("NHL", ""): (58, "employee_satisfaction"),
+    ("BWS", ""): (68, "customer_value"),
+    ("ZPM", ""): (82, "customer_value"),
+    ("KKI", ""): (55, "internal_service_quality"),
+    ("HHE", ""): (62, "customer_satisfaction"),
+    ("BVG", ""): (57, "employee_satisfaction"),
+    ("DMT", ""): (70, "internal_service_quality"),
+    ("LBA", ""): (75, "customer_value"),
+    ("OPM", ""): (48, "customer_loyalty"),
+    ("VMB", "2026-Q1"): (52, "internal_service_quality"),
+    ("VMB", "2026-Q3"): (60, "internal_service_quality"),
+    ("GFF", "2026-Q1"): (68, "customer_value"),
+    ("GFF", "2026-Q3"): (68, "customer_value"),
+    ("SBO", "2026-Q1"): (66, "employee_satisfaction"),
+    ("SBO", "2026-Q3"): (54, "employee_satisfaction"),
+}
+#: suggestions respondents write in the free-text item (Dutch, English)
+COMMENTS = (
+    ("Bel klanten sneller terug als ze een klacht hebben.",
+     "Call customers back sooner when they have a complaint."),
+    ("Zorg dat service en verkoop dezelfde klantgegevens zien.",
+     "Make sure service and sales see the same customer data."),
+    ("Minder beloven in offertes, en waarmaken wat we beloven.",
+     "Promise less in quotes, and deliver what we promise."),
+    ("Meer tijd om nieuwe collega's in te werken.", "More time to train new colleagues."),
+    ("Eén vast aanspreekpunt per klant.", "One fixed contact person per customer."),
+    ("Betere afspraken over de overdracht na de verkoop.",
+     "Clearer agreements on the hand-over after the sale."),
+    ("Vaker aan klanten vragen wat ze van ons vinden.",
+     "Ask customers more often what they think of us."),
+    ("Realistische levertijden noemen.", "Quote realistic delivery times."),
+    ("Minder interne overleggen, meer tijd voor klanten.",
+     "Fewer internal meetings, more time for customers."),
+    ("Prijs & kwaliteit beter uitleggen op de website.",
+     "Explain price & quality better on the website."),
+)
 
 #: how each department tends to see the alignment: offset on the 1–4 scale, per dimension id
 #: ("*" applies to every dimension)
@@ -187,6 +262,8 @@ class OrgSpec:
         The option management picks on the declared-strategy item (``none``: no clear choice).
     notes : str
         Why this organisation is in the examples.
+    wave : str
+        The wave these answers belong to (empty outside ``waves.csv``).
     """
 
     name: str
@@ -202,6 +279,7 @@ class OrgSpec:
     declared: str
     notes: str
     weak: tuple[str, ...] = field(default=())
+    wave: str = ""
 
     @property
     def size(self) -> int:
@@ -335,6 +413,58 @@ MESSY_ORGS: tuple[OrgSpec, ...] = (
     ),
 )
 
+WAVE_ORGS: tuple[OrgSpec, ...] = (
+    OrgSpec(
+        "Veldhoven Machinebouw", "VMB", "nl",
+        {"marketing": 3, "sales": 5, "service": 4, "management": 2},
+        _stages("defined", "defined", "undefined"), "improves",
+        _vd(60, 84, 60), "leader_operational_excellence", "leader", "operational_excellence",
+        "operational_excellence",
+        "Machine builder, first wave: rules between departments but separate planning; "
+        "marketing and service hardly work together.", wave="2026-Q1",
+    ),
+    OrgSpec(
+        "Veldhoven Machinebouw", "VMB", "nl",
+        {"marketing": 3, "sales": 5, "service": 5, "management": 3},
+        _stages("aligned", "defined", "defined"), "improves",
+        _vd(60, 84, 60), "leader_operational_excellence", "leader", "operational_excellence",
+        "operational_excellence",
+        "Second wave, after a joint annual plan and shared lead targets: Marketing-Sales and "
+        "Marketing-Service each one stage up; Sales-Service unchanged.", wave="2026-Q3",
+    ),
+    OrgSpec(
+        "Greenfield Foods", "GFF", "en",
+        {"marketing": 4, "sales": 4, "service": 4, "management": 2, "other": 1},
+        _stages("aligned", "defined", "defined"), "stable",
+        _vd(86, 60, 62), "leader_customer_intimacy", "leader", "customer_intimacy",
+        "customer_intimacy",
+        "Food producer, first wave.", wave="2026-Q1",
+    ),
+    OrgSpec(
+        "Greenfield Foods", "GFF", "en",
+        {"marketing": 4, "sales": 5, "service": 4, "management": 2},
+        _stages("aligned", "defined", "defined"), "stable",
+        _vd(86, 60, 62), "leader_customer_intimacy", "leader", "customer_intimacy",
+        "customer_intimacy",
+        "Second wave: nothing was meant to change; differences are noise.", wave="2026-Q3",
+    ),
+    OrgSpec(
+        "Stadsbank Oost", "SBO", "nl",
+        {"marketing": 4, "sales": 6, "service": 5, "management": 2},
+        _stages("aligned", "aligned", "defined"), "slips_back",
+        _vd(62, 62, 58), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
+        "Regional bank, first wave.", wave="2026-Q1",
+    ),
+    OrgSpec(
+        "Stadsbank Oost", "SBO", "nl",
+        {"marketing": 4, "sales": 5, "service": 5, "management": 2},
+        _stages("aligned", "defined", "defined"), "slips_back",
+        _vd(62, 62, 58), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
+        "Second wave, after service moved to a shared-service centre: Sales-Service one stage "
+        "down, loyalty figures lower.", wave="2026-Q3",
+    ),
+)
+
 
 # --------------------------------------------------------------------------- answers
 
@@ -345,7 +475,7 @@ def _check_specs(alignment: Instrument, disciplines: Instrument) -> None:
     levels = {lv.id for lv in alignment.levels}
     dims = {d.id for d in disciplines.dimensions}
     options = {o.value for o in disciplines.item(disciplines.profile.declared_item).options}
-    for org in CLEAN_ORGS + MESSY_ORGS:
+    for org in CLEAN_ORGS + MESSY_ORGS + WAVE_ORGS:
         if set(org.stages) != ifaces or not set(org.stages.values()) <= levels:
             raise SystemExit(f"{org.name}: stages {org.stages} do not fit the alignment instrument")
         if set(org.disciplines) != dims or org.declared not in options:
@@ -373,7 +503,8 @@ def _to_answer(latent: np.ndarray, item_type: str) -> np.ndarray:
 
 
 def alignment_answers(org: OrgSpec, depts: list[str], alignment: Instrument,
-                      rng: np.random.Generator) -> np.ndarray:
+                      rng: np.random.Generator,
+                      spread_rng: np.random.Generator | None = None) -> np.ndarray:
     """Draw every respondent's answers on the alignment items.
 
     Parameters
@@ -386,6 +517,10 @@ def alignment_answers(org: OrgSpec, depts: list[str], alignment: Instrument,
         The alignment instrument.
     rng : numpy.random.Generator
         The script's random generator.
+    spread_rng : numpy.random.Generator, optional
+        Draws the dimensions' spread around each interface's target instead of ``rng``;
+        waves of one organisation pass generators with the same seed, so that their
+        dimensions keep the same spread.
 
     Returns
     -------
@@ -396,7 +531,7 @@ def alignment_answers(org: OrgSpec, depts: list[str], alignment: Instrument,
     lo, hi = alignment.scale.min, alignment.scale.max
     target: dict[tuple[str, str], float] = {}
     for iface in alignment.interfaces:
-        spread = rng.normal(0.0, DIMENSION_SD, len(alignment.dimensions))
+        spread = (spread_rng or rng).normal(0.0, DIMENSION_SD, len(alignment.dimensions))
         spread = np.clip(spread - spread.mean(), -0.35, 0.35)
         for dim, s in zip(alignment.dimensions, spread, strict=True):
             target[(iface.id, dim.id)] = centre[org.stages[iface.id]] + s
@@ -474,6 +609,60 @@ def discipline_answers(org: OrgSpec, depts: list[str], disciplines: Instrument,
     return out, declared
 
 
+def loyalty_answers(org: OrgSpec, depts: list[str], langs: list[str], loyalty: Instrument,
+                    rng: np.random.Generator) -> dict[str, list[str]]:
+    """Draw every respondent's customer-loyalty answers, recommendation score and comment.
+
+    Parameters
+    ----------
+    org : OrgSpec
+        The organisation's intent (its loyalty level comes from ``LOYALTY``).
+    depts, langs : list of str
+        Each respondent's department and language.
+    loyalty : Instrument
+        The customer-loyalty instrument.
+    rng : numpy.random.Generator
+        The loyalty answers' own generator.
+
+    Returns
+    -------
+    dict
+        Item id -> one cell per respondent, as written to the CSV.
+    """
+    level, weak_link = LOYALTY[(org.code, org.wave)]
+    lo, hi = loyalty.scale.min, loyalty.scale.max
+    dims = [d.id for d in loyalty.dimensions]
+    n = len(depts)
+    leniency = rng.normal(0.0, LENIENCY_SD, n)
+    link = rng.normal(0.0, LINK_SD, (n, len(dims)))
+    perception = np.array([LOYALTY_PERCEPTION.get(d, 0.0) for d in depts])
+    out: dict[str, list[str]] = {}
+    for item in loyalty.items:
+        if item.type == "likert5":
+            k = dims.index(item.dimension)
+            target = level - (WEAK_LINK_DROP if item.dimension == weak_link else 0.0)
+            latent = (lo + target / 100 * (hi - lo) + perception + leniency + link[:, k]
+                      + rng.normal(0.0, LOYALTY_ITEM_SD, n))
+            values = _to_answer(latent, "likert5")
+            if item.reverse:
+                values = lo + hi - values
+        elif item.type == "nps":
+            latent = (2.5 + 0.075 * level + 2.0 * (perception + leniency + link.mean(axis=1))
+                      + rng.normal(0.0, NPS_SD, n))
+            values = np.clip(np.rint(latent), 0, 10)
+        elif item.type == "text":
+            picks = rng.integers(len(COMMENTS), size=n)
+            wrote = rng.random(n) < COMMENT_RATE
+            out[item.id] = [COMMENTS[p][0 if lang == "nl" else 1] if w else ""
+                            for p, w, lang in zip(picks, wrote, langs, strict=True)]
+            continue
+        else:
+            continue
+        values[rng.random(n) < BLANK_RATE] = np.nan
+        out[item.id] = [_cell(v) for v in values]
+    return out
+
+
 def _cell(value: float) -> str:
     return "" if np.isnan(value) else str(int(value))
 
@@ -481,27 +670,62 @@ def _cell(value: float) -> str:
 # --------------------------------------------------------------------------- files
 
 
-def clean_rows(alignment: Instrument, disciplines: Instrument,
-               rng: np.random.Generator) -> tuple[list[str], list[list[str]]]:
-    """Build the header and rows of ``responses.csv``."""
+def _header(instruments: list[Instrument]) -> list[str]:
+    return ["respondent_id", "organisation", "department", "wave", "language",
+            *(i.id for inst in instruments for i in inst.items)]
+
+
+def clean_rows(alignment: Instrument, disciplines: Instrument, loyalty: Instrument,
+               rng: np.random.Generator,
+               loyalty_rng: np.random.Generator) -> tuple[list[str], list[list[str]]]:
+    """Build the header and rows of ``responses.csv``.
+
+    ``loyalty_rng`` draws the customer-loyalty answers, so that ``rng`` draws exactly what
+    it drew before that instrument existed.
+    """
+    header = _header([alignment, disciplines, loyalty])
+    rows = []
+    for org in CLEAN_ORGS:
+        rows += _org_rows(org, header, [alignment, disciplines, loyalty], rng, loyalty_rng)
+    return header, rows
+
+
+def _org_rows(org: OrgSpec, header: list[str], instruments: list[Instrument],
+              rng: np.random.Generator, loyalty_rng: np.random.Generator,
+              spread_rng: np.random.Generator | None = None) -> list[list[str]]:
+    """Rows of one organisation (and wave): alignment, disciplines, then loyalty answers."""
+    alignment, disciplines, loyalty = instruments
     al_items = alignment.scored_items
     vd_items = disciplines.scored_items
     choice_id = disciplines.profile.declared_item
-    header = ["respondent_id", "organisation", "department", "wave", "language",
-              *(i.id for i in alignment.items), *(i.id for i in disciplines.items)]
     other_lang = {"nl": "en", "en": "nl"}
+    depts = _departments(org, rng)
+    al = alignment_answers(org, depts, alignment, rng, spread_rng)
+    vd, declared = discipline_answers(org, depts, disciplines, rng)
+    langs = [other_lang[org.language] if rng.random() < OTHER_LANGUAGE else org.language
+             for _ in depts]
+    loy = loyalty_answers(org, depts, langs, loyalty, loyalty_rng)
     rows = []
-    for org in CLEAN_ORGS:
-        depts = _departments(org, rng)
-        al = alignment_answers(org, depts, alignment, rng)
-        vd, declared = discipline_answers(org, depts, disciplines, rng)
-        for r, dept in enumerate(depts):
-            lang = other_lang[org.language] if rng.random() < OTHER_LANGUAGE else org.language
-            values = {i.id: _cell(al[r, k]) for k, i in enumerate(al_items)}
-            values.update({i.id: _cell(vd[r, k]) for k, i in enumerate(vd_items)})
-            values[choice_id] = declared[r] or ""
-            rows.append([f"{org.code}-{r + 1:03d}", org.name, dept, "", lang,
-                         *(values.get(c, "") for c in header[5:])])
+    prefix = f"{org.code}-{org.wave[-2:]}" if org.wave else org.code
+    for r, dept in enumerate(depts):
+        values = {i.id: _cell(al[r, k]) for k, i in enumerate(al_items)}
+        values.update({i.id: _cell(vd[r, k]) for k, i in enumerate(vd_items)})
+        values[choice_id] = declared[r] or ""
+        values.update({item_id: cells[r] for item_id, cells in loy.items()})
+        rows.append([f"{prefix}-{r + 1:03d}", org.name, dept, org.wave, langs[r],
+                     *(values.get(c, "") for c in header[5:])])
+    return rows
+
+
+def wave_rows(instruments: list[Instrument],
+              rng: np.random.Generator) -> tuple[list[str], list[list[str]]]:
+    """Build the header and rows of ``waves.csv``: each wave organisation, wave by wave."""
+    header = _header(instruments)
+    rows = []
+    for org in WAVE_ORGS:
+        first = next(j for j, o in enumerate(WAVE_ORGS) if o.code == org.code)
+        spread_rng = np.random.default_rng([SEED, 3, first])
+        rows += _org_rows(org, header, instruments, rng, rng, spread_rng)
     return header, rows
 
 
@@ -607,10 +831,10 @@ def messy_rows(alignment: Instrument, disciplines: Instrument,
 
 
 def catalog_rows(alignment: Instrument, messy: MessyFile) -> list[dict[str, str]]:
-    """One catalogue row per (file, organisation)."""
+    """One catalogue row per (file, organisation, wave)."""
     codes = {i.id: i.code for i in alignment.interfaces}
     out = []
-    for file, orgs in ((RESPONSES, CLEAN_ORGS), (MESSY, MESSY_ORGS)):
+    for file, orgs in ((RESPONSES, CLEAN_ORGS), (MESSY, MESSY_ORGS), (WAVES, WAVE_ORGS)):
         for org in orgs:
             notes = org.notes
             if file == MESSY:
@@ -622,6 +846,7 @@ def catalog_rows(alignment: Instrument, messy: MessyFile) -> list[dict[str, str]
             out.append({
                 "file": file,
                 "organisation": org.name,
+                "wave": org.wave,
                 "respondents": str(messy.accepted[org.name] if file == MESSY else org.size),
                 "alignment_pattern": org.alignment_pattern,
                 "intended_stage": ";".join(f"{codes[i]}={s}" for i, s in org.stages.items()),
@@ -672,18 +897,18 @@ def check(out_dir: Path, catalog: list[dict[str, str]], instruments: list[Instru
         True when every scored stage, profile, leader, weak spot, declared choice and
         (for the messy file) every problem is as intended.
     """
-    alignment, disciplines = instruments
+    alignment, disciplines = instruments[:2]
     codes = {i.code: i.id for i in alignment.interfaces}
-    specs = {org.name: org for org in CLEAN_ORGS + MESSY_ORGS}
+    specs = {(org.name, org.wave): org for org in CLEAN_ORGS + MESSY_ORGS + WAVE_ORGS}
     ok = True
     stage_lines = [f"{'file':<31} {'organisation':<34} {'if':<3} {'intended':<11} "
                    f"{'scored':<11} {'index':>5}"]
     vd_lines = [f"{'organisation':<34} {'intended':<38} {'scored':<38} {'CI/OE/PL':<11} "
                 f"{'declared':<22} coherent"]
-    for file in (RESPONSES, MESSY):
+    for file in (RESPONSES, MESSY, WAVES):
         responses = read_responses(out_dir / file, instruments)
         scores = score_responses(responses.data, instruments)
-        want_problems = [] if file == RESPONSES else sorted(expected_problems)
+        want_problems = sorted(expected_problems) if file == MESSY else []
         got_problems = sorted((p.row, p.column) for p in responses.problems)
         print(f"{file}: {len(got_problems)} problems, {len(want_problems)} intended"
               + ("" if got_problems == want_problems else "  <-- differs"))
@@ -691,12 +916,14 @@ def check(out_dir: Path, catalog: list[dict[str, str]], instruments: list[Instru
         for p in responses.problems:
             print(f"  row {p.row}, column {p.column[:40]!r}: {p.message[:60]}")
         for entry in (e for e in catalog if e["file"] == file):
-            org = entry["organisation"]
-            mine = scores[scores["organisation"] == org]
-            if len(responses.for_organisation(org)) != int(entry["respondents"]):
+            org, wave = entry["organisation"], entry["wave"]
+            mine = scores[(scores["organisation"] == org) & (scores["wave"] == wave)]
+            accepted = len(responses.for_organisation(org, wave or None))
+            if accepted != int(entry["respondents"]):
                 ok = False
-                print(f"{org}: {len(responses.for_organisation(org))} respondents accepted, "
+                print(f"{org} {wave}: {accepted} respondents accepted, "
                       f"catalogue says {entry['respondents']}")
+            label = f"{org} {wave}".strip()
             for part in entry["intended_stage"].split(";"):
                 code, intended = part.split("=")
                 row = mine[(mine["level"] == "interface") & (mine["interface"] == codes[code])]
@@ -704,12 +931,12 @@ def check(out_dir: Path, catalog: list[dict[str, str]], instruments: list[Instru
                 index = row["score"].iloc[0] if len(row) else float("nan")
                 flag = "" if scored == intended else "  <-- differs"
                 ok &= scored == intended
-                stage_lines.append(f"{file:<31} {org:<34} {code:<3} {intended:<11} "
+                stage_lines.append(f"{file:<31} {label:<34} {code:<3} {intended:<11} "
                                    f"{scored!s:<11} {index:5.2f}{flag}")
             vd = mine[mine["level"] == "discipline"].set_index("dimension")
             first = vd.iloc[0]
             want = (entry["intended_profile"], entry["intended_leader"] or None,
-                    ",".join(sorted(specs[org].weak)),
+                    ",".join(sorted(specs[(org, wave)].weak)),
                     None if entry["declared"] == "none" else entry["declared"])
             got = (first["profile"], _value(first["leader"]), ",".join(sorted(
                 w for w in (_value(first["weak"]) or "").split(",") if w)),
@@ -718,14 +945,47 @@ def check(out_dir: Path, catalog: list[dict[str, str]], instruments: list[Instru
             ok &= got == want
             triple = "/".join(f"{vd.loc[d.id, 'score']:.0f}" for d in disciplines.dimensions)
             vd_lines.append(
-                f"{org:<34} {want[0] + ' ' + (want[1] or ''):<38} "
+                f"{label:<34} {want[0] + ' ' + (want[1] or ''):<38} "
                 f"{got[0] + ' ' + (got[1] or ''):<38} {triple:<11} {entry['declared']:<22} "
                 f"{_value(first['coherent'])}{flag}")
     print("\nAlignment: intended vs scored stage per interface")
     print("\n".join(stage_lines))
     print("\nValue disciplines: intended vs scored profile (scores 0-100)")
     print("\n".join(vd_lines))
+    ok &= check_waves(out_dir, catalog, instruments)
     return bool(ok)
+
+
+def check_waves(out_dir: Path, catalog: list[dict[str, str]],
+                instruments: list[Instrument]) -> bool:
+    """Check the intended changes between waves; print every interface's change.
+
+    Every interface whose intended stage changes between an organisation's waves must change
+    by more than its uncertainty, in the intended direction.
+    """
+    alignment = instruments[0]
+    codes = {i.code: i.id for i in alignment.interfaces}
+    levels = [lv.id for lv in alignment.levels]
+    data = read_responses(out_dir / WAVES, instruments).data
+    changes = wave_changes(data, alignment)
+    changes = changes[changes["level"] == "interface"].set_index(["organisation", "interface"])
+    entries = [e for e in catalog if e["file"] == WAVES]
+    ok = True
+    print("\nWaves: change of each interface index since the previous wave (95% interval)")
+    for before, now in zip(entries, entries[1:], strict=False):
+        if before["organisation"] != now["organisation"]:
+            continue
+        was = dict(p.split("=") for p in before["intended_stage"].split(";"))
+        is_ = dict(p.split("=") for p in now["intended_stage"].split(";"))
+        for code, iface in codes.items():
+            row = changes.loc[(now["organisation"], iface)]
+            step = levels.index(is_[code]) - levels.index(was[code])
+            good = (not step) or (row["delta_significant"] and np.sign(row["delta"]) == step)
+            ok &= bool(good)
+            print(f"{now['organisation']:<24} {code} {was[code]:>10} -> {is_[code]:<10} "
+                  f"delta {row['delta']:+.2f} [{row['delta_low']:+.2f}, {row['delta_high']:+.2f}]"
+                  f"{'' if good else '  <-- differs'}")
+    return ok
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -737,22 +997,29 @@ def main(argv: list[str] | None = None) -> int:
     out_dir: Path = args.out_dir
     alignment = load_instrument("alignment")
     disciplines = load_instrument("value_disciplines")
+    loyalty = load_instrument("customer_loyalty")
     _check_specs(alignment, disciplines)
     rng = np.random.default_rng(SEED)
 
-    header, rows = clean_rows(alignment, disciplines, rng)
+    header, rows = clean_rows(alignment, disciplines, loyalty, rng,
+                              np.random.default_rng([SEED, 1]))
     _write(out_dir / RESPONSES, header, rows, encoding="utf-8", delimiter=",",
            lineterminator="\n")
     messy = messy_rows(alignment, disciplines, rng)
     _write(out_dir / MESSY, messy.header, messy.rows, encoding="cp1252", delimiter=";",
            lineterminator="\r\n")
+    w_header, w_rows = wave_rows([alignment, disciplines, loyalty],
+                                 np.random.default_rng([SEED, 2]))
+    _write(out_dir / WAVES, w_header, w_rows, encoding="utf-8", delimiter=",",
+           lineterminator="\n")
     catalog = catalog_rows(alignment, messy)
     _write(out_dir / CATALOG, list(catalog[0]), [list(c.values()) for c in catalog],
            encoding="utf-8", delimiter=",", lineterminator="\n")
     print(f"wrote {out_dir / RESPONSES} ({len(rows)} respondents), {out_dir / MESSY} "
-          f"({len(messy.rows)} rows), {out_dir / CATALOG} ({len(catalog)} rows)")
+          f"({len(messy.rows)} rows), {out_dir / WAVES} ({len(w_rows)} respondents), "
+          f"{out_dir / CATALOG} ({len(catalog)} rows)")
 
-    good = check(out_dir, catalog, [alignment, disciplines],
+    good = check(out_dir, catalog, [alignment, disciplines, loyalty],
                  [(row, column) for _, row, column, _ in messy.problems])
     print("\nall as intended" if good else "\nSOME SCORES DIFFER FROM THE CATALOGUE", flush=True)
     return 0 if good else 1
