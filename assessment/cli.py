@@ -13,7 +13,6 @@ from assessment.exceptions import AssessmentError
 from assessment.files import write_atomic
 from assessment.ingest import read_responses
 from assessment.instruments import instrument_table, list_instruments, load_instrument
-from assessment.scoring import score_responses
 
 app = typer.Typer(
     add_completion=False,
@@ -105,14 +104,36 @@ def validate(
 @app.command()
 def score(
     responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
-    out: Annotated[Path, typer.Option(help="Tidy scores file to write (.csv).")],
+    out: Annotated[Path, typer.Option(help="Tidy scores file to write (.csv or .xlsx).")],
+    min_group_size: Annotated[
+        int, typer.Option(help="Anonymity: smallest department group shown.")
+    ] = 3,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap intervals.")] = 2026,
 ) -> None:
-    """Score every organisation (and wave); write tidy scores as CSV."""
+    """Score and analyse every organisation (and wave); write tidy scores as CSV or XLSX.
+
+    Besides the scores: spread, 95% interval, agreement, reliability, ranks, change since
+    the previous wave, NPS, sources of tension, and department rows that respect anonymity.
+    """
+    import io
+
+    from assessment.analysis import analyse
+
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        _fail(f"--out must end in .csv or .xlsx, got {out.name!r}")
     r = _read(responses)
     for p in r.problems:
         err.print(f"warning: {p}", highlight=False, markup=False)
-    scores = score_responses(r.data, r.instruments)
-    write_atomic(out, scores.to_csv(index=False))
+    try:
+        scores = analyse(r.data, r.instruments, min_group_size=min_group_size, seed=seed)
+    except ValueError as exc:
+        _fail(str(exc))
+    if out.suffix.lower() == ".xlsx":
+        buffer = io.BytesIO()
+        scores.to_excel(buffer, sheet_name="scores", index=False)
+        write_atomic(out, buffer.getvalue())
+    else:
+        write_atomic(out, scores.to_csv(index=False))
     console.print(
         f"wrote {out}: {len(scores)} rows for {scores['organisation'].nunique()} "
         f"organisation(s); {len(r.data)} respondents scored, {len(r.rejected)} rejected",

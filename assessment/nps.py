@@ -20,7 +20,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-__all__ = ["NPSResult", "classify", "nps", "nps_from_counts", "nps_from_shares"]
+__all__ = ["NPSResult", "classify", "nps", "nps_by_group", "nps_from_counts", "nps_from_shares"]
 
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
@@ -133,3 +133,49 @@ def nps_from_shares(promoters: float, passives: float, detractors: float) -> flo
     if not math.isclose(total, 100, abs_tol=0.5):
         raise ValueError(f"shares must add up to 100, got {total}")
     return float(promoters - detractors)
+
+
+def nps_by_group(
+    data: pd.DataFrame, item_id: str, by: list[str], confidence: float = 0.95
+) -> pd.DataFrame:
+    """Compute the NPS of one 0–10 item per group (e.g. organisation × wave).
+
+    Parameters
+    ----------
+    data : DataFrame
+        Responses with a column ``item_id`` of 0–10 answers (missing = not answered).
+    item_id : str
+        The ``nps`` item (its id comes from the instrument YAML).
+    by : list of str
+        Grouping columns.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    DataFrame
+        The ``by`` columns, then ``n``, ``promoters``, ``passives``, ``detractors``,
+        ``score``, ``margin``, ``low`` and ``high`` (as :class:`NPSResult`); groups
+        without any answer are left out.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"org": ["A"] * 4 + ["B"] * 2, "q": [10, 9, 7, 3, 6, None]})
+    >>> nps_by_group(d, "q", ["org"])[["org", "n", "score"]].values.tolist()
+    [['A', 4, 25.0], ['B', 1, -100.0]]
+    """
+    fields = ["n", "promoters", "passives", "detractors", "score", "margin", "low", "high"]
+    if item_id not in data:
+        return pd.DataFrame(columns=[*by, *fields])
+    labels = classify(data[item_id])  # once for the whole column; refuses answers outside 0–10
+    counts = pd.crosstab([data[c] for c in by], labels).reindex(
+        columns=["promoter", "passive", "detractor"], fill_value=0
+    )
+    rows = []
+    for key, c in counts.iterrows():
+        if c.sum() == 0:
+            continue
+        key = key if isinstance(key, tuple) else (key,)
+        r = nps_from_counts(int(c["promoter"]), int(c["passive"]), int(c["detractor"]),
+                            confidence)
+        rows.append([*key, *(getattr(r, f) for f in fields)])
+    return pd.DataFrame(rows, columns=[*by, *fields])

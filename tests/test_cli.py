@@ -68,12 +68,18 @@ def test_validate_not_a_table(tmp_path):
 
 
 def test_score_writes_tidy_csv(tmp_path, fixture_csv):
-    """`assess score` writes one row per organisation × instrument × interface × dimension (+ interface rows)."""
+    """`assess score` writes one row per organisation × instrument × interface × dimension (+ interface rows).
+
+    Issue 4 adds trust columns and tension and department rows (counted in test_analysis).
+    """
     out = tmp_path / "scores.csv"
     result = runner.invoke(app, ["score", str(fixture_csv), "--out", str(out)])
     assert result.exit_code == 0, result.stderr
     scores = pd.read_csv(out)
-    assert len(scores) == 2 * (21 + 3 + 3)
+    main = scores[scores["level"].isin(["interface", "dimension", "discipline"])]
+    assert len(main) == 2 * (21 + 3 + 3)
+    assert {"ci_low", "ci_high", "rwg", "alpha", "rank", "percentile", "delta",
+            "delta_significant", "department"} <= set(scores.columns)
     assert {
         "organisation",
         "wave",
@@ -94,3 +100,30 @@ def test_report_bad_language(fixture_csv, tmp_path):
         ["report", str(fixture_csv), "--org", "Fixture BV", "--out", str(tmp_path), "--lang", "fr"],
     )
     assert result.exit_code == 1 and "--lang must be nl or en" in result.stderr
+
+
+def test_score_xlsx_and_anonymity_option(tmp_path, fixture_csv):
+    """`assess score --out x.xlsx` writes a workbook; --min-group-size changes which groups show.
+
+    The fixture has two respondents per department in 'Fixture BV' (8 = 4 × 2) and fewer
+    in 'Tweede Organisatie': with the default minimum 3 every department is pooled into
+    'other'; with 2 the four departments of 'Fixture BV' show.
+    """
+    out = tmp_path / "scores.xlsx"
+    result = runner.invoke(app, ["score", str(fixture_csv), "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    sheet = pd.read_excel(out)
+    depts = sheet[sheet["level"] == "department"]
+    assert set(depts["department"]) == {"other"}
+    csv = tmp_path / "scores.csv"
+    result = runner.invoke(app, ["score", str(fixture_csv), "--out", str(csv),
+                                 "--min-group-size", "2"])
+    assert result.exit_code == 0, result.stderr
+    depts = pd.read_csv(csv).query("level == 'department' and organisation == 'Fixture BV'")
+    assert set(depts["department"]) == {"marketing", "sales", "service", "management"}
+
+
+def test_score_refuses_other_formats(tmp_path, fixture_csv):
+    """The scores file is .csv or .xlsx; anything else exits 1 naming what is allowed."""
+    result = runner.invoke(app, ["score", str(fixture_csv), "--out", str(tmp_path / "s.json")])
+    assert result.exit_code == 1 and "--out must end in .csv or .xlsx" in result.stderr

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
-from assessment.nps import classify, nps, nps_from_counts, nps_from_shares
+from assessment.nps import classify, nps, nps_by_group, nps_from_counts, nps_from_shares
 
 
 def test_seed_worked_example():
@@ -69,3 +70,19 @@ def test_shares_must_add_up():
 def test_empty():
     """No answers: NaN, not zero."""
     assert math.isnan(nps([]).score)
+
+
+def test_nps_per_group():
+    """Per organisation: seed 003's worked example (25/55/20 -> +5) next to an all-promoter group.
+
+    Missing answers are left out; a group without answers gets no row.
+    """
+    data = pd.DataFrame({
+        "organisation": ["A"] * 100 + ["B"] * 3 + ["C"],
+        "q": [9] * 25 + [7] * 55 + [6] * 20 + [10, 10, None] + [None],
+    })
+    out = nps_by_group(data, "q", ["organisation"]).set_index("organisation")
+    assert out.loc["A", "score"] == 5.0 and out.loc["A", "margin"] == pytest.approx(12.94, abs=0.01)
+    assert out.loc["B", "n"] == 2 and out.loc["B", "score"] == 100.0
+    assert "C" not in out.index
+    assert nps_by_group(data, "missing", ["organisation"]).empty
