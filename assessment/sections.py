@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from assessment import plots
 from assessment.config import resolve_path
+from assessment.departments import MIN_GROUP_SIZE
 from assessment.exceptions import AssessmentError
 from assessment.i18n import check_lang, fmt, t
 from assessment.ingest import DEPARTMENT_ORDER, Responses, read_responses
@@ -252,8 +253,15 @@ def _profile_sentence(rd: ReportData) -> str:
     return f"{sentence} {remark}"
 
 
-def executive_summary(rd: ReportData) -> str:
-    """Write the executive summary: a sentence per interface, extremes, profile, actions."""
+def executive_summary(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """Write the executive summary: a sentence per interface, extremes, profile, actions.
+
+    With departments, NPS or waves it also says where the departments differ most, the NPS
+    with its margin and what changed since the previous wave (see
+    :mod:`assessment.analysis_sections`; ``min_group_size`` is the anonymity minimum).
+    """
+    from assessment import analysis_sections as extra
+
     lang = rd.lang
     parts = [f'<section class="summary"><h2>{t("h_summary", lang)}</h2><ul>']
     inst = rd.alignment
@@ -283,7 +291,9 @@ def executive_summary(rd: ReportData) -> str:
                 text += " " + t(
                     "summary_floor",
                     lang,
-                    dimension=escape(inst.dimension(row.floor_dimension).title.get(lang).lower()),
+                    dimension=escape(
+                        extra.lower_title(inst.dimension(row.floor_dimension).title.get(lang))
+                    ),
                     stage=escape(inst.level(row.floor_stage).label.get(lang).lower()),
                     score=fmt(floor_score, lang),
                 )
@@ -296,19 +306,21 @@ def executive_summary(rd: ReportData) -> str:
                 + t(
                     "summary_extremes",
                     lang,
-                    strong=escape(inst.dimension(strong).title.get(lang).lower()),
+                    strong=escape(extra.lower_title(inst.dimension(strong).title.get(lang))),
                     strong_score=fmt(overall[strong], lang),
-                    weak=escape(inst.dimension(weak).title.get(lang).lower()),
+                    weak=escape(extra.lower_title(inst.dimension(weak).title.get(lang))),
                     weak_score=fmt(overall[weak], lang),
                 )
                 + "</li>"
             )
+        parts.extend(extra.summary_gaps(rd, min_group_size))
     else:
         parts.append(f"<li>{t('summary_no_alignment', lang)}</li>")
     if rd.disciplines is not None:
         parts.append(f"<li>{_profile_sentence(rd)}</li>")
     else:
         parts.append(f"<li>{t('summary_no_disciplines', lang)}</li>")
+    parts.extend(extra.summary_more(rd, min_group_size))
     parts.append("</ul>")
     if inst is not None:
         steps = roadmap(rd.scores_of(inst), inst)
@@ -318,7 +330,7 @@ def executive_summary(rd: ReportData) -> str:
                 rec = row.recommendation
                 where = (
                     f"{inst.interface(row.interface).title.get(lang)} · "
-                    f"{inst.dimension(row.dimension).title.get(lang).lower()}"
+                    f"{extra.lower_title(inst.dimension(row.dimension).title.get(lang))}"
                 )
                 parts.append(
                     f'<li>{escape(rec.actions[0].get(lang))} <span class="muted">'
@@ -495,8 +507,15 @@ def _missing_table(rd: ReportData, top: int = 10) -> str:
     )
 
 
-def methodology_section(rd: ReportData) -> str:
-    """How scores are computed, what the model rests on, data quality, versions."""
+def methodology_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """How scores are computed, what the model rests on, how certain they are, data quality.
+
+    The part on certainty (agreement, reliability, intervals, anonymity with
+    ``min_group_size``, NPS, benchmark, waves) comes from
+    :func:`assessment.analysis_sections.methodology_trust`.
+    """
+    from assessment import analysis_sections as extra
+
     lang = rd.lang
     out = [
         f'<section class="methodology" id="methodology"><h2>{t("h_methodology", lang)}</h2>',
@@ -529,6 +548,7 @@ def methodology_section(rd: ReportData) -> str:
         if inst.source is not None:
             out.append(f"<li>{escape(inst.source.get(lang))}</li>")
     out.append("</ul>")
+    out.append(extra.methodology_trust(rd, min_group_size))
     out.append(data_quality(rd))
     versions = "; ".join(
         t("method_versions", lang, id=i.id, version=i.version) for i in rd.instruments.values()
