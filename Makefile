@@ -37,3 +37,7 @@ lint: $(STAMP)
 clean:
 	rm -rf reports build .pytest_cache .ruff_cache
 	find . -name __pycache__ -prune -exec rm -rf {} +
+
+.PHONY: notebooks
+notebooks: $(STAMP)  ## execute every teaching notebook; read-only HTML copies in build/notebooks/
+	$(BIN)/jupyter nbconvert --execute --to html --output-dir build/notebooks notebooks/teaching/*.ipynb

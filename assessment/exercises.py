@@ -151,7 +151,9 @@ def check_order(exercise_id: str, answer: Sequence[object], lang: str = "en") ->
     given = [] if is_blank(answer) else list(answer)
     ids = [lookup.get(normalise(a)) for a in given if not is_blank(a)]
     if len(ids) < len(steps) and None not in ids:
-        missing = [term(s["label"], lang) for s in steps if s["id"] not in ids]
+        # listed in the order the card shows them, which is not the answer
+        missing = [term(s["label"], lang) for s in sorted(steps, key=lambda s: s["id"][::-1])
+                   if s["id"] not in ids]
         return incomplete(missing, lang)
     unknown = [str(a) for a, i in zip(given, ids, strict=False) if i is None]
     if unknown:

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 import yaml
+from pandas.io.formats.style import Styler
 
 from assessment.config import PROJECT_ROOT
 from assessment.feedback import Card, money, term, text_in
@@ -23,13 +24,17 @@ from assessment.simulations import incentive_case
 __all__ = [
     "PROFILE_KINDS",
     "TEACHING_DATA",
+    "dimension_table",
     "exercise",
     "exercise_card",
     "exercise_items",
+    "level_table",
     "model_map",
     "sales_role",
     "sales_role_data",
     "sales_role_matrix",
+    "steps_table",
+    "styled",
 ]
 
 TEACHING_DATA = PROJECT_ROOT / "data" / "teaching"
@@ -111,7 +116,7 @@ def _model_map_exercise() -> dict:
             "nl": "Welk notebook behandelt elk model? Antwoord met het nummer van het notebook.",
         },
         "choices": [
-            {"id": str(k), "label": {lang: f"{k} {v[lang]}" for lang in ("nl", "en")}}
+            {"id": str(k), "label": {lang: v[lang] for lang in ("nl", "en")}}
             for k, v in data["notebooks"].items()
             if k > 1
         ],
@@ -282,3 +287,93 @@ def exercise_card(exercise_id: str, lang: str = "en") -> Card:
     else:
         rows = []
     return Card(title, tuple(rows), tuple(choices), note)
+
+
+def styled(table: pd.DataFrame, precision: int = 2) -> Styler:
+    """Show a table for reading: no index column, text aligned left, numbers rounded.
+
+    Examples
+    --------
+    >>> "Model" in styled(model_map("en")).to_html()
+    True
+    """
+    cells = [("text-align", "left"), ("vertical-align", "top"), ("white-space", "pre-line")]
+    return (
+        table.style.hide(axis="index")
+        .format(precision=precision)
+        .set_table_styles([{"selector": "th, td", "props": cells}])
+    )
+
+
+def dimension_table(instrument_id: str, lang: str = "en", implications: bool = False
+                    ) -> pd.DataFrame:
+    """Return an instrument's dimensions with their descriptions, from the YAML.
+
+    With ``implications``, what each asks of marketing, sales and service instead of
+    the description.
+
+    Examples
+    --------
+    >>> dimension_table("value_disciplines", "nl").iloc[0, 0]
+    'Klantintimiteit'
+    """
+    inst = load_instrument(instrument_id)
+    rows = []
+    for d in inst.dimensions:
+        row = {t("teach_col_dimension", lang): d.title.get(lang)}
+        if implications:
+            row |= {t(f"dept_{k}", lang): v.get(lang) for k, v in (d.implications or {}).items()}
+        else:
+            row[t("teach_col_description", lang)] = d.description.get(lang) if d.description else ""
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def level_table(instrument_id: str, lang: str = "en") -> pd.DataFrame:
+    """Return a staged instrument's levels with their meaning and score band, from the YAML.
+
+    Examples
+    --------
+    >>> level_table("alignment", "en").iloc[0].tolist()[:2]
+    ['Undefined', '1.00–1.75']
+    """
+    inst = load_instrument(instrument_id)
+    bands = {b.level: b for b in inst.bands}
+    return pd.DataFrame(
+        [
+            {
+                t("teach_col_stage", lang): lv.label.get(lang),
+                t("teach_col_band", lang): f"{fmt(bands[lv.id].lower, lang, 2)}–"
+                f"{fmt(bands[lv.id].upper, lang, 2)}",
+                t("teach_col_meaning", lang): lv.meaning.get(lang) if lv.meaning else "",
+            }
+            for lv in inst.levels
+        ]
+    )
+
+
+def steps_table(instrument_id: str, from_level: str, lang: str = "en") -> pd.DataFrame:
+    """Return the YAML's step from ``from_level`` to the next stage, per dimension.
+
+    Examples
+    --------
+    >>> len(steps_table("alignment", "defined", "en"))
+    7
+    """
+    inst = load_instrument(instrument_id)
+    rows = []
+    for d in inst.dimensions:
+        rec = inst.recommendation(d.id, from_level)
+        if rec is None:
+            continue
+        rows.append({
+            t("teach_col_dimension", lang): d.title.get(lang),
+            t("teach_col_actions", lang): "\n".join(f"• {a.get(lang)}" for a in rec.actions),
+            t("teach_col_why", lang): rec.why.get(lang)
+            + (f" ({t('teach_caveat', lang)}: {rec.caveat.get(lang)})" if rec.caveat else ""),
+            t("teach_col_source", lang): rec.source,
+        })
+    if not rows:
+        levels = [lv.id for lv in inst.levels[:-1]]
+        raise ValueError(f"from_level must be one of {levels}, got {from_level!r}")
+    return pd.DataFrame(rows)

@@ -1,19 +1,22 @@
 """Charts and model diagrams for the teaching notebooks, in the notebook's language.
 
-Every function returns a matplotlib Figure and shows or saves nothing; the colours
+Every function returns a matplotlib Figure, made without pyplot so that a notebook
+shows it exactly once, as the cell's result (:class:`TeachingFigure` renders itself as
+PNG); nothing is shown or saved here. The colours
 follow :mod:`assessment.plots` (detractors in the lowest stage's red, promoters in
 the highest stage's blue).
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Polygon
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from assessment.feedback import money
@@ -23,6 +26,7 @@ from assessment.simulations import REICHHELD_SASSER_RANGE
 from assessment.teaching_data import exercise
 
 __all__ = [
+    "TeachingFigure",
     "chain_figure",
     "clv_figure",
     "cycle_figure",
@@ -35,6 +39,15 @@ __all__ = [
 ]
 
 DETRACTOR, PASSIVE, PROMOTER = STAGE_COLOURS[0], "#bdbdbd", STAGE_COLOURS[3]
+
+
+class TeachingFigure(Figure):
+    """A Figure made without pyplot that shows itself (once) as PNG in a notebook."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=110, bbox_inches="tight", facecolor="white")
+        return buffer.getvalue()
 GREY = "#9e9e9e"
 
 
@@ -56,7 +69,8 @@ def nps_bars(counts: Sequence[int], lang: str = "en") -> Figure:
     if counts.shape != (11,):
         raise ValueError(f"counts must hold 11 numbers (answers 0–10), got {counts.shape[0]}")
     colours = [DETRACTOR] * 7 + [PASSIVE] * 2 + [PROMOTER] * 2
-    fig, ax = plt.subplots(figsize=(A4_WIDTH, 2.4))
+    fig = TeachingFigure(figsize=(A4_WIDTH, 2.4))
+    ax = fig.subplots()
     ax.bar(range(11), counts, color=colours, edgecolor=INK, lw=0.4)
     ax.set_xticks(range(11))
     ax.set_xlabel(t("teach_axis_nps_answer", lang))
@@ -85,9 +99,8 @@ def sampling_figure(samples: pd.DataFrame, summary: pd.DataFrame, lang: str = "e
         From :func:`assessment.simulations.nps_sampling` and ``sampling_summary``.
     """
     sizes = list(summary["n"])
-    fig, axes = plt.subplots(
-        len(sizes), 1, figsize=(A4_WIDTH, 0.4 + 1.0 * len(sizes)), sharex=True, squeeze=False
-    )
+    fig = TeachingFigure(figsize=(A4_WIDTH, 0.4 + 1.0 * len(sizes)))
+    axes = fig.subplots(len(sizes), 1, sharex=True, squeeze=False)
     bins = np.arange(-100, 101, 5)
     for ax, row in zip(axes[:, 0], summary.itertuples(), strict=True):
         values = samples.loc[samples["n"] == row.n, "nps"]
@@ -120,7 +133,8 @@ def clv_figure(before: pd.DataFrame, after: pd.DataFrame, labels: Sequence[str],
     labels : two str
         Legend entries (e.g. "retention 80%", "retention 85%").
     """
-    fig, ax = plt.subplots(figsize=(A4_WIDTH, 2.6))
+    fig = TeachingFigure(figsize=(A4_WIDTH, 2.6))
+    ax = fig.subplots()
     for table, label, colour in ((before, labels[0], GREY), (after, labels[1], PROMOTER)):
         ax.plot(table["year"], table["cumulative"], color=colour, lw=2, label=label)
     ax.set_xlabel(t("teach_axis_year", lang))
@@ -135,7 +149,8 @@ def clv_figure(before: pd.DataFrame, after: pd.DataFrame, labels: Sequence[str],
 
 def scenario_figure(scenarios: pd.DataFrame, lang: str = "en") -> Figure:
     """Draw the profit effect per scenario, with Reichheld & Sasser's 25–85% band shaded."""
-    fig, ax = plt.subplots(figsize=(A4_WIDTH, 2.3))
+    fig = TeachingFigure(figsize=(A4_WIDTH, 2.3))
+    ax = fig.subplots()
     y = np.arange(len(scenarios))[::-1]
     low, high = REICHHELD_SASSER_RANGE
     ax.axvspan(low, high, color=PROMOTER, alpha=0.12, lw=0)
@@ -161,7 +176,8 @@ def deal_figure(deals: pd.DataFrame, lang: str = "en") -> Figure:
         From :func:`assessment.simulations.choose_option` (columns id,
         margin_at_signature, margin_after_delivery, advised).
     """
-    fig, ax = plt.subplots(figsize=(A4_WIDTH, 2.5))
+    fig = TeachingFigure(figsize=(A4_WIDTH, 2.5))
+    ax = fig.subplots()
     x = np.arange(len(deals))
     dark = ["#4d4d4d" if a else GREY for a in deals["advised"]]
     ax.bar(x - 0.2, deals["margin_at_signature"], width=0.4, color="white", edgecolor=dark,
@@ -182,20 +198,25 @@ def deal_figure(deals: pd.DataFrame, lang: str = "en") -> Figure:
     return fig
 
 
-def schemes_figure(result: pd.DataFrame, labels: Sequence[str], lang: str = "en") -> Figure:
+def schemes_figure(result: pd.DataFrame, schemes: pd.DataFrame, lang: str = "en") -> Figure:
     """Draw per scheme how often the best-fitting offer is advised, and the margin kept.
 
     Parameters
     ----------
     result : DataFrame
         From :func:`assessment.simulations.simulate_deals`.
-    labels : sequence of str
-        One label per scheme (row of ``result``), short enough to sit beside a bar.
+    schemes : DataFrame
+        The schemes simulated (id, target, bonus), as in
+        :func:`assessment.simulations.incentive_case`; they label the bars.
     """
-    fig, (ax1, ax2) = plt.subplots(
-        1, 2, figsize=(A4_WIDTH, 1.2 + 0.55 * len(result)), sharey=True,
-        gridspec_kw={"width_ratios": [1, 1.2]},
-    )
+    by_id = schemes.set_index("id")
+    labels = [
+        f"{t('teach_target_' + by_id.at[s, 'target'], lang)}, "
+        f"{t('teach_bonus_' + by_id.at[s, 'bonus'], lang)}"
+        for s in result["scheme"]
+    ]
+    fig = TeachingFigure(figsize=(A4_WIDTH, 1.2 + 0.55 * len(result)))
+    ax1, ax2 = fig.subplots(1, 2, sharey=True, gridspec_kw={"width_ratios": [1, 1.2]})
     y = np.arange(len(result))[::-1]
     ax1.barh(y, result["best_advice"] * 100, color=GREY, height=0.55)
     for yy, v in zip(y, result["best_advice"] * 100, strict=True):
@@ -246,7 +267,8 @@ def _wrap(text: str, width: int = 14) -> str:
 def chain_figure(lang: str = "en") -> Figure:
     """Draw the Service-Profit Chain (seed 000): seven links in a row, leadership underneath."""
     steps = exercise("chain")["steps"]
-    fig, ax = plt.subplots(figsize=(A4_WIDTH, 1.9))
+    fig = TeachingFigure(figsize=(A4_WIDTH, 1.9))
+    ax = fig.subplots()
     n, w, gap = len(steps), 0.118, 0.024
     shades = np.linspace(0.08, 0.45, n)
     for k, step in enumerate(steps):
@@ -267,7 +289,8 @@ def chain_figure(lang: str = "en") -> Figure:
 def cycle_figure(lang: str = "en") -> Figure:
     """Draw the customer relationship cycle (seed 003): potential → customer → farewell."""
     choices = {c["id"]: c for c in exercise("cycle")["choices"]}
-    fig, ax = plt.subplots(figsize=(A4_WIDTH, 2.7))
+    fig = TeachingFigure(figsize=(A4_WIDTH, 2.7))
+    ax = fig.subplots()
     boxes = {
         "potential": (0.0, 0.55, t("teach_cycle_potential", lang,
                                     term=choices["potential"]["label"][lang])),
@@ -296,7 +319,8 @@ def value_chain_figure(lang: str = "en") -> Figure:
     """Draw Porter's value chain (1985; seed 003): support over primary activities, margin."""
     support = ["infrastructure", "hrm", "technology", "procurement"]
     primary = ["inbound", "operations", "outbound", "marketing_sales", "service"]
-    fig, ax = plt.subplots(figsize=(A4_WIDTH, 3.2))
+    fig = TeachingFigure(figsize=(A4_WIDTH, 3.2))
+    ax = fig.subplots()
     width = 0.84
     ax.text(width / 2, 0.95, t("teach_vc_support", lang), ha="center", fontsize=8.5,
             fontweight="bold")
@@ -309,7 +333,7 @@ def value_chain_figure(lang: str = "en") -> Figure:
         colour = "#9ebcda" if key in ("marketing_sales", "service") else "#e0ecf4"
         _box(ax, k * col, 0.04, col - 0.012, 0.32, _wrap(t(f"teach_vc_{key}", lang), 12),
              colour, 8)
-    ax.add_patch(plt.Polygon([(0.865, 0.04), (0.93, 0.04), (0.995, 0.47), (0.93, 0.9),
+    ax.add_patch(Polygon([(0.865, 0.04), (0.93, 0.04), (0.995, 0.47), (0.93, 0.9),
                               (0.865, 0.9)], closed=True, facecolor="#fdd49e", edgecolor=INK,
                              lw=0.6))
     ax.text(0.925, 0.47, t("teach_vc_margin", lang), rotation=90, ha="center", va="center",

@@ -46,7 +46,6 @@ from assessment.ingest import DEPARTMENT_ORDER
 from assessment.instruments import Instrument, load_instrument
 from assessment.nps import nps
 from assessment.recommend import roadmap
-from assessment.render import render_report, safe_name
 from assessment.simulations import (
     METRICS,
     REICHHELD_SASSER_RANGE,
@@ -81,6 +80,16 @@ SELF_ASSESSMENT_DIR = PROJECT_ROOT / "build" / "self-assessment"
 #: seed 003's worked example as 100 answers: 20 detractors, 55 passives, 25 promoters
 WORKED_EXAMPLE_COUNTS = (1, 1, 1, 2, 3, 5, 7, 25, 30, 15, 10)
 _WIDE = w.Layout(width="100%")
+#: long answer texts wrap instead of overlapping; tab titles are not cut off
+_CSS = """<style>
+.widget-radio-box { height: auto !important; }
+.widget-radio-box label { display: flex !important; flex-direction: row-reverse;
+  justify-content: flex-end; align-items: flex-start; height: auto !important;
+  line-height: 1.35 !important; white-space: normal !important; margin: 0.25em 0 !important; }
+.widget-radio-box label input { margin: 0.2em 0.5em 0 0 !important; flex-shrink: 0; }
+.widget-tab .lm-TabBar-tab { flex: 0 1 auto !important; min-width: 0 !important;
+  max-width: none !important; }
+</style>"""
 _DESC = {"description_width": "initial"}
 
 
@@ -110,7 +119,13 @@ def query_lang(default: str = "en") -> str:
 
 
 def _chart() -> w.Image:
-    return w.Image(format="png", layout=w.Layout(width="100%", max_width="760px"))
+    return w.Image(format="png", layout=w.Layout(width="100%", max_width="760px", display="none"))
+
+
+def _show(image: w.Image, data: bytes) -> None:
+    """Show PNG ``data`` in ``image``; hide the image while there is nothing to show."""
+    image.value = data
+    image.layout.display = None if data else "none"
 
 
 def _verdict(text: str, colour: str) -> str:
@@ -240,7 +255,7 @@ class NPSCalculator(w.VBox):
         lang = self.lang
         if r.n == 0:
             self.html.value = f"<p>{escape(t('teach_w_nps_empty', lang))}</p>"
-            self.chart.value = b""
+            _show(self.chart, b"")
             return
         self.html.value = "<p>" + t(
             "teach_w_nps", lang, n=r.n, p=r.promoters, a=r.passives, d=r.detractors,
@@ -250,7 +265,7 @@ class NPSCalculator(w.VBox):
             nps=f"<b>{r.score:+.0f}</b>", margin=fmt(r.margin, lang, 0),
             low=fmt(r.low, lang, 0), high=fmt(r.high, lang, 0),
         ) + "</p>"
-        self.chart.value = png(figures.nps_bars(self.counts, lang))
+        _show(self.chart, png(figures.nps_bars(self.counts, lang)))
 
 
 class SamplingExplorer(w.VBox):
@@ -293,7 +308,7 @@ class SamplingExplorer(w.VBox):
             low=fmt(row["low"], lang, 0), high=fmt(row["high"], lang, 0),
             margin=fmt(row["margin"], lang, 0),
         )) + "</p>"
-        self.chart.value = png(figures.sampling_figure(samples, summary, lang))
+        _show(self.chart, png(figures.sampling_figure(samples, summary, lang)))
 
 
 def _question(k: int, text: str, note: str = "") -> w.HTML:
@@ -378,7 +393,7 @@ class DisciplineScan(w.VBox):
                            for k, label in enumerate(inst.scale.labels, 1))
         items = [i for i in inst.items if i.type != "text"]
         super().__init__([
-            w.HTML(f"<p><i>{escape(scale)}</i></p>"),
+            w.HTML(_CSS + f"<p><i>{escape(scale)}</i></p>"),
             *self.form.layout(inst, items, lang),
             self.progress, self.html, self.chart,
         ])
@@ -403,7 +418,7 @@ class DisciplineScan(w.VBox):
         self.progress.value = escape(t("teach_w_progress", lang, done=answered,
                                        total=len(scored)))
         self.html.value = f"<p><b>{escape(profile_text(scores, inst, lang))}</b></p>"
-        self.chart.value = png(plots.discipline_bars(scores, inst, lang))
+        _show(self.chart, png(plots.discipline_bars(scores, inst, lang)))
 
 
 def _steps_html(scores, instrument: Instrument, lang: str, n: int = 3) -> str:
@@ -441,8 +456,8 @@ class AlignmentScan(w.VBox):
         self.form = _Questionnaire([inst], lang, self.update)
         self.progress, self.html, self.chart = w.HTML(), w.HTML(), _chart()
         items = [i for i in inst.items if i.type != "text"]
-        super().__init__([*self.form.layout(inst, items, lang), self.progress, self.chart,
-                          self.html])
+        super().__init__([w.HTML(_CSS), *self.form.layout(inst, items, lang), self.progress,
+                          self.chart, self.html])
         self.update()
 
     @property
@@ -461,7 +476,7 @@ class AlignmentScan(w.VBox):
         self.result = scores
         self.progress.value = escape(t("teach_w_progress", lang, done=len(self.answers),
                                        total=len(inst.scored_items)))
-        self.chart.value = png(plots.stage_ladder(scores, inst, lang))
+        _show(self.chart, png(plots.stage_ladder(scores, inst, lang)))
         iface = scores[scores["level"] == "interface"].iloc[0]
         if isinstance(iface["stage"], str):
             head = t("teach_w_stage", lang, interface=inst.interfaces[0].title.get(lang),
@@ -523,7 +538,7 @@ class RetentionExplorer(w.VBox):
         after = clv_table(years=years, retention=eff["retention_after"], **kw)
         labels = [t("teach_w_retention_label", lang, r=fmt(r * 100, lang, 0))
                   for r in (eff["retention_before"], eff["retention_after"])]
-        self.chart.value = png(figures.clv_figure(before, after, labels, lang))
+        _show(self.chart, png(figures.clv_figure(before, after, labels, lang)))
 
 
 class IncentiveExplorer(w.VBox):
@@ -577,7 +592,7 @@ class IncentiveExplorer(w.VBox):
                            else t("teach_w_advice_not_best", lang, best=best["id"]))
         self.html.value = (f"<p>{escape(sentence)}</p><table><thead><tr>{head}</tr></thead>"
                            f"<tbody>{rows}</tbody></table>")
-        self.chart.value = png(figures.deal_figure(scored, lang))
+        _show(self.chart, png(figures.deal_figure(scored, lang)))
 
 
 class ExerciseForm(w.VBox):
@@ -669,7 +684,7 @@ class SelfAssessmentForm(w.VBox):
         self.report_button.on_click(self.make_report)
         self.html, self.chart, self.chart2, self.report = w.HTML(), _chart(), _chart(), w.HTML()
         super().__init__([
-            self.organisation, self.department, self.tabs, self.progress,
+            w.HTML(_CSS), self.organisation, self.department, self.tabs, self.progress,
             w.HBox([self.save_button, self.scores_button, self.report_button]),
             self.html, self.chart, self.chart2, self.report,
         ])
@@ -699,6 +714,8 @@ class SelfAssessmentForm(w.VBox):
         if not self.answers:
             self.html.value = self._warn(t("teach_w_need_answers", lang))
             return None
+        from assessment.render import safe_name  # render imports nbconvert: slow, so on click
+
         frame = answers_frame(self.answers, self.instruments, org, self.department.value,
                               self.respondent_id, lang)
         data = frame.to_csv(index=False).encode("utf-8")
@@ -718,9 +735,9 @@ class SelfAssessmentForm(w.VBox):
         for inst in self.instruments:
             own = scores[scores["instrument"] == inst.id]
             if inst.scale.type == "stages4":
-                self.chart.value = png(plots.stage_ladder(own, inst, lang))
+                _show(self.chart, png(plots.stage_ladder(own, inst, lang)))
             elif inst.profile is not None:
-                self.chart2.value = png(plots.discipline_bars(own, inst, lang))
+                _show(self.chart2, png(plots.discipline_bars(own, inst, lang)))
                 parts.append(profile_text(own, inst, lang))
         self.html.value = "".join(f"<p><b>{escape(p)}</b></p>" for p in parts)
 
@@ -731,6 +748,8 @@ class SelfAssessmentForm(w.VBox):
         if path is None:
             return None
         self.report.value = f"<p><i>{escape(t('teach_w_rendering', lang))}</i></p>"
+        from assessment.render import render_report  # imports nbconvert: slow, so on click
+
         try:
             result = render_report(path, self.organisation.value.strip(),
                                    self.out_dir / "reports", lang=lang)

@@ -7,12 +7,15 @@ import pytest
 from assessment.instruments import load_instrument
 from assessment.teaching_data import (
     _yaml,
+    dimension_table,
     exercise,
     exercise_card,
+    level_table,
     model_map,
     sales_role,
     sales_role_data,
     sales_role_matrix,
+    steps_table,
 )
 
 BANK = sorted(_yaml("exercises.yaml"))
@@ -69,3 +72,16 @@ def test_unknown_exercise():
     """An unknown exercise id is an error listing the known ones."""
     with pytest.raises(KeyError, match="no exercise 'nope'; exercises: advice, chain"):
         exercise("nope")
+
+
+def test_tables_from_the_yaml():
+    """Dimensions, stages with their bands (DESIGN 3.1: 1.75, 2.5, 3.25) and the steps come from the instrument files, in the chosen language."""
+    dims = dimension_table("value_disciplines", "en", implications=True)
+    assert list(dims.columns) == ["Dimension", "Marketing", "Sales", "Service"]
+    assert list(dimension_table("value_disciplines", "nl").columns) == ["Dimensie", "Wat het is"]
+    levels = level_table("alignment", "nl")
+    assert levels["Scoreband"].tolist() == ["1,00–1,75", "1,75–2,50", "2,50–3,25", "3,25–4,00"]
+    steps = steps_table("alignment", "undefined", "en")
+    assert len(steps) == 7 and steps["Seed"].str.contains("seed").all()
+    with pytest.raises(ValueError, match="from_level must be one of"):
+        steps_table("alignment", "integrated", "en")

@@ -1,0 +1,94 @@
+"""The teaching notebooks follow the house rules; nbval runs them (pytest --nbval-lax)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from assessment.config import PROJECT_ROOT
+
+TEACHING = PROJECT_ROOT / "notebooks" / "teaching"
+NOTEBOOKS = sorted(TEACHING.glob("[0-9][0-9]-*.ipynb"))
+GENERIC_KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def code_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def test_nine_numbered_notebooks():
+    """Issue 5: notebooks 1 to 9, numbered, each listed in notebooks/README.md."""
+    assert [p.name[:2] for p in NOTEBOOKS] == [f"{k:02d}" for k in range(1, 10)]
+    readme = (PROJECT_ROOT / "notebooks" / "README.md").read_text(encoding="utf-8")
+    for path in NOTEBOOKS:
+        assert f"teaching/{path.name}" in readme, path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_committed_clean_with_a_generic_kernel(path):
+    """No outputs, no execution counts, the generic python3 kernelspec (STYLE 5)."""
+    nb = load(path)
+    assert nb["metadata"]["kernelspec"] == GENERIC_KERNEL
+    for cell in code_cells(nb):
+        assert cell["outputs"] == [] and cell["execution_count"] is None, cell["id"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_shape(path):
+    """Title, learning goals and time first; a `lang` parameters cell; a summary at the end."""
+    nb = load(path)
+    first = source(nb["cells"][0])
+    assert first.startswith(f"# {int(path.name[:2])}. ")
+    assert "**Learning goals.**" in first and "**Time:**" in first
+    lang_cells = [c for c in code_cells(nb) if "parameters" in c["metadata"].get("tags", [])]
+    assert len(lang_cells) == 1 and 'lang = "en"' in source(lang_cells[0])
+    assert "## Summary" in source(nb["cells"][-1])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_at_least_two_checked_exercises(path):
+    """Issue 5: at least two exercises checked by a check_* function (notebook 9 wraps them in widgets for Voilà)."""
+    code = "\n".join(source(c) for c in code_cells(load(path)))
+    checks = re.findall(r"\bcheck_\w+\(", code) + re.findall(r"ExerciseForm\.\w+\(", code)
+    assert len(checks) >= 2, path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_no_logic_in_notebooks(path):
+    """Notebooks hold narrative and short calls: no function or class definitions."""
+    for cell in code_cells(load(path)):
+        assert not re.search(r"^\s*(def|class|lambda)\b", source(cell), re.M), cell["id"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_checked_cells_carry_their_expected_output(path):
+    """Every `# NBVAL_CHECK_OUTPUT` cell has the text it must print in its metadata, which notebooks/teaching/conftest.py hands to nbval (stripped notebooks have no stored output to compare)."""
+    for cell in code_cells(load(path)):
+        if "# NBVAL_CHECK_OUTPUT" in source(cell):
+            expected = cell["metadata"].get("nbval", {}).get("expected_stdout")
+            assert expected, cell["id"]
+
+
+def test_the_numbers_that_matter_are_checked():
+    """The seed's worked example (25/55/20 → +5), the NPS margin, CLV and the incentive case are each in a checked cell."""
+    expected = {
+        "03": ["5.0\n", "12.9\n170\n"],
+        "06": ["333.33\n", "49.8\n"],
+        "08": ["14500.0"],
+    }
+    for prefix, snippets in expected.items():
+        path = next(p for p in NOTEBOOKS if p.name.startswith(prefix))
+        checked = "".join(c["metadata"].get("nbval", {}).get("expected_stdout", "")
+                          for c in code_cells(load(path)))
+        for snippet in snippets:
+            assert snippet in checked, (prefix, snippet)
