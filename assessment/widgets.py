@@ -148,7 +148,8 @@ class ExpectationExplorer(w.VBox):
         self.lang = check_lang(lang)
         self.expected = w.IntSlider(expected, 1, 10, description=t("teach_w_expected", lang),
                                     style=_DESC, layout=_WIDE)
-        self.announce = w.Checkbox(False, description=t("teach_w_announce", lang), indent=False)
+        self.announce = w.Checkbox(False, description=t("teach_w_announce", lang), indent=False,
+                                   layout=_WIDE)
         self.announced = w.IntSlider(3, 1, 10, description=t("teach_w_announced", lang),
                                      style=_DESC, layout=_WIDE, disabled=True)
         self.delivered = w.IntSlider(delivered, 1, 10, description=t("teach_w_delivered", lang),
@@ -499,7 +500,7 @@ class RetentionExplorer(w.VBox):
                                  style=_DESC, description=t(key, lang), readout_format=fmt_)
 
         self.retention = slider(0.80, 0.50, 0.94, 0.01, "teach_w_retention", ".0%")
-        self.uplift = slider(0.05, 0.0, 0.05, 0.01, "teach_w_uplift", ".0%")
+        self.uplift = slider(0.05, 0.0, 0.10, 0.01, "teach_w_uplift", ".0%")
         self.margin = slider(100, 10, 1000, 10, "teach_w_margin", ".0f")
         self.discount = slider(0.10, 0.0, 0.20, 0.01, "teach_w_discount", ".0%")
         self.acquisition = slider(0, 0, 1000, 10, "teach_w_acquisition", ".0f")
