@@ -414,10 +414,9 @@ class DisciplineScan(w.VBox):
         inst, lang = self.instrument, self.lang
         scores = scan_scores(self.answers, [inst])
         self.result = scores
-        scored = [i for i in inst.scored_items]
-        answered = sum(i.id in self.answers for i in scored)
+        answered = sum(i.id in self.answers for i in inst.scored_items)
         self.progress.value = escape(t("teach_w_progress", lang, done=answered,
-                                       total=len(scored)))
+                                       total=len(inst.scored_items)))
         self.html.value = f"<p><b>{escape(profile_text(scores, inst, lang))}</b></p>"
         _show(self.chart, png(plots.discipline_bars(scores, inst, lang)))
 
