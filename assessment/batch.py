@@ -26,12 +26,12 @@ from pathlib import Path
 import pandas as pd
 
 from assessment import plots
+from assessment.analysis import analyse
 from assessment.config import PACKAGE_DIR, REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
 from assessment.files import write_atomic
 from assessment.i18n import check_lang, t
 from assessment.ingest import Responses, read_responses
 from assessment.instruments import Instrument
-from assessment.scoring import score_responses
 
 __all__ = [
     "COHORT_NOTEBOOK",
@@ -119,7 +119,8 @@ def _rows_digest(frame: pd.DataFrame) -> str:
 
 def plan_items(responses: Responses, responses_path: Path, lang: str,
                formats: tuple[str, ...], scores: pd.DataFrame,
-               report_notebook: Path = REPORT_NOTEBOOK) -> list[BatchItem]:
+               report_notebook: Path = REPORT_NOTEBOOK,
+               min_group_size: int = 3) -> list[BatchItem]:
     """Return one item per organisation × wave plus the cohort overview, each with its digest.
 
     An item's digest covers what its report shows: its own accepted and rejected rows,
@@ -133,7 +134,8 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
     groups = responses.data[["organisation", "wave"]].drop_duplicates()
     cohort_part = ""
     if len(groups) >= BENCHMARK_MIN_ORGANISATIONS:
-        summary = scores[scores["level"].isin(["interface", "discipline"])]
+        summary = scores[scores["level"].isin(["interface", "discipline"])
+                         & scores["department"].isna()]
         cohort_part = _rows_digest(summary[["organisation", "wave", "instrument", "interface",
                                             "dimension", "score"]].round(9))
     items = []
@@ -143,7 +145,7 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
         rows = responses.for_organisation(org, wave or None)
         rejected = responses.rejected_for(org)
         params = {"responses_path": str(responses_path), "organisation": org, "wave": wave,
-                  "lang": lang}
+                  "lang": lang, "min_group_size": min_group_size}
         digest = _digest(_rows_digest(rows), _rows_digest(rejected), counts, cohort_part,
                          json.dumps(params, sort_keys=True), report_nb, pkg)
         items.append(BatchItem("organisation", safe_name(org, wave), org, wave,
@@ -226,7 +228,8 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
               lang: str = "nl", formats: tuple[str, ...] = ("html",), fail_fast: bool = False,
               force: bool = False, executor: Executor | None = None,
               on_progress: Callable[[dict, dict], None] | None = None,
-              report_notebook: str | Path = REPORT_NOTEBOOK) -> BatchSummary:
+              report_notebook: str | Path = REPORT_NOTEBOOK,
+              min_group_size: int = 3) -> BatchSummary:
     """Render every organisation (× wave) of a responses file, plus the cohort overview.
 
     Parameters
@@ -251,6 +254,9 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
     report_notebook : str or Path
         The organisation report notebook (default: the bundled one); a customised copy
         must keep the same parameters.
+    min_group_size : int
+        Anonymity: department figures only for groups of at least this many respondents
+        (reports and the scores files alike).
 
     Returns
     -------
@@ -266,10 +272,10 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
     out_dir.mkdir(parents=True, exist_ok=True)
     _clean_temporaries(out_dir)
     responses = read_responses(path)
-    scores = score_responses(responses.data, responses.instruments)
+    scores = analyse(responses.data, responses.instruments, min_group_size=min_group_size)
     write_scores(scores, out_dir)
     items = plan_items(responses, path, lang, tuple(formats), scores,
-                       resolve_path(report_notebook))
+                       resolve_path(report_notebook), min_group_size)
     previous = {} if force else _load_manifest(out_dir)
     manifest = {"responses": str(path), "lang": lang, "formats": list(formats),
                 "items": {k: v for k, v in previous.get("items", {}).items()
@@ -364,7 +370,8 @@ def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Response
         if info.get("kind") != "organisation":
             continue
         org, wave = info["organisation"], info["wave"]
-        s = scores[(scores["organisation"] == org) & (scores["wave"] == wave)]
+        s = scores[(scores["organisation"] == org) & (scores["wave"] == wave)
+                   & scores["department"].isna()]
         html_name = f"{name}.html"
         label = (f'<a href="{escape(html_name)}">{escape(org)}</a>'
                  if html_name in info.get("outputs", []) else escape(org))

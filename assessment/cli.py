@@ -177,6 +177,9 @@ def batch(
     notebook: Annotated[
         str, typer.Option("--notebook", help="A customised report notebook (same parameters).")
     ] = "",
+    min_group_size: Annotated[
+        int, typer.Option(help="Anonymity: smallest department group shown.")
+    ] = 3,
 ) -> None:
     """Render every organisation (× wave) in parallel, resumably, with index and overview."""
     from rich.progress import (
@@ -222,7 +225,7 @@ def batch(
         try:
             summary = run_batch(responses, out, jobs=jobs or None, lang=lang, formats=formats,
                                 fail_fast=fail_fast, force=force, executor=executor,
-                                on_progress=on_progress,
+                                on_progress=on_progress, min_group_size=min_group_size,
                                 **({"report_notebook": notebook} if notebook else {}))
         except (AssessmentError, ValueError) as exc:
             _fail(str(exc))
