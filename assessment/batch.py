@@ -31,7 +31,7 @@ from assessment.config import PACKAGE_DIR, REPORT_NOTEBOOK, TEMPLATE_DIR, resolv
 from assessment.files import write_atomic
 from assessment.i18n import check_lang, t
 from assessment.ingest import Responses, read_responses
-from assessment.instruments import Instrument
+from assessment.instruments import profile_instrument, staged_instrument
 
 __all__ = [
     "COHORT_NOTEBOOK",
@@ -344,20 +344,13 @@ def write_scores(scores: pd.DataFrame, out_dir: Path) -> None:
     write_atomic(out_dir / "scores.xlsx", buffer.getvalue())
 
 
-def _instrument(responses: Responses, kind: str) -> Instrument | None:
-    for inst in responses.instruments:
-        if (kind == "stages" and inst.scale.type == "stages4") or (
-                kind == "profile" and inst.profile is not None):
-            return inst
-    return None
-
-
 def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Responses,
                 lang: str) -> Path:
     """Write ``index.html``: every organisation with stages, profile, status and links."""
     from assessment.cohort import profile_label
 
-    align, disc = _instrument(responses, "stages"), _instrument(responses, "profile")
+    align = staged_instrument(responses.instruments)
+    disc = profile_instrument(responses.instruments)
     has_waves = any(v.get("wave") for v in summary.items.values())
     header = [t("cohort_organisation", lang)] + ([t("index_wave", lang)] if has_waves else [])
     header += [escape(i.title.get(lang)) for i in align.interfaces] if align else []

@@ -23,7 +23,7 @@ from assessment.config import resolve_path
 from assessment.exceptions import AssessmentError
 from assessment.i18n import check_lang, fmt, t
 from assessment.ingest import Responses, read_responses
-from assessment.instruments import Instrument
+from assessment.instruments import Instrument, profile_instrument, staged_instrument
 from assessment.scoring import score_responses
 from assessment.sections import figure_html
 
@@ -56,12 +56,12 @@ class CohortData:
     @property
     def alignment(self) -> Instrument | None:
         """The staged instrument, if answered."""
-        return next((i for i in self.instruments.values() if i.scale.type == "stages4"), None)
+        return staged_instrument(self.instruments.values())
 
     @property
     def disciplines(self) -> Instrument | None:
         """The value-discipline instrument, if answered."""
-        return next((i for i in self.instruments.values() if i.profile is not None), None)
+        return profile_instrument(self.instruments.values())
 
     def label(self, organisation: str, wave: str) -> str:
         """Return 'organisation' or 'organisation (wave)'."""

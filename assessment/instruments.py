@@ -7,6 +7,7 @@ texts and roadmap. Nothing in Python names an item.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -27,6 +28,8 @@ __all__ = [
     "instrument_table",
     "list_instruments",
     "load_instrument",
+    "profile_instrument",
+    "staged_instrument",
 ]
 
 LANGUAGES = ("nl", "en")
@@ -429,6 +432,16 @@ def list_instruments(directory: Path = INSTRUMENT_DIR) -> list[Instrument]:
     ['alignment', 'customer_loyalty', 'value_disciplines']
     """
     return sorted((load_instrument(p) for p in directory.glob("*.yaml")), key=lambda i: i.id)
+
+
+def staged_instrument(instruments: Iterable[Instrument]) -> Instrument | None:
+    """Return the first staged (``stages4``) instrument, such as the alignment instrument."""
+    return next((i for i in instruments if i.scale.type == "stages4"), None)
+
+
+def profile_instrument(instruments: Iterable[Instrument]) -> Instrument | None:
+    """Return the first instrument with a profile rule, such as the value disciplines."""
+    return next((i for i in instruments if i.profile is not None), None)
 
 
 def instrument_table(instruments: list[Instrument]) -> pd.DataFrame:

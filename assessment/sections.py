@@ -25,7 +25,7 @@ from assessment.departments import MIN_GROUP_SIZE
 from assessment.exceptions import AssessmentError
 from assessment.i18n import check_lang, fmt, t
 from assessment.ingest import DEPARTMENT_ORDER, Responses, read_responses
-from assessment.instruments import Instrument
+from assessment.instruments import Instrument, profile_instrument, staged_instrument
 from assessment.recommend import roadmap
 from assessment.scoring import score_responses
 
@@ -84,12 +84,12 @@ class ReportData:
     @property
     def alignment(self) -> Instrument | None:
         """The staged instrument, if answered."""
-        return next((i for i in self.instruments.values() if i.scale.type == "stages4"), None)
+        return staged_instrument(self.instruments.values())
 
     @property
     def disciplines(self) -> Instrument | None:
         """The value-discipline instrument, if answered."""
-        return next((i for i in self.instruments.values() if i.profile is not None), None)
+        return profile_instrument(self.instruments.values())
 
     def scores_of(self, instrument: Instrument) -> pd.DataFrame:
         """Scores of one instrument."""
