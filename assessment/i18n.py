@@ -12,6 +12,9 @@ import yaml
 
 from assessment.config import LOCALE_DIR
 
+#: libyaml's safe loader when available (ten times faster than the pure-Python one)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 __all__ = ["check_lang", "fmt", "messages", "t"]
 
 
@@ -32,7 +35,7 @@ def messages() -> dict[str, dict[str, str]]:
     data: dict[str, dict[str, str]] = {}
     for path in sorted(LOCALE_DIR.glob("*.yaml")):
         with open(path, encoding="utf-8") as fh:
-            part = yaml.safe_load(fh) or {}
+            part = yaml.load(fh, Loader=SAFE_LOADER) or {}
         missing = [k for k, v in part.items() if not isinstance(v, dict) or set(v) != {"nl", "en"}]
         if missing:
             raise ValueError(f"{path}: keys without both nl and en: {missing}")

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assessment.config import INSTRUMENT_DIR
 from assessment.exceptions import InstrumentError
+from assessment.i18n import SAFE_LOADER
 
 __all__ = [
     "LANGUAGES",
@@ -385,7 +386,7 @@ def parse_instrument(data: object, file: str) -> Instrument:
 def _load_path(path: str, mtime: float) -> Instrument:
     try:
         text = Path(path).read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise InstrumentError(path, [f"not valid YAML: {exc}"]) from None
     return parse_instrument(data, path)
