@@ -165,7 +165,8 @@ def interval_chart(rows: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
                 ax.plot([r["ci_low"], r["ci_high"]], [y, y], color=INK, lw=1.2)
             flagged = any(_flagged(r["n"], r["rwg"]))
             ax.plot([r["score"]], [y], marker="o", ms=6.5, ls="none", markeredgecolor=INK,
-                    markerfacecolor="white" if flagged else colour, markeredgewidth=1)
+                    markerfacecolor="white" if flagged else colour, markeredgewidth=1,
+                    clip_on=False, zorder=3)
         ax.set_xlim(instrument.scale.min, instrument.scale.max)
         ax.set_ylim(len(dims) - 0.5, -0.5)
         ax.set_yticks(range(len(dims)), [instrument.dimension(d).title.get(lang) for d in dims],
@@ -348,9 +349,10 @@ def wave_dumbbells(
                         arrowprops={"arrowstyle": "-|>" if sig else "-", "color": INK,
                                     "lw": 2.0 if sig else 0.8, "shrinkA": 3, "shrinkB": 4})
             ax.plot([r["previous_score"]], [y], marker="o", ms=5.5, markerfacecolor="white",
-                    markeredgecolor=INK, ls="none")
+                    markeredgecolor=INK, ls="none", clip_on=False, zorder=3)
             ax.plot([r["score"]], [y], marker="o", ms=6.5, ls="none", markeredgecolor=INK,
-                    markerfacecolor=stage_colour(r["stage"], instrument))
+                    markerfacecolor=stage_colour(r["stage"], instrument), clip_on=False,
+                    zorder=3)
         ax.set_xlim(instrument.scale.min, instrument.scale.max)
         ax.set_xticks(range(instrument.scale.min, instrument.scale.max + 1))
         ax.set_ylim(len(labels) - 0.5, -0.5)

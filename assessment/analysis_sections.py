@@ -30,6 +30,7 @@ __all__ = [
     "analyse_report",
     "comparison_section",
     "departments_section",
+    "gap_in_words",
     "group_label",
     "lower_title",
     "loyalty_section",
@@ -104,12 +105,24 @@ def _dept_list(departments: tuple[str, ...], lang: str) -> str:
     return ", ".join(names[:-1]) + t("and", lang) + names[-1]
 
 
-def _gap_amount(gap: float, instrument: Instrument, lang: str) -> str:
-    """Say a gap on the stage scale in words: half a stage, a full stage, ..."""
+def gap_in_words(gap: float, instrument: Instrument, lang: str) -> str:
+    """Say a gap on the stage scale in words, to the nearest quarter or half stage.
+
+    One stage is the width of a band (0.75 on the 1–4 scale).
+
+    Examples
+    --------
+    >>> from assessment.instruments import load_instrument
+    >>> al = load_instrument("alignment")
+    >>> [gap_in_words(g, al, "en") for g in (0.2, 0.4, 0.5)]
+    ['slightly', 'half a stage', 'three quarters of a stage']
+    >>> [gap_in_words(g, al, "en") for g in (0.75, 1.0, 1.5)]
+    ['a full stage', 'one and a half stages', 'two full stages']
+    """
     width = (instrument.scale.max - instrument.scale.min) / max(len(instrument.levels), 1)
     f = gap / width
-    for limit, key in ((1.9, "gap_two"), (1.4, "gap_one_half"), (0.9, "gap_full"),
-                       (0.45, "gap_half")):
+    for limit, key in ((2.3, "gap_more_than_two"), (1.7, "gap_two"), (1.2, "gap_one_half"),
+                       (0.85, "gap_full"), (0.6, "gap_three_quarters"), (0.35, "gap_half")):
         if f >= limit:
             return t(key, lang)
     return t("gap_little", lang)
@@ -123,7 +136,7 @@ def _gap_sentence(row: pd.Series, rd: ReportData, grouping: Grouping) -> str:
         high=escape(high[:1].upper() + high[1:]),
         low=escape(lower_title(group_label(row["low"], grouping, lang))),
         dimension=escape(lower_title(inst.dimension(row["dimension"]).title.get(lang))),
-        amount=_gap_amount(row["gap"], inst, lang),
+        amount=gap_in_words(row["gap"], inst, lang),
         high_score=fmt(row["high_score"], lang), low_score=fmt(row["low_score"], lang),
         interface=escape(lower_title(inst.interface(row["interface"]).title.get(lang))),
     )
@@ -207,7 +220,7 @@ def departments_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) ->
                   escape(inst.interface(r["interface"]).title.get(lang)),
                   f"{escape(group_label(r['high'], g, lang))} {fmt(r['high_score'], lang)}",
                   f"{escape(group_label(r['low'], g, lang))} {fmt(r['low_score'], lang)}",
-                  f"{fmt(r['gap'], lang)} ({_gap_amount(r['gap'], inst, lang)})"]
+                  f"{fmt(r['gap'], lang)} ({gap_in_words(r['gap'], inst, lang)})"]
                  for _, r in gaps.iterrows()],
             ))
             out.append(f'<p class="muted">{t("gaps_caveat", lang)}</p>')
@@ -364,13 +377,15 @@ def _benchmark(rd: ReportData, a: OrganisationAnalysis) -> str:
             title = (inst.interface(r["interface"]).title.get(lang) if level == "interface"
                      else inst.dimension(r["dimension"]).title.get(lang))
             decimals = 1 if level == "interface" else 0
-            rows.append([escape(title), fmt(r["score"], lang, decimals),
+            interval = (f'<span class="muted">[{fmt(r["ci_low"], lang, decimals)}; '
+                        f'{fmt(r["ci_high"], lang, decimals)}]</span>')
+            rows.append([escape(title), f"{fmt(r['score'], lang, decimals)} {interval}",
                          t("rank_of", lang, rank=int(r["rank"]), n=int(r["cohort_size"])),
                          fmt(r["percentile"], lang, 0)])
     out = [f"<p>{t('bench_intro', lang, n=n_orgs)}</p>",
            figure_html(analysis_plots.benchmark_strip(a.cohort, panels, lang),
                        t("h_benchmark", lang)),
-           _table([t("col_score_of", lang), t("col_score", lang), t("col_rank", lang),
+           _table([t("col_score_of", lang), t("col_score_interval", lang), t("col_rank", lang),
                    t("col_percentile", lang)], rows),
            f'<p class="muted">{t("bench_caveat", lang)}</p>']
     return "".join(out)

@@ -34,3 +34,12 @@ def test_weakest_source_by_hand(alignment):
     assert profile.set_index("source")["score"].to_dict() == pytest.approx(by_source)
     assert profile.loc[profile["weakest"], "source"].tolist() == ["economic"]
     assert (profile["interface"] == "marketing_sales").all()
+
+
+def test_every_source_has_its_texts():
+    """Each source has a name, an adjective and a meaning in both languages (seed 001's wording)."""
+    from assessment.i18n import messages
+
+    for source in TENSION_SOURCES:
+        for suffix in ("", "_adj", "_means"):
+            assert set(messages()[f"tension_{source}{suffix}"]) == {"nl", "en"}
