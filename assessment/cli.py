@@ -148,16 +148,23 @@ def report(
     out: Annotated[Path, typer.Option(help="Folder for the .ipynb and .html report.")],
     lang: Lang = "nl",
     wave: Annotated[str, typer.Option(help="Wave, when the file has several.")] = "",
+    min_group_size: Annotated[
+        int, typer.Option(help="Anonymity: smallest department group shown.")
+    ] = 3,
+    format: Annotated[str, typer.Option("--format", help="html or html,pdf")] = "html",
 ) -> None:
     """Render one organisation's report as executed notebook and HTML (no code visible)."""
     from assessment.render import render_report
 
     _check_lang(lang)
     try:
-        result = render_report(responses, org, out, lang=lang, wave=wave)
+        result = render_report(responses, org, out, lang=lang, wave=wave,
+                               min_group_size=min_group_size,
+                               formats=("html", "pdf") if "pdf" in format else ("html",))
     except AssessmentError as exc:
         _fail(str(exc))
-    console.print(f"wrote {result.html}\n      {result.notebook}", highlight=False)
+    for path in result.outputs:
+        console.print(f"wrote {path}", highlight=False)
 
 
 @app.command()

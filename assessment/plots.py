@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
 
 from assessment.i18n import fmt, t
 from assessment.instruments import Instrument
@@ -27,6 +28,11 @@ __all__ = [
 STAGE_COLOURS = ("#d73027", "#fc8d59", "#91bfdb", "#4575b4")
 INK = "#222222"
 A4_WIDTH = 7.0  # inches of usable A4 width
+
+
+def _decimal_ticks(ax: plt.Axes, lang: str) -> None:
+    """Write the x tick labels in the report's language (decimal comma in Dutch)."""
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt(value, lang)))
 
 
 def _style(ax: plt.Axes) -> None:
@@ -131,6 +137,7 @@ def stage_ladder(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
     ax.set_xlim(instrument.scale.min, instrument.scale.max)
     ax.set_ylim(-0.7, len(order) - 0.4)
     ax.set_xlabel(t("axis_score_1_4", lang))
+    _decimal_ticks(ax, lang)
     handles = [
         Patch(color="#9e9e9e", label=t("legend_index", lang)),
         plt.Line2D([], [], marker="^", color=INK, ls="none", label=t("legend_floor", lang)),
@@ -187,6 +194,7 @@ def dimension_bars(scores: pd.DataFrame, instrument: Instrument, lang: str) -> F
             color=INK,
             fontweight="bold",
         )
+        _decimal_ticks(ax, lang)
         _style(ax)
     axes[-1, 0].set_xlabel(t("axis_score_1_4", lang))
     handles = [

@@ -214,7 +214,7 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
 def render_report(responses_path: str | Path, organisation: str, out_dir: str | Path,
                   lang: str = "nl", wave: str = "", notebook: Path = REPORT_NOTEBOOK,
                   kernel_name: str = "python3", formats: tuple[str, ...] = ("html",),
-                  printer=None) -> RenderResult:
+                  printer=None, min_group_size: int = 3) -> RenderResult:
     """Render one organisation's report as executed ``.ipynb`` and ``.html`` in ``out_dir``.
 
     Parameters
@@ -236,6 +236,8 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
         ``("html",)`` or ``("html", "pdf")``.
     printer : PdfPrinter, optional
         An open printer to reuse for PDF.
+    min_group_size : int
+        Anonymity: department figures only for groups of at least this many respondents.
 
     Returns
     -------
@@ -251,7 +253,7 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
     rd = load_report_data(path, organisation, wave, lang)  # fail fast, before a kernel starts
     name = safe_name(rd.organisation, rd.wave)
     parameters = {"responses_path": str(path), "organisation": rd.organisation,
-                  "wave": rd.wave, "lang": lang}
+                  "wave": rd.wave, "lang": lang, "min_group_size": min_group_size}
     return render_notebook(notebook, parameters, out_dir, name,
                            f"{rd.organisation} — {t('report_title', lang)}", formats, printer,
                            kernel_name)

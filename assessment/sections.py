@@ -180,13 +180,18 @@ def _stage_chip(inst: Instrument, stage: object, lang: str) -> str:
     )
 
 
-def _departments(data: pd.DataFrame, lang: str) -> str:
-    counts = data["department"].value_counts()
-    parts = [f"{t('dept_' + d, lang)} {int(counts[d])}" for d in DEPARTMENT_ORDER if d in counts]
-    return f"{len(data)} ({', '.join(parts)})"
+def _departments(data: pd.DataFrame, lang: str, min_group_size: int) -> str:
+    """Respondents in total and per department group that may be shown (anonymity rule)."""
+    from assessment.departments import group_departments
+
+    sizes = group_departments(data["department"], min_group_size).sizes
+    parts = [f"{t('dept_' + d, lang)} {int(sizes[d])}" for d in DEPARTMENT_ORDER if d in sizes]
+    if sum(sizes.values()) < len(data):
+        parts.append(t("cover_small_groups", lang, minimum=min_group_size))
+    return f"{len(data)} ({', '.join(parts)})" if parts else str(len(data))
 
 
-def cover(rd: ReportData) -> str:
+def cover(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
     """Cover: organisation, wave, date, language, instruments, respondents by department."""
     lang = rd.lang
     rows = []
@@ -202,7 +207,7 @@ def cover(rd: ReportData) -> str:
                 for i in rd.instruments.values()
             ),
         ),
-        (t("cover_respondents", lang), _departments(rd.data, lang)),
+        (t("cover_respondents", lang), _departments(rd.data, lang, min_group_size)),
         (t("cover_for", lang), t("cover_for_value", lang, organisation=escape(rd.organisation))),
     ]
     meta = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
