@@ -12,6 +12,7 @@ and never just "wrong". :func:`solution` shows the worked answer.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -21,6 +22,7 @@ from assessment.feedback import (
     Feedback,
     choice_lookup,
     diagnose,
+    expect_mapping,
     incomplete,
     is_blank,
     money,
@@ -108,6 +110,9 @@ def check_match(exercise_id: str, answers: Mapping[str, object], lang: str = "en
     choices = {c["id"]: c for c in ex["choices"]}
     lookup = choice_lookup(ex["choices"])
     items = ex["items"]
+    wrong_shape = expect_mapping(answers, [i["id"] for i in items], lang)
+    if wrong_shape:
+        return wrong_shape
     missing = [i["id"] for i in items if is_blank(answers.get(i["id"]))]
     if missing:
         return incomplete(missing, lang)
@@ -148,6 +153,8 @@ def check_order(exercise_id: str, answer: Sequence[object], lang: str = "en") ->
     steps = ex["steps"]
     lookup = choice_lookup(steps)
     by_id = {s["id"]: s for s in steps}
+    if isinstance(answer, str):  # "undefined, defined, ..." or "a > b > c"
+        answer = re.split(r"\s*(?:,|;|>|→)\s*", answer.strip())
     given = [] if is_blank(answer) else list(answer)
     ids = [lookup.get(normalise(a)) for a in given if not is_blank(a)]
     if len(ids) < len(steps) and None not in ids:
@@ -266,6 +273,9 @@ def check_experience(answers: Mapping[str, object], lang: str = "en") -> Feedbac
         for code in ("nl", "en"):
             lookup[normalise(t(f"teach_verdict_{v}", code))] = v
         lookup[v] = v
+    wrong_shape = expect_mapping(answers, [s["id"] for s in ex["scenarios"]], lang)
+    if wrong_shape:
+        return wrong_shape
     missing = [s["id"] for s in ex["scenarios"] if is_blank(answers.get(s["id"]))]
     if missing:
         return incomplete(missing, lang)
@@ -398,6 +408,9 @@ def check_profiles(answers: Mapping[str, object], lang: str = "en") -> Feedback:
         lookup[normalise(k)] = k
         for code in ("nl", "en"):
             lookup[normalise(t(f"teach_profile_{k}", code))] = k
+    wrong_shape = expect_mapping(answers, [s["id"] for s in ex["sets"]], lang)
+    if wrong_shape:
+        return wrong_shape
     missing = [s["id"] for s in ex["sets"] if is_blank(answers.get(s["id"]))]
     if missing:
         return incomplete(missing, lang)
@@ -479,6 +492,9 @@ def check_sales_roles(answers: Mapping[str, object], lang: str = "en") -> Feedba
     roles = {r["id"]: r for r in data["roles"]}
     sizes = {s["id"]: s for s in data["sizes"]}
     complexities = {c["id"]: c for c in data["complexities"]}
+    wrong_shape = expect_mapping(answers, [c["id"] for c in ex["cases"]], lang)
+    if wrong_shape:
+        return wrong_shape
     missing = [c["id"] for c in ex["cases"] if is_blank(answers.get(c["id"]))]
     if missing:
         return incomplete(missing, lang)
@@ -521,6 +537,9 @@ def check_advice(answers: Mapping[str, object], lang: str = "en") -> Feedback:
     """
     deals, schemes = _advice_table()
     ids = list(deals["id"])
+    wrong_shape = expect_mapping(answers, list(schemes["id"]), lang)
+    if wrong_shape:
+        return wrong_shape
     missing = [s for s in schemes["id"] if is_blank(answers.get(s))]
     if missing:
         return incomplete(missing, lang)

@@ -22,6 +22,7 @@ __all__ = [
     "Feedback",
     "choice_lookup",
     "diagnose",
+    "expect_mapping",
     "incomplete",
     "is_blank",
     "money",
@@ -183,6 +184,22 @@ def choice_lookup(choices: Sequence[Mapping]) -> dict[str, str]:
         for key in (c["id"], c["label"]["nl"], c["label"]["en"]):
             lookup[normalise(key)] = c["id"]
     return lookup
+
+
+def expect_mapping(answers: object, keys: Sequence[str], lang: str) -> Feedback | None:
+    """Feedback when ``answers`` is not a mapping of the expected keys, else None.
+
+    Examples
+    --------
+    >>> print(expect_mapping(["x"], ["a", "b"], "en"))
+    Give your answers as a dictionary with one entry per situation: {"a": ..., "b": ...}
+    >>> expect_mapping({"a": 1}, ["a"], "en") is None
+    True
+    """
+    if isinstance(answers, Mapping):
+        return None
+    shape = "{" + ", ".join(f'"{k}": ...' for k in keys) + "}"
+    return Feedback("incorrect", t("teach_need_dict", lang, shape=shape))
 
 
 def incomplete(missing: Sequence[str], lang: str) -> Feedback:

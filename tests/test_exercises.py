@@ -250,3 +250,11 @@ def test_solution_numbers():
     assert "= 606" in str(ex.solution("clv"))
     assert "€14,500 after delivery" in str(ex.solution("margin_after"))
     assert "(2 + 3) / 2 = 2.50: Aligned" in str(ex.solution("dimension_score"))
+
+
+def test_answers_in_the_wrong_shape_are_explained():
+    """A list where a dictionary is expected gets the shape to use; an order may also be typed as one string."""
+    fb = ex.check_cycle(["potential", "new"])
+    assert fb.status == "incorrect" and '{"a": ..., "b": ...' in fb.message
+    assert ex.check_stage_order("undefined, defined, aligned, integrated").correct
+    assert ex.check_stage_order("Ongedefinieerd > Gedefinieerd > Afgestemd > Geïntegreerd", "nl").correct
