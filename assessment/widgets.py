@@ -381,7 +381,22 @@ class _Questionnaire:
         self.on_change(None)
 
 
-class DisciplineScan(w.VBox):
+class _Form:
+    """Access to a widget's questionnaire (``self.form``) by item id."""
+
+    form: _Questionnaire
+
+    @property
+    def answers(self) -> dict[str, object]:
+        """Item id -> answer, for the answered questions."""
+        return self.form.answers
+
+    def set_answers(self, answers: Mapping[str, object]) -> None:
+        """Fill in answers by item id (the results update once, afterwards)."""
+        self.form.set_answers(answers)
+
+
+class DisciplineScan(_Form, w.VBox):
     """Value-discipline self-scan from the value_disciplines YAML; the profile updates live."""
 
     def __init__(self, lang: str = "en", instrument: Instrument | None = None) -> None:
@@ -399,15 +414,6 @@ class DisciplineScan(w.VBox):
             self.progress, self.html, self.chart,
         ])
         self.update()
-
-    @property
-    def answers(self) -> dict[str, object]:
-        """Item id -> answer, for the answered statements."""
-        return self.form.answers
-
-    def set_answers(self, answers: Mapping[str, object]) -> None:
-        """Fill in answers by item id; the profile updates."""
-        self.form.set_answers(answers)
 
     def update(self, *_: object) -> None:
         """Score the answers so far and redraw the profile."""
@@ -440,7 +446,7 @@ def _steps_html(scores, instrument: Instrument, lang: str, n: int = 3) -> str:
     return "".join(parts) + "</ol>"
 
 
-class AlignmentScan(w.VBox):
+class AlignmentScan(_Form, w.VBox):
     """Self-scan of one interface (default marketing–sales) from the alignment YAML.
 
     Shows the stage ladder as it is filled in, and the steps to the next stage for
@@ -459,15 +465,6 @@ class AlignmentScan(w.VBox):
         super().__init__([w.HTML(_CSS), *self.form.layout(inst, items, lang), self.progress,
                           self.chart, self.html])
         self.update()
-
-    @property
-    def answers(self) -> dict[str, object]:
-        """Item id -> answer (1–4), for the answered questions."""
-        return self.form.answers
-
-    def set_answers(self, answers: Mapping[str, object]) -> None:
-        """Fill in answers by item id; the ladder updates."""
-        self.form.set_answers(answers)
 
     def update(self, *_: object) -> None:
         """Score the answers so far, redraw the ladder, list the next steps."""
@@ -635,7 +632,7 @@ class ExerciseForm(w.VBox):
             "answer": w.Text(description=t("teach_w_score_100", lang), style=_DESC)}, lang)
 
 
-class SelfAssessmentForm(w.VBox):
+class SelfAssessmentForm(_Form, w.VBox):
     """The full self-assessment (every instrument's questions) as a form.
 
     "Save" writes the answers as one row in the project's input format to
@@ -689,15 +686,6 @@ class SelfAssessmentForm(w.VBox):
             self.html, self.chart, self.chart2, self.report,
         ])
         self._changed()
-
-    @property
-    def answers(self) -> dict[str, object]:
-        """Item id -> answer, for the answered questions."""
-        return self.form.answers
-
-    def set_answers(self, answers: Mapping[str, object]) -> None:
-        """Fill in answers by item id."""
-        self.form.set_answers(answers)
 
     def _changed(self, *_: object) -> None:
         total = sum(len([i for i in inst.items if i.type != "text"])
