@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping, Sequence
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -154,7 +155,11 @@ def scan_scores(answers: Mapping[str, object], instruments: Sequence[Instrument]
 
 
 def profile_text(scores: pd.DataFrame, instrument: Instrument, lang: str) -> str:
-    """One sentence on the value-discipline profile of tidy scores, with declared vs practised.
+    """Say in one or two sentences (HTML) what the value-discipline profile is.
+
+    Uses the report's own sentences (``profile_*`` and ``coherence_*`` in
+    ``locales/report.yaml``), so a scan and the report word a profile alike; a scan
+    that cannot be rated yet says what is missing.
 
     Examples
     --------
@@ -163,16 +168,16 @@ def profile_text(scores: pd.DataFrame, instrument: Instrument, lang: str) -> str
     >>> answers = {i.id: 5 if i.dimension == "customer_intimacy" else 3
     ...            for i in vd.scored_items if not i.reverse}
     >>> profile_text(scan_scores(answers, [vd]), vd, "en")  # doctest: +ELLIPSIS
-    'Leader in customer intimacy (100): ...'
+    'The organisation excels in <b>customer intimacy</b> (100 of 100) and meets ...'
     """
     rows = scores[(scores["instrument"] == instrument.id) & (scores["level"] == "discipline")]
-    if rows.empty:
-        return t("teach_scan_profile_not_rated", lang)
+    if rows.empty or rows.iloc[0]["profile"] == "not_rated":
+        return escape(t("teach_scan_profile_not_rated", lang))
     first = rows.iloc[0]
     prof = instrument.profile
 
     def title(d: str) -> str:
-        return instrument.dimension(d).title.get(lang).lower()
+        return escape(instrument.dimension(d).title.get(lang).lower())
 
     weak = [w for w in str(first["weak"] or "").split(",") if w]
     values = {
@@ -186,14 +191,14 @@ def profile_text(scores: pd.DataFrame, instrument: Instrument, lang: str) -> str
         values["leader"] = title(leader)
         values["score"] = fmt(float(rows.loc[rows["dimension"] == leader, "score"].iloc[0]),
                               lang, 0)
-    text = t(f"teach_scan_profile_{first['profile']}", lang, **values)
+    text = t(f"profile_{first['profile']}", lang, **values)
     declared = first["declared"]
     if isinstance(declared, str):
         key = (
-            "teach_scan_declared_match"
+            "coherence_match"
             if declared == leader
-            else "teach_scan_declared_other" if isinstance(leader, str)
-            else "teach_scan_declared_no_leader"
+            else "coherence_mismatch" if isinstance(leader, str)
+            else "coherence_no_leader"
         )
         text += " " + t(key, lang, declared=title(declared), leader=values.get("leader", ""))
     return text

@@ -423,7 +423,7 @@ class DisciplineScan(_Form, w.VBox):
         answered = sum(i.id in self.answers for i in inst.scored_items)
         self.progress.value = escape(t("teach_w_progress", lang, done=answered,
                                        total=len(inst.scored_items)))
-        self.html.value = f"<p><b>{escape(profile_text(scores, inst, lang))}</b></p>"
+        self.html.value = f"<p>{profile_text(scores, inst, lang)}</p>"
         _show(self.chart, png(plots.discipline_bars(scores, inst, lang)))
 
 
@@ -727,7 +727,7 @@ class SelfAssessmentForm(_Form, w.VBox):
             elif inst.profile is not None:
                 _show(self.chart2, png(plots.discipline_bars(own, inst, lang)))
                 parts.append(profile_text(own, inst, lang))
-        self.html.value = "".join(f"<p><b>{escape(p)}</b></p>" for p in parts)
+        self.html.value = "".join(f"<p>{p}</p>" for p in parts)
 
     def make_report(self, *_: object) -> Path | None:
         """Save, render the full report (about 10–20 s) and show it; return the HTML path."""

@@ -81,16 +81,17 @@ def _scores(vd, levels, declared=None):
 
 
 def test_profile_sentences(vd):
-    """The rule of DESIGN 3.2 (T 50, E 75, M 10) in words, declared against practised."""
+    """The rule of DESIGN 3.2 (T 50, E 75, M 10) in the report's own words, declared against practised (hand-made answers give 100/75/50, 100/25/25, 75/75/50, 75/75/25)."""
     ci, oe, pl = "customer_intimacy", "operational_excellence", "product_leadership"
     text = profile_text(_scores(vd, {ci: 100, oe: 75, pl: 50}, declared=ci), vd, "en")
-    assert text.startswith("Leader in customer intimacy (100)")
-    assert "declared choice, customer intimacy, is also what the organisation practises" in text
+    assert text.startswith("The organisation excels in <b>customer intimacy</b> (100 of 100)")
+    assert "Management declares customer intimacy, and that is what" in text
     text = profile_text(_scores(vd, {ci: 100, oe: 25, pl: 25}, declared=oe), vd, "nl")
-    assert "zwakke plek: operationele excellentie en productleiderschap" in text
-    assert "De directie kiest voor operationele excellentie, maar" in text
-    assert profile_text(_scores(vd, {ci: 75, oe: 75, pl: 50}), vd, "en").startswith("Stuck")
-    assert profile_text(_scores(vd, {ci: 75, oe: 75, pl: 25}), vd, "en").startswith("Below")
+    assert "maar operationele excellentie en productleiderschap blijft onder" in text
+    assert "Het management kiest voor operationele excellentie, maar" in text
+    assert "stuck in the middle" in profile_text(_scores(vd, {ci: 75, oe: 75, pl: 50}), vd, "en")
+    assert profile_text(_scores(vd, {ci: 75, oe: 75, pl: 25}), vd, "en").startswith(
+        "No discipline stands out")
     assert profile_text(scan_scores({}, [vd]), vd, "en").startswith("Not rated yet")
 
 

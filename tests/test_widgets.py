@@ -95,7 +95,7 @@ def test_discipline_scan_builds_from_the_yaml_and_updates():
             if i.dimension != "customer_intimacy"}
     scan.set_answers(rest)
     assert scan.result.set_index("dimension")["score"]["operational_excellence"] == 25.0
-    assert "Leader in customer intimacy (75), with a weak spot" in scan.html.value
+    assert "excels in <b>customer intimacy</b> (75 of 100), but" in scan.html.value
     assert scan.chart.value.tobytes().startswith(PNG)
 
 
@@ -222,7 +222,7 @@ def test_self_assessment_scores_preview(tmp_path):
     form.set_answers(_all_answers())
     form.scores_button.click()
     assert form.chart.value.tobytes().startswith(PNG) and form.chart2.value.tobytes().startswith(PNG)
-    assert "De directie kiest voor klantintimiteit" in form.html.value
+    assert "Het management kiest voor klantintimiteit" in form.html.value
     assert set(form.result["instrument"]) == {"alignment", "value_disciplines"}
 
 
