@@ -1,4 +1,4 @@
-"""Report language: message texts (``locales/messages.yaml``) and number formatting.
+"""Report language: message texts (``locales/*.yaml``, one file per topic) and number formatting.
 
 Dutch reports use a decimal comma, English ones a decimal point.
 """

@@ -95,8 +95,12 @@ def safe_name(organisation: str, wave: str = "") -> str:
     return slug(organisation) + (f"_{slug(wave)}" if wave else "")
 
 
-def export_html(notebook: nbformat.NotebookNode, title: str) -> str:
-    """Export an executed report notebook to standalone HTML with no code and no network use."""
+def export_html(notebook: nbformat.NotebookNode, title: str, lang: str = "en") -> str:
+    """Export an executed report notebook to standalone HTML with no code and no network use.
+
+    ``lang`` sets the page's language (``<html lang>``), so browsers hyphenate and read it
+    aloud correctly.
+    """
     exporter = HTMLExporter(
         template_name="report",
         extra_template_basedirs=[str(TEMPLATE_DIR)],
@@ -104,6 +108,7 @@ def export_html(notebook: nbformat.NotebookNode, title: str) -> str:
         exclude_markdown=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        language_code=lang,
     )
     notebook.metadata["title"] = title
     body, _ = exporter.from_notebook_node(notebook)
@@ -194,7 +199,7 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
         for cell in nb.cells:  # papermill gives its injected cell a random id
             if "injected-parameters" in cell.metadata.get("tags", []):
                 cell["id"] = "injected-parameters"
-        html = export_html(nb, title)
+        html = export_html(nb, title, parameters.get("lang", "en"))
         result = RenderResult(notebook=out_dir / f"{name}.ipynb", html=out_dir / f"{name}.html",
                               pdf=out_dir / f"{name}.pdf" if "pdf" in formats else None)
         write_atomic(result.notebook, nbformat.writes(nb))

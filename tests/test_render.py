@@ -148,3 +148,9 @@ def test_missing_kernel_fails_with_a_log(tmp_path, fixture_csv):
                         kernel_name="no-such-kernel")
     assert (tmp_path / "out" / "fixture.log").exists()
     assert not (tmp_path / "out" / "fixture.html").exists()
+
+
+def test_html_declares_its_language(rendered):
+    """An English report says lang="en" (a Dutch one lang="nl"; see render.export_html)."""
+    _, html = rendered
+    assert '<html lang="en"' in html
