@@ -21,7 +21,9 @@ def roadmap(scores: pd.DataFrame, instrument: Instrument, n: int = 3) -> pd.Data
         A staged instrument with recommendations.
     n : int, default 3
         How many dimensions; the target is always the next stage (current + 1).
-        Dimensions already at the top stage have no next step and are skipped.
+        Dimensions already at the top stage have no next step and are skipped. The
+        advice is per dimension, so a dimension weak on two interfaces appears once, at
+        its lowest interface, and the next weakest dimension takes the freed place.
 
     Returns
     -------
@@ -39,7 +41,8 @@ def roadmap(scores: pd.DataFrame, instrument: Instrument, n: int = 3) -> pd.Data
     ]
     dims = dims[dims["stage"] != levels[-1]]
     order = {d.id: k for k, d in enumerate(instrument.dimensions)}
-    dims = dims.assign(_o=dims["dimension"].map(order)).sort_values(["score", "_o"]).head(n)
+    dims = (dims.assign(_o=dims["dimension"].map(order)).sort_values(["score", "_o"])
+            .drop_duplicates("dimension").head(n))
     rows = []
     for row in dims.itertuples():
         target = levels[levels.index(row.stage) + 1]

@@ -62,3 +62,13 @@ def test_negative_n(alignment):
     """N must not be negative."""
     with pytest.raises(ValueError, match="n must be 0 or more"):
         roadmap(_scores({("marketing_sales", "roles"): 2.0}, alignment), alignment, n=-1)
+
+
+def test_a_dimension_appears_once(alignment):
+    """Hand-chosen: goals is weakest on two interfaces (1.2, 1.3); it appears once, then systems."""
+    s = _scores({("marketing_sales", "goals"): 1.2, ("sales_service", "goals"): 1.3,
+                 ("sales_service", "systems"): 2.0, ("marketing_service", "roles"): 2.6},
+                alignment)
+    r = roadmap(s, alignment)
+    assert r["dimension"].tolist() == ["goals", "systems", "roles"]
+    assert r["interface"].tolist() == ["marketing_sales", "sales_service", "marketing_service"]
