@@ -184,7 +184,7 @@ def render_item(item: BatchItem, out_dir: str) -> dict:
     try:
         printer = _printer() if "pdf" in item.formats else None
         rendered = render_notebook(Path(item.notebook), item.parameters, out_dir, item.name,
-                                   item.title, item.formats, printer)
+                                   item.title, item.formats, printer, fork_kernel=True)
         result.update(status="ok", outputs=[p.name for p in rendered.outputs], error=None,
                       cell=None)
     except RenderError as exc:

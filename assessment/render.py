@@ -115,15 +115,21 @@ def export_html(notebook: nbformat.NotebookNode, title: str, lang: str = "en") -
     return body
 
 
-def _execute(notebook: Path, executed: Path, parameters: dict, kernel_name: str) -> None:
+def _execute(notebook: Path, executed: Path, parameters: dict, kernel_name: str,
+             fork_kernel: bool = False) -> None:
     import papermill as pm
 
+    extra = {}
+    if fork_kernel:
+        from assessment.kernels import ForkKernelManager
+
+        extra["kernel_manager_class"] = ForkKernelManager
     try:
         pm.execute_notebook(str(notebook), str(executed), parameters=parameters,
                             kernel_name=kernel_name, progress_bar=False, log_output=False,
                             cwd=str(notebook.parent),
                             # the kernel's own start-up warnings are noise for report users
-                            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"], **extra)
     except pm.PapermillExecutionError:
         raise
     except Exception as exc:  # kernel did not start or died: worth one retry
@@ -142,7 +148,8 @@ def _ran_any_cell(path: Path) -> bool:
 
 def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name: str,
                     title: str, formats: tuple[str, ...] = ("html",), printer=None,
-                    kernel_name: str = "python3", retries: int = 1) -> RenderResult:
+                    kernel_name: str = "python3", retries: int = 1,
+                    fork_kernel: bool = False) -> RenderResult:
     """Execute ``notebook`` with ``parameters`` in a fresh kernel and write its outputs.
 
     Parameters
@@ -165,6 +172,10 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
         The default ``python3`` runs in this Python.
     retries : int
         Extra attempts when the kernel fails to start (not when a cell fails).
+    fork_kernel : bool
+        Fork the kernel from a pre-loaded, data-free zygote
+        (:class:`assessment.kernels.ForkKernelManager`): the same fresh kernel per
+        report, without paying the imports again. Worth it when rendering many.
 
     Raises
     ------
@@ -178,7 +189,7 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
         executed = Path(tmp) / f"{name}.ipynb"
         for attempt in range(retries + 1):
             try:
-                _execute(notebook, executed, parameters, kernel_name)
+                _execute(notebook, executed, parameters, kernel_name, fork_kernel)
                 break
             except KernelStartError as exc:
                 if attempt == retries:

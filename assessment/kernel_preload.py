@@ -1,0 +1,30 @@
+"""Imports for the kernel zygote (see :mod:`assessment.kernels`): libraries only, never data.
+
+The forkserver imports this module once; every report kernel forked from it starts
+with these modules loaded. It must not create threads, event loops, ZeroMQ contexts or
+figures, and must not read any responses file: whatever it holds, every kernel inherits.
+"""
+
+import os
+
+# as ipykernel does at start-up, before matplotlib reads its settings
+os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+# the debugger's import-time check of frozen modules would print to the batch's terminal;
+# kernels get their environment from the kernel manager, not from here
+os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+
+import sqlite3  # noqa: E402, F401
+
+import ipykernel.debugger  # noqa: E402, F401
+import ipykernel.ipkernel  # noqa: E402, F401
+import ipykernel.kernelapp  # noqa: E402, F401
+import ipykernel.zmqshell  # noqa: E402, F401
+import IPython.core.completerlib  # noqa: E402, F401
+import IPython.extensions.storemagic  # noqa: E402, F401
+import matplotlib.pyplot  # noqa: E402, F401
+import pandas  # noqa: E402, F401
+import psutil  # noqa: E402, F401
+import tornado.queues  # noqa: E402, F401
+from IPython.display import HTML, display  # noqa: E402, F401
+
+from assessment import analysis_sections, cohort, sections  # noqa: E402, F401
