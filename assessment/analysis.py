@@ -42,9 +42,12 @@ from assessment.waves import wave_changes
 
 __all__ = [
     "ANALYSIS_COLUMNS",
+    "CohortContext",
     "OrganisationAnalysis",
     "analyse",
     "analyse_organisation",
+    "cohort_contexts",
+    "organisation_context",
 ]
 
 #: columns added to the tidy scores, in this order
@@ -218,6 +221,8 @@ class OrganisationAnalysis:
     previous_wave : str or None
         The organisation's wave before this one, when the file holds one.
     min_group_size : int
+    organisations : int
+        Organisations in the cohort of this wave.
     """
 
     table: pd.DataFrame
@@ -229,11 +234,128 @@ class OrganisationAnalysis:
     icc: pd.DataFrame
     previous_wave: str | None
     min_group_size: int
+    organisations: int = 0
 
     def rows(self, instrument: str, level: str) -> pd.DataFrame:
         """Rows of ``table`` for one instrument and level."""
         t = self.table
         return t[(t["instrument"] == instrument) & (t["level"] == level)]
+
+
+@dataclass(frozen=True)
+class CohortContext:
+    """What one organisation's analysis of one wave needs from the rest of the cohort.
+
+    A batch analyses the whole file once (:func:`cohort_contexts`) and hands each report
+    only this: no other organisation's responses or names travel with it.
+
+    Attributes
+    ----------
+    table : DataFrame
+        :func:`analyse` rows of this organisation and wave (the instruments it answered).
+    cohort : DataFrame
+        Every organisation's interface and discipline scores in this wave, without names
+        (``is_self`` marks this organisation).
+    icc : DataFrame
+        ICC(1)/ICC(2) per cell across the cohort of this wave.
+    organisations : int
+        Organisations in the cohort of this wave.
+    min_group_size : int
+        The anonymity minimum ``table`` was computed with.
+    """
+
+    table: pd.DataFrame
+    cohort: pd.DataFrame
+    icc: pd.DataFrame
+    organisations: int
+    min_group_size: int
+
+
+def organisation_context(
+    data: pd.DataFrame,
+    instruments: list[Instrument],
+    organisation: str,
+    wave: str = "",
+    *,
+    table: pd.DataFrame | None = None,
+    cache: dict | None = None,
+    min_group_size: int = MIN_GROUP_SIZE,
+    seed: int = SEED,
+    n_boot: int = N_BOOT,
+    min_cohort: int = MIN_COHORT,
+) -> CohortContext:
+    """Return the :class:`CohortContext` of one organisation and wave.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Every accepted response in the file (the cohort).
+    instruments : list of Instrument
+        Instruments to consider; those the organisation did not answer in this wave are
+        left out.
+    organisation : str
+        Its name as in ``data``.
+    wave : str
+        The wave ('' when the file has none).
+    table : DataFrame, optional
+        :func:`analyse` of the whole file with the same settings, when already computed
+        (its rows of this organisation are used); computed otherwise.
+    cache : dict, optional
+        Shared between calls for the organisations of one file, so that cohort scores and
+        ICCs are computed once per wave.
+    min_group_size, seed, n_boot, min_cohort
+        As :func:`analyse`.
+    """
+    cache = {} if cache is None else cache
+    mine = data[(data["organisation"] == organisation) & (data["wave"] == wave)]
+    answered = _answered(mine, instruments)
+    ids = [i.id for i in answered]
+    if table is None:
+        table = analyse(data, answered, organisation=organisation, min_group_size=min_group_size,
+                        seed=seed, n_boot=n_boot, min_cohort=min_cohort)
+    table = table[(table["organisation"] == organisation) & (table["wave"] == wave)
+                  & table["instrument"].isin(ids)]
+    in_wave = data[data["wave"] == wave]
+    if (wave, tuple(ids)) not in cache:
+        scores = score_responses(in_wave, answered)
+        cache[(wave, tuple(ids))] = scores[scores["level"].isin(["interface", "discipline"])]
+    scores = cache[(wave, tuple(ids))]
+    cohort = scores.assign(is_self=scores["organisation"] == organisation).drop(
+        columns=["organisation"])
+    for inst in answered:
+        if (wave, inst.id) not in cache:
+            cache[(wave, inst.id)] = cohort_icc(in_wave, inst)
+    icc = (pd.concat([cache[(wave, i)] for i in ids], ignore_index=True) if ids
+           else pd.DataFrame())
+    return CohortContext(table=table.reset_index(drop=True), cohort=cohort.reset_index(drop=True),
+                         icc=icc, organisations=int(in_wave["organisation"].nunique()),
+                         min_group_size=min_group_size)
+
+
+def cohort_contexts(
+    data: pd.DataFrame,
+    instruments: list[Instrument],
+    table: pd.DataFrame | None = None,
+    *,
+    min_group_size: int = MIN_GROUP_SIZE,
+    only: set[tuple[str, str]] | None = None,
+) -> dict[tuple[str, str], CohortContext]:
+    """Return the :class:`CohortContext` of every organisation × wave, sharing the work.
+
+    ``table`` is :func:`analyse` of the whole file with the same ``min_group_size``
+    (computed when not given); ``only`` limits the result to some organisation × wave
+    pairs.
+    """
+    if table is None:
+        table = analyse(data, instruments, min_group_size=min_group_size)
+    cache: dict = {}
+    pairs = data[["organisation", "wave"]].drop_duplicates().itertuples(index=False)
+    return {
+        (org, wave): organisation_context(data, instruments, org, wave, table=table,
+                                          cache=cache, min_group_size=min_group_size)
+        for org, wave in pairs
+        if only is None or (org, wave) in only
+    }
 
 
 def analyse_organisation(
@@ -246,13 +368,15 @@ def analyse_organisation(
     seed: int = SEED,
     n_boot: int = N_BOOT,
     min_cohort: int = MIN_COHORT,
+    context: CohortContext | None = None,
 ) -> OrganisationAnalysis:
     """Analyse one organisation and wave against the cohort of the whole file.
 
     Parameters
     ----------
     data : DataFrame
-        Every accepted response in the file (the cohort).
+        Every accepted response in the file (the cohort), or, with ``context``, at least
+        this organisation's.
     instruments : list of Instrument
         The instruments this organisation answered.
     organisation : str
@@ -261,15 +385,22 @@ def analyse_organisation(
         The wave reported ('' when the file has none).
     min_group_size, seed, n_boot, min_cohort
         As :func:`analyse`.
+    context : CohortContext, optional
+        The cohort's part, computed beforehand (:func:`cohort_contexts`, with the same
+        settings); computed from ``data`` when not given.
 
     Returns
     -------
     OrganisationAnalysis
     """
-    table = analyse(data, instruments, organisation=organisation,
-                    min_group_size=min_group_size, seed=seed, n_boot=n_boot,
-                    min_cohort=min_cohort)
-    table = table[table["wave"] == wave].reset_index(drop=True)
+    if context is not None and context.min_group_size != min_group_size:
+        raise ValueError(f"the context was computed with min_group_size "
+                         f"{context.min_group_size}, not {min_group_size}")
+    if context is None:
+        context = organisation_context(data, instruments, organisation, wave,
+                                       min_group_size=min_group_size, seed=seed,
+                                       n_boot=n_boot, min_cohort=min_cohort)
+    table = context.table
     mine = data[(data["organisation"] == organisation) & (data["wave"] == wave)]
     grouping = group_departments(mine["department"], min_group_size)
     depts = [department_scores(mine, inst, min_group_size) for inst in _answered(mine, instruments)]
@@ -281,15 +412,8 @@ def analyse_organisation(
         else perception_gaps(pd.DataFrame(columns=["level", "score"]))
     )
     tension = tension_profile(table)
-    cohort_scores = score_responses(data[data["wave"] == wave], _answered(mine, instruments))
-    cohort = cohort_scores[cohort_scores["level"].isin(["interface", "discipline"])]
-    cohort = cohort.assign(is_self=cohort["organisation"] == organisation).drop(
-        columns=["organisation"]
-    )
-    icc = pd.concat(
-        [cohort_icc(data[data["wave"] == wave], inst) for inst in _answered(mine, instruments)],
-        ignore_index=True,
-    ) if not mine.empty else pd.DataFrame()
+    cohort = context.cohort
+    icc = context.icc if not mine.empty else pd.DataFrame()
     prev = table["previous_wave"].dropna()
     return OrganisationAnalysis(
         table=table,
@@ -301,4 +425,5 @@ def analyse_organisation(
         icc=icc,
         previous_wave=str(prev.iloc[0]) if len(prev) else None,
         min_group_size=min_group_size,
+        organisations=context.organisations,
     )

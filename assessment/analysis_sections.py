@@ -49,9 +49,10 @@ def analyse_report(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> Orga
     """Analyse the report's organisation and wave (computed once per report and minimum)."""
     if _CACHE and _CACHE[0][0] is rd and _CACHE[0][1] == min_group_size:
         return _CACHE[0][2]
+    context = rd.context if rd.context and rd.context.min_group_size == min_group_size else None
     result = analyse_organisation(
         rd.responses.data, list(rd.instruments.values()), rd.organisation, rd.wave,
-        min_group_size=min_group_size,
+        min_group_size=min_group_size, context=context,
     )
     _CACHE[:] = [(rd, min_group_size, result)]
     return result
@@ -360,8 +361,7 @@ def comparison_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> 
 
 def _benchmark(rd: ReportData, a: OrganisationAnalysis) -> str:
     lang = rd.lang
-    data = rd.responses.data
-    n_orgs = int(data.loc[data["wave"] == rd.wave, "organisation"].nunique())
+    n_orgs = a.organisations
     ranked = a.table[a.table["rank"].notna()]
     if ranked.empty:
         return f"<p>{t('bench_too_few', lang, n=n_orgs, min=MIN_COHORT)}</p>"

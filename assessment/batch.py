@@ -16,10 +16,11 @@ import io
 import json
 import multiprocessing
 import os
+import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from assessment.files import write_atomic
 from assessment.i18n import check_lang, t
 from assessment.ingest import Responses, read_responses
 from assessment.instruments import profile_instrument, staged_instrument
+from assessment.prepared import prepare_reports, write_prepared
 
 __all__ = [
     "COHORT_NOTEBOOK",
@@ -50,6 +52,8 @@ __all__ = [
 COHORT_NOTEBOOK = REPORT_NOTEBOOK.parent / "cohort_overview.ipynb"
 COHORT_NAME = "cohort_overview"
 MANIFEST = "manifest.json"
+#: the run's prepared report inputs (removed when the run ends)
+WORK_DIR = ".prepared"
 BENCHMARK_MIN_ORGANISATIONS = 5
 
 
@@ -144,11 +148,12 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
 
         rows = responses.for_organisation(org, wave or None)
         rejected = responses.rejected_for(org)
+        name = safe_name(org, wave)
         params = {"responses_path": str(responses_path), "organisation": org, "wave": wave,
                   "lang": lang, "min_group_size": min_group_size}
         digest = _digest(_rows_digest(rows), _rows_digest(rejected), counts, cohort_part,
                          json.dumps(params, sort_keys=True), report_nb, pkg)
-        items.append(BatchItem("organisation", safe_name(org, wave), org, wave,
+        items.append(BatchItem("organisation", name, org, wave,
                                str(report_notebook), params,
                                f"{org} — {t('report_title', lang)}", digest, formats))
     params = {"responses_path": str(responses_path), "lang": lang, "title": ""}
@@ -217,6 +222,48 @@ def _up_to_date(item: BatchItem, previous: dict, out_dir: Path) -> bool:
 def _clean_temporaries(out_dir: Path) -> None:
     for tmp in out_dir.glob(".*.tmp"):
         tmp.unlink(missing_ok=True)
+    shutil.rmtree(out_dir / WORK_DIR, ignore_errors=True)  # left by a killed run
+
+
+def _prepare(todo: list[BatchItem], responses: Responses, scores: pd.DataFrame,
+             min_group_size: int, work: Path) -> list[BatchItem]:
+    """Write each organisation item's prepared input (its rows and cohort figures) to ``work``.
+
+    Returns the items with the file named in their ``prepared`` parameter; the file is
+    not part of the item's digest (it is derived from what the digest covers).
+    """
+    wanted = {(i.organisation, i.wave) for i in todo if i.kind == "organisation"}
+    if not wanted:
+        return todo
+    prepared = prepare_reports(responses, scores, min_group_size, only=wanted)
+    out = []
+    for item in todo:
+        if item.kind == "organisation":
+            path = write_prepared(prepared[(item.organisation, item.wave)],
+                                  work / f"{item.name}.pkl")
+            item = replace(item, parameters={**item.parameters, "prepared": str(path)})
+        out.append(item)
+    return out
+
+
+def _warm_worker() -> int:
+    """Load the rendering libraries and start this worker's kernel zygote."""
+    import nbclient  # noqa: F401
+    import papermill  # noqa: F401
+
+    from assessment import render  # noqa: F401
+    from assessment.kernels import start_zygote
+
+    start_zygote()
+    return os.getpid()
+
+
+def _warm_pool(jobs: int) -> Executor:
+    """Return a :func:`default_executor` whose workers are already starting up."""
+    pool = default_executor(jobs)
+    for _ in range(jobs):
+        pool.submit(_warm_worker)
+    return pool
 
 
 def default_executor(jobs: int) -> Executor:
@@ -271,68 +318,87 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     _clean_temporaries(out_dir)
-    responses = read_responses(path)
-    scores = analyse(responses.data, responses.instruments, min_group_size=min_group_size)
-    write_scores(scores, out_dir)
-    items = plan_items(responses, path, lang, tuple(formats), scores,
-                       resolve_path(report_notebook), min_group_size)
-    previous = {} if force else _load_manifest(out_dir)
-    manifest = {"responses": str(path), "lang": lang, "formats": list(formats),
-                "items": {k: v for k, v in previous.get("items", {}).items()
-                          if k in {i.name for i in items}}}
-    summary = BatchSummary(out_dir=out_dir)
-    todo = []
-    for item in items:
-        if _up_to_date(item, previous, out_dir):
-            summary.items[item.name] = {**manifest["items"][item.name], "status": "ok",
-                                        "skipped": True}
-        else:
-            todo.append(item)
-    counts = {"done": len(items) - len(todo), "failed": 0, "left": len(todo),
-              "total": len(items)}
-    if on_progress:
-        on_progress({}, counts)
-    own = executor is None and todo
-    pool = (default_executor(jobs or os.cpu_count() or 1) if own else executor)
+    own = executor is None
+    pool = None
+    if own and (force or not (out_dir / MANIFEST).exists()):
+        # likely work to do: start the workers and their kernel zygotes while the file is read
+        pool = _warm_pool(jobs or os.cpu_count() or 1)
     try:
-        futures: dict[Future, BatchItem] = {pool.submit(render_item, item, str(out_dir)): item
+        responses = read_responses(path)
+        scores = analyse(responses.data, responses.instruments, min_group_size=min_group_size)
+        items = plan_items(responses, path, lang, tuple(formats), scores,
+                           resolve_path(report_notebook), min_group_size)
+        previous = {} if force else _load_manifest(out_dir)
+        manifest = {"responses": str(path), "lang": lang, "formats": list(formats),
+                    "items": {k: v for k, v in previous.get("items", {}).items()
+                              if k in {i.name for i in items}}}
+        summary = BatchSummary(out_dir=out_dir)
+        todo = []
+        for item in items:
+            if _up_to_date(item, previous, out_dir):
+                summary.items[item.name] = {**manifest["items"][item.name], "status": "ok",
+                                            "skipped": True}
+            else:
+                todo.append(item)
+        todo = _prepare(todo, responses, scores, min_group_size, out_dir / WORK_DIR)
+        todo.sort(key=lambda i: i.kind != "cohort")  # the longest first: no idle worker at the end
+        counts = {"done": len(items) - len(todo), "failed": 0, "left": len(todo),
+                  "total": len(items)}
+        if on_progress:
+            on_progress({}, counts)
+        if own and todo and pool is None:
+            pool = default_executor(jobs or os.cpu_count() or 1)
+        runner = pool if own else executor
+        futures: dict[Future, BatchItem] = {runner.submit(render_item, item, str(out_dir)): item
                                             for item in todo}
-        stop = False
-        for future in as_completed(futures):
-            item = futures[future]
-            try:
-                result = future.result()
-            except Exception as exc:  # the worker itself died
-                result = {"kind": item.kind, "organisation": item.organisation,
-                          "wave": item.wave, "hash": item.digest, "status": "failed",
-                          "outputs": [], "error": f"worker failed: {type(exc).__name__}: {exc}",
-                          "cell": None}
-            summary.items[item.name] = result
-            manifest["items"][item.name] = result
-            write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
-            counts["left"] -= 1
-            counts["failed" if result["status"] == "failed" else "done"] += 1
-            if on_progress:
-                on_progress(result, counts)
-            if result["status"] == "failed" and fail_fast and not stop:
-                stop = True
-                for other in futures:
-                    other.cancel()
-            if stop:
-                for other, other_item in futures.items():
-                    if other.cancelled() and other_item.name not in summary.items:
-                        summary.items[other_item.name] = {"status": "cancelled",
-                                                          "organisation": other_item.organisation,
-                                                          "wave": other_item.wave,
-                                                          "kind": other_item.kind,
-                                                          "outputs": []}
+        write_scores(scores, out_dir)  # while the workers render
+        _collect(futures, summary, manifest, counts, out_dir, fail_fast, on_progress)
     finally:
-        if own:
+        if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(out_dir / WORK_DIR, ignore_errors=True)
     write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
     summary.seconds = time.perf_counter() - start
     write_index(summary, scores, responses, lang)
     return summary
+
+
+def _collect(futures: dict[Future, BatchItem], summary: BatchSummary, manifest: dict,
+             counts: dict, out_dir: Path, fail_fast: bool,
+             on_progress: Callable[[dict, dict], None] | None) -> None:
+    """Record each item's result as it finishes, writing the manifest after each.
+
+    With ``fail_fast``, the first failure cancels the items not yet started.
+    """
+    stop = False
+    for future in as_completed(futures):
+        item = futures[future]
+        try:
+            result = future.result()
+        except Exception as exc:  # the worker itself died
+            result = {"kind": item.kind, "organisation": item.organisation,
+                      "wave": item.wave, "hash": item.digest, "status": "failed",
+                      "outputs": [], "error": f"worker failed: {type(exc).__name__}: {exc}",
+                      "cell": None}
+        summary.items[item.name] = result
+        manifest["items"][item.name] = result
+        write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+        counts["left"] -= 1
+        counts["failed" if result["status"] == "failed" else "done"] += 1
+        if on_progress:
+            on_progress(result, counts)
+        if result["status"] == "failed" and fail_fast and not stop:
+            stop = True
+            for other in futures:
+                other.cancel()
+        if stop:
+            for other, other_item in futures.items():
+                if other.cancelled() and other_item.name not in summary.items:
+                    summary.items[other_item.name] = {"status": "cancelled",
+                                                      "organisation": other_item.organisation,
+                                                      "wave": other_item.wave,
+                                                      "kind": other_item.kind,
+                                                      "outputs": []}
 
 
 def write_scores(scores: pd.DataFrame, out_dir: Path) -> None:

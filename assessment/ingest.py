@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -137,6 +137,24 @@ class Responses:
         """Return the rejected rows that name ``organisation`` (case-insensitive)."""
         mask = normalise_series(self.rejected["organisation"]) == normalise(organisation)
         return self.rejected[mask.fillna(False).to_numpy(dtype=bool)]
+
+    def restricted_to(self, organisation: str) -> Responses:
+        """Return a copy holding only what one organisation's report may see.
+
+        Its accepted and rejected rows (every wave), the rejected rows that name no
+        organisation (row number and reason only: the data-quality table counts them),
+        the problems about those rows and about the file, and the file's counts.
+        """
+        data = self.for_organisation(organisation)
+        own = self.rejected_for(organisation)
+        anonymous = self.rejected[self.rejected["organisation"].isna()]
+        anonymous = anonymous.assign(respondent_id=None)
+        rejected = pd.concat([own, anonymous]).sort_index() if len(anonymous) else own
+        rows = set(data["row"]) | set(rejected["row"])
+        return replace(
+            self, data=data, rejected=rejected,
+            problems=[p for p in self.problems if p.row is None or p.row in rows],
+        )
 
     def summary(self) -> pd.DataFrame:
         """Respondents per organisation, wave and department (accepted rows)."""

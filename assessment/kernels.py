@@ -32,7 +32,7 @@ from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
-__all__ = ["ForkKernelManager", "ForkProvisioner", "can_fork", "kernel_argv"]
+__all__ = ["ForkKernelManager", "ForkProvisioner", "can_fork", "kernel_argv", "start_zygote"]
 
 PRELOAD_MODULE = "assessment.kernel_preload"
 
@@ -105,15 +105,22 @@ class _KernelProcess(context.ForkServerProcess):
         return _KernelPopen(process_obj)
 
 
-_PRELOADED = False
+def start_zygote() -> bool:
+    """Start this process's kernel zygote now, so its imports overlap with other work.
+
+    Returns False (and does nothing) where kernels cannot be forked. Otherwise the
+    zygote starts on the first forked kernel.
+    """
+    if not can_fork():
+        return False
+    forkserver.set_forkserver_preload([PRELOAD_MODULE])
+    forkserver.ensure_running()
+    return True
 
 
 def _start_kernel_process(argv: list[str], cwd: str, env: dict[str, str]) -> _KernelProcess:
     """Fork a kernel from the zygote (started, with its imports, on first use)."""
-    global _PRELOADED
-    if not _PRELOADED:
-        forkserver.set_forkserver_preload([PRELOAD_MODULE])
-        _PRELOADED = True
+    start_zygote()
     process = _KernelProcess(target=_kernel_main, args=(argv, cwd, env), daemon=True,
                              name="assessment-kernel")
     process.start()

@@ -20,14 +20,17 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from assessment import plots
+from assessment.analysis import CohortContext
 from assessment.config import resolve_path
 from assessment.departments import MIN_GROUP_SIZE
 from assessment.exceptions import AssessmentError
 from assessment.i18n import check_lang, fmt, t
 from assessment.ingest import DEPARTMENT_ORDER, Responses, read_responses
 from assessment.instruments import Instrument, profile_instrument, staged_instrument
+from assessment.prepared import read_prepared
 from assessment.recommend import roadmap
 from assessment.scoring import score_responses
+from assessment.text import normalise
 
 __all__ = [
     "ReportData",
@@ -70,6 +73,8 @@ class ReportData:
         The organisation's tidy scores.
     instruments : dict
         Instrument id -> Instrument, those answered by this organisation.
+    context : CohortContext, optional
+        The cohort's figures, prepared by a batch; computed from ``responses`` when None.
     """
 
     organisation: str
@@ -80,6 +85,7 @@ class ReportData:
     scores: pd.DataFrame
     instruments: dict[str, Instrument] = field(default_factory=dict)
     date: str = field(default_factory=lambda: dt.date.today().isoformat())
+    context: CohortContext | None = None
 
     @property
     def alignment(self) -> Instrument | None:
@@ -97,9 +103,15 @@ class ReportData:
 
 
 def load_report_data(
-    responses_path: str | Path, organisation: str, wave: str = "", lang: str = "nl"
+    responses_path: str | Path, organisation: str, wave: str = "", lang: str = "nl",
+    prepared: str | Path = "",
 ) -> ReportData:
     """Read, check and score the responses of one organisation (and wave).
+
+    ``prepared`` names a file written by :func:`assessment.prepared.write_prepared` for
+    this organisation and wave (``assess batch`` does so): its rows and cohort figures are
+    then used instead of reading and analysing the whole file again. When it is missing,
+    stale or for another organisation, the responses file is read as usual.
 
     Raises
     ------
@@ -108,7 +120,11 @@ def load_report_data(
         organisations in the file.
     """
     check_lang(lang)
-    responses = read_responses(resolve_path(responses_path))
+    ready = read_prepared(prepared) if prepared else None
+    if ready is not None and (normalise(ready.organisation) != normalise(organisation)
+                              or (wave and ready.wave != wave)):
+        ready = None
+    responses = ready.responses if ready else read_responses(resolve_path(responses_path))
     data = responses.for_organisation(organisation, wave or None)
     if data.empty:
         known = sorted(responses.data["organisation"].dropna().unique())
@@ -139,6 +155,7 @@ def load_report_data(
         data=data,
         scores=scores,
         instruments=instruments,
+        context=ready.context if ready and ready.wave == wave else None,
     )
 
 
