@@ -17,6 +17,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from assessment.i18n import fmt, t
 from assessment.instruments import Instrument
+from assessment.layout import fit_layout
 from assessment.plots import A4_WIDTH, INK, STAGE_COLOURS, stage_colour
 from assessment.stats import LOW_AGREEMENT, LOW_N
 
@@ -37,6 +38,10 @@ DARK_BAR = "#6f6f6f"
 PALE_BAR = "#cfcfcf"
 #: stage colours light enough for dark text
 _LIGHT_STAGES = {STAGE_COLOURS[1], STAGE_COLOURS[2], "#bbbbbb"}
+
+
+#: inches kept free right of the axes for a value label written past a bar's end
+VALUE_LABEL = 0.3
 
 
 def _style(ax: plt.Axes) -> None:
@@ -140,7 +145,7 @@ def department_heatmap(
                          label=t("legend_low_agreement", lang, value=fmt(LOW_AGREEMENT, lang, 2))))
     handles.append(Patch(color="white", label=t("legend_low_n_mark", lang, n=LOW_N)))
     fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=7.5)
-    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fit_layout(fig, rect=(0, 0.1, 1, 1))
     return fig
 
 
@@ -185,7 +190,7 @@ def interval_chart(rows: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
                label=t("legend_flagged", lang, n=LOW_N, value=fmt(LOW_AGREEMENT, lang, 2))),
     ]
     fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=7.5)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fit_layout(fig, rect=(0, 0.07, 1, 1))
     return fig
 
 
@@ -209,7 +214,7 @@ def tension_bars(rows: pd.DataFrame, instrument: Instrument, lang: str) -> Figur
     ax.set_xticks(range(lo, instrument.scale.max + 1))  # whole numbers: no decimal separator
     ax.set_xlabel(t("axis_score_1_4", lang), fontsize=8.5)
     _style(ax)
-    fig.tight_layout()
+    fit_layout(fig, right=VALUE_LABEL)
     return fig
 
 
@@ -235,7 +240,7 @@ def nps_bar(row: pd.Series, lang: str) -> Figure:
     fig.legend(loc="lower center", ncol=3, frameon=False, fontsize=8)
     _style(ax)
     ax.spines["left"].set_visible(False)
-    fig.tight_layout(rect=(0, 0.16, 1, 1))
+    fit_layout(fig, rect=(0, 0.16, 1, 1))
     return fig
 
 
@@ -261,7 +266,7 @@ def link_bars(rows: pd.DataFrame, instrument: Instrument, lang: str) -> Figure:
     ax.set_xlim(0, 100)
     ax.set_xlabel(t("axis_score_0_100", lang), fontsize=8.5)
     _style(ax)
-    fig.tight_layout()
+    fit_layout(fig, right=VALUE_LABEL)
     return fig
 
 
@@ -317,7 +322,7 @@ def benchmark_strip(
         Line2D([], [], marker="o", color=GREY, ms=5, ls="none", label=t("legend_others", lang)),
     ]
     fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False, fontsize=8)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fit_layout(fig, rect=(0, 0.06, 1, 1))
     return fig
 
 
@@ -371,5 +376,5 @@ def wave_dumbbells(
         Line2D([], [], color=INK, lw=2, marker=">", label=t("legend_real_change", lang)),
     ]
     fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=8)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    fit_layout(fig, rect=(0, 0.06, 1, 1))
     return fig
