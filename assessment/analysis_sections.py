@@ -22,6 +22,7 @@ from assessment.analysis import OrganisationAnalysis, analyse_organisation
 from assessment.benchmark import MIN_COHORT
 from assessment.departments import MIN_GROUP_SIZE, OTHER, Grouping
 from assessment.i18n import fmt, t
+from assessment.ingest import read_responses
 from assessment.instruments import Instrument
 from assessment.sections import ReportData, figure_html
 from assessment.stats import LOW_AGREEMENT, LOW_N, MIN_ALPHA_N, N_BOOT, SEED
@@ -49,9 +50,13 @@ def analyse_report(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> Orga
     """Analyse the report's organisation and wave (computed once per report and minimum)."""
     if _CACHE and _CACHE[0][0] is rd and _CACHE[0][1] == min_group_size:
         return _CACHE[0][2]
-    context = rd.context if rd.context and rd.context.min_group_size == min_group_size else None
+    context, data = rd.context, rd.responses.data
+    if context is not None and context.min_group_size != min_group_size:
+        # prepared for another minimum, and its rows are this organisation's only:
+        # analyse against the whole file instead
+        context, data = None, read_responses(rd.responses.file).data
     result = analyse_organisation(
-        rd.responses.data, list(rd.instruments.values()), rd.organisation, rd.wave,
+        data, list(rd.instruments.values()), rd.organisation, rd.wave,
         min_group_size=min_group_size, context=context,
     )
     _CACHE[:] = [(rd, min_group_size, result)]

@@ -5,7 +5,10 @@ with these modules loaded. It must not create threads, event loops, ZeroMQ conte
 figures, and must not read any responses file: whatever it holds, every kernel inherits.
 """
 
+import json
 import os
+import subprocess
+import sys
 
 # as ipykernel does at start-up, before matplotlib reads its settings
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
@@ -28,3 +31,14 @@ import tornado.queues  # noqa: E402, F401
 from IPython.display import HTML, display  # noqa: E402, F401
 
 from assessment import analysis_sections, cohort, sections  # noqa: E402, F401
+
+
+def _base_sys_path() -> list[str]:
+    """``sys.path`` of a fresh interpreter, without its first entry (the script's folder)."""
+    out = subprocess.run([sys.executable, "-c", "import json, sys; print(json.dumps(sys.path))"],
+                         capture_output=True, text=True, check=True, cwd="/")
+    return json.loads(out.stdout)[1:]
+
+
+#: what a kernel started with ``python -m ipykernel_launcher`` has on sys.path
+BASE_SYS_PATH = _base_sys_path()

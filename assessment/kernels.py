@@ -19,20 +19,32 @@ manager falls back to the normal launch.
 
 from __future__ import annotations
 
+import atexit
 import io
 import multiprocessing
 import os
 import sys
+import time
 import uuid
 from multiprocessing import context, forkserver, popen_forkserver, reduction, spawn, util
-from pathlib import Path
+from queue import Empty
 from typing import Any
 
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
+from jupyter_core.utils import ensure_async
+from traitlets import DottedObjectName
 
-__all__ = ["ForkKernelManager", "ForkProvisioner", "can_fork", "kernel_argv", "start_zygote"]
+__all__ = [
+    "ForkKernelManager",
+    "ForkProvisioner",
+    "ReportKernelClient",
+    "can_fork",
+    "kernel_argv",
+    "start_zygote",
+]
 
 PRELOAD_MODULE = "assessment.kernel_preload"
 
@@ -63,10 +75,10 @@ def kernel_argv(cmd: list[str]) -> list[str] | None:
     """
     if len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"]:
         return None
-    try:
-        same = Path(cmd[0]).resolve() == Path(sys.executable).resolve() or cmd[0] == "python"
-    except OSError:
-        same = False
+    # not resolved: a virtual environment's python is a symlink to its base interpreter,
+    # and another environment's packages are not the zygote's
+    same = (os.path.abspath(cmd[0]) == os.path.abspath(sys.executable)
+            or cmd[0] == "python")
     return list(cmd[3:]) if same else None
 
 
@@ -139,12 +151,19 @@ def _kernel_main(argv: list[str], cwd: str, env: dict[str, str]) -> None:
     import ipykernel_launcher
     from ipykernel.kernelapp import IPKernelApp
 
+    from assessment.kernel_preload import BASE_SYS_PATH
+
     sys.argv = [ipykernel_launcher.__file__, *argv]
+    # as ipykernel_launcher starts: the interpreter's own path, without the caller's script
+    # folder or working directory (IPython puts '' in front again)
+    sys.path[:] = BASE_SYS_PATH
 
     app = IPKernelApp.instance()
     app.parent_handle = os.getppid()
     app.initialize(argv)
     app.start()
+    # multiprocessing ends its children with os._exit(): run what a normal exit would
+    atexit._run_exitfuncs()
 
 
 class _ForkedProcess:
@@ -197,11 +216,63 @@ class ForkProvisioner(LocalProvisioner):
         return self.connection_info
 
 
+class ReportKernelClient(AsyncKernelClient):
+    """A kernel client that does not sit idle once the kernel is ready.
+
+    ``wait_for_ready`` is jupyter_client's check (a kernel_info reply on the shell channel,
+    then a message on IOPub to know it is connected), but the final drain of IOPub waits
+    10 ms for quiet instead of 200 ms: a fresh report kernel sends nothing more, and
+    nbclient matches every output to its request anyway. In a batch, that wait was idle
+    time on every report.
+    """
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                msg = await ensure_async(self.shell_channel.get_msg(timeout=1))
+            except Empty:
+                msg = None
+            if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                try:  # IOPub connected? otherwise ask again
+                    await ensure_async(self.iopub_channel.get_msg(timeout=0.2))
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(msg)
+                    break
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+        while True:
+            try:
+                await ensure_async(self.iopub_channel.get_msg(timeout=0.01))
+            except Empty:
+                break
+
+    wait_for_ready = _async_wait_for_ready
+
+
 class ForkKernelManager(AsyncKernelManager):
     """An ``AsyncKernelManager`` whose kernels are forked from the pre-loaded zygote.
 
-    Pass it to papermill as ``kernel_manager_class``.
+    Pass it to papermill as ``kernel_manager_class``. Its client is a
+    :class:`ReportKernelClient`; shutting down polls every 10 ms and does not interrupt
+    the kernel first (an interrupt landing while the kernel finishes a message makes it
+    log a KeyboardInterrupt to the batch's terminal; the kernel is stopped anyway).
     """
+
+    client_class = DottedObjectName("assessment.kernels.ReportKernelClient")
+
+    async def _async_interrupt_kernel(self) -> None:
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
+    async def _async_wait(self, pollinterval: float = 0.01) -> None:
+        await super()._async_wait(pollinterval=pollinterval)
 
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
         if self.provisioner is None:

@@ -130,6 +130,8 @@ def _execute(notebook: Path, executed: Path, parameters: dict, kernel_name: str,
         from assessment.kernels import ForkKernelManager
 
         extra["kernel_manager_class"] = ForkKernelManager
+        # the notebook is complete when the last cell is: stop the kernel, don't wait on it
+        extra["shutdown_kernel"] = "immediate"
     try:
         pm.execute_notebook(str(notebook), str(executed), parameters=parameters,
                             kernel_name=kernel_name, progress_bar=False, log_output=False,

@@ -159,11 +159,6 @@ def test_kernel_argv_of_another_command_is_none():
     assert kernel_argv([]) is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (assessment/kernels.py kernel_argv): it compares Path.resolve() of both "
-    "interpreters, and a virtual environment's python is a symlink to its base "
-    "interpreter, so another venv built from the same base Python (other packages) counts "
-    "as 'this very Python' and its kernel would be forked from this environment's zygote"))
 def test_kernel_argv_of_another_virtual_environment_is_none(tmp_path):
     """A kernel spec of another virtual environment is not this Python (docstring: 'in this very Python').
 
@@ -312,10 +307,6 @@ def test_fallback_for_a_kernel_spec_that_is_not_ipykernel_launcher(tmp_path, mon
     assert ppid == os.getpid()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (assessment/kernels.py _kernel_main): the forked kernel is a multiprocessing child, "
-    "which ends with os._exit() after its target returns, so atexit handlers (the kernel's "
-    "own and the notebook's) never run, unlike a kernel started with ipykernel_launcher"))
 def test_forked_kernel_runs_atexit_handlers(forked_probes, fallback_probe):
     """A handler registered with atexit runs when the kernel ends, as in a normal kernel.
 
@@ -329,10 +320,6 @@ def test_forked_kernel_runs_atexit_handlers(forked_probes, fallback_probe):
         assert _gone(pid) and (folder / f"atexit-{pid}").exists()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (assessment/kernels.py): the forked kernel keeps the sys.path of the process that "
-    "started the zygote (e.g. that process's script folder or cwd first), where "
-    "ipykernel_launcher starts from the interpreter's own sys.path"))
 def test_forked_kernel_has_the_normal_sys_path(forked_probes, fallback_probe):
     """sys.path in a forked kernel equals that of a normally started kernel (fallback_probe)."""
     _, normal = fallback_probe

@@ -377,11 +377,6 @@ def test_load_report_data_with_a_missing_prepared_file(tmp_path):
     _assert_same_report(missing, whole)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (assessment/analysis_sections.py analyse_report): a prepared report analysed with "
-    "another min_group_size than its context was computed with silently drops the context "
-    "and analyses rd.responses.data, which holds only the organisation's own rows: the "
-    "cohort becomes that one organisation (organisations 1 instead of 10, no benchmark)"))
 def test_prepared_report_with_another_min_group_size(prepared_examples):
     """The analysis of a prepared report with another minimum equals the whole file's.
 
