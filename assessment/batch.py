@@ -17,6 +17,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -29,16 +30,18 @@ import pandas as pd
 from assessment import plots
 from assessment.analysis import analyse
 from assessment.config import PACKAGE_DIR, REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
-from assessment.files import write_atomic
+from assessment.files import safe_name, write_atomic
 from assessment.i18n import check_lang, t
 from assessment.ingest import Responses, read_responses
 from assessment.instruments import profile_instrument, staged_instrument
 from assessment.prepared import prepare_reports, write_prepared
+from assessment.scoring import profile_label
 
 __all__ = [
     "COHORT_NOTEBOOK",
     "BatchItem",
     "BatchSummary",
+    "cohort_item",
     "default_executor",
     "package_digest",
     "plan_items",
@@ -124,13 +127,14 @@ def _rows_digest(frame: pd.DataFrame) -> str:
 def plan_items(responses: Responses, responses_path: Path, lang: str,
                formats: tuple[str, ...], scores: pd.DataFrame,
                report_notebook: Path = REPORT_NOTEBOOK,
-               min_group_size: int = 3) -> list[BatchItem]:
-    """Return one item per organisation × wave plus the cohort overview, each with its digest.
+               min_group_size: int = 3, cohort: BatchItem | None = None) -> list[BatchItem]:
+    """Return one item per organisation × wave plus the cohort overview (last), with digests.
 
     An item's digest covers what its report shows: its own accepted and rejected rows,
     the file-level row counts, the parameters, the notebook and the package; with a
     cohort of at least five organisations (benchmark shown) also every organisation's
-    interface and discipline scores.
+    interface and discipline scores. ``cohort`` is the cohort overview's item when
+    already planned (:func:`cohort_item`).
     """
     pkg = package_digest()
     report_nb = Path(report_notebook).read_bytes()
@@ -144,8 +148,6 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
                                             "dimension", "score"]].round(9))
     items = []
     for org, wave in groups.itertuples(index=False):
-        from assessment.render import safe_name
-
         rows = responses.for_organisation(org, wave or None)
         rejected = responses.rejected_for(org)
         name = safe_name(org, wave)
@@ -156,12 +158,22 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
         items.append(BatchItem("organisation", name, org, wave,
                                str(report_notebook), params,
                                f"{org} — {t('report_title', lang)}", digest, formats))
+    return [*items, cohort or cohort_item(responses, responses_path, lang, formats)]
+
+
+def cohort_item(responses: Responses, responses_path: Path, lang: str,
+                formats: tuple[str, ...]) -> BatchItem:
+    """Return the cohort overview's item; its digest covers every row of the file.
+
+    It needs no analysis, so a batch can start it while the file is being analysed.
+    """
+    counts = f"{responses.rows_in}:{int(responses.rejected['organisation'].isna().sum())}"
     params = {"responses_path": str(responses_path), "lang": lang, "title": ""}
     digest = _digest(_rows_digest(responses.data), _rows_digest(responses.rejected), counts,
-                     json.dumps(params, sort_keys=True), COHORT_NOTEBOOK.read_bytes(), pkg)
-    items.append(BatchItem("cohort", COHORT_NAME, "", "", str(COHORT_NOTEBOOK), params,
-                           t("cohort_title", lang), digest, formats))
-    return items
+                     json.dumps(params, sort_keys=True), COHORT_NOTEBOOK.read_bytes(),
+                     package_digest())
+    return BatchItem("cohort", COHORT_NAME, "", "", str(COHORT_NOTEBOOK), params,
+                     t("cohort_title", lang), digest, formats)
 
 
 _PRINTER = None
@@ -178,8 +190,20 @@ def _printer():
     return _PRINTER
 
 
+def _skip_slow_imports() -> None:
+    """Keep jsonschema from building rfc3987-syntax's grammar in a render worker (1.7 s).
+
+    nbformat imports jsonschema, whose format checker imports ``rfc3987_syntax`` when it
+    is installed (JupyterLab brings it), and that module builds a Lark parser on import.
+    Notebook validation checks no format it provides; jsonschema goes without it when the
+    import fails.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def render_item(item: BatchItem, out_dir: str) -> dict:
     """Render one item (runs in a worker); never raises: failures come back as a dict."""
+    _skip_slow_imports()
     from assessment.render import RenderError, render_notebook
 
     start = time.perf_counter()
@@ -248,6 +272,7 @@ def _prepare(todo: list[BatchItem], responses: Responses, scores: pd.DataFrame,
 
 def _warm_worker() -> int:
     """Load the rendering libraries and start this worker's kernel zygote."""
+    _skip_slow_imports()
     import nbclient  # noqa: F401
     import papermill  # noqa: F401
 
@@ -325,16 +350,23 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
         pool = _warm_pool(jobs or os.cpu_count() or 1)
     try:
         responses = read_responses(path)
+        previous = {} if force else _load_manifest(out_dir)
+        futures: dict[Future, BatchItem] = {}
+        cohort = cohort_item(responses, path, lang, tuple(formats))
+        if pool is not None and not _up_to_date(cohort, previous, out_dir):
+            # the longest item needs no analysis: start it while the file is analysed
+            futures[pool.submit(render_item, cohort, str(out_dir))] = cohort
         scores = analyse(responses.data, responses.instruments, min_group_size=min_group_size)
         items = plan_items(responses, path, lang, tuple(formats), scores,
-                           resolve_path(report_notebook), min_group_size)
-        previous = {} if force else _load_manifest(out_dir)
+                           resolve_path(report_notebook), min_group_size, cohort)
         manifest = {"responses": str(path), "lang": lang, "formats": list(formats),
                     "items": {k: v for k, v in previous.get("items", {}).items()
                               if k in {i.name for i in items}}}
         summary = BatchSummary(out_dir=out_dir)
         todo = []
         for item in items:
+            if item.name in {i.name for i in futures.values()}:
+                continue  # started already
             if _up_to_date(item, previous, out_dir):
                 summary.items[item.name] = {**manifest["items"][item.name], "status": "ok",
                                             "skipped": True}
@@ -342,15 +374,14 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
                 todo.append(item)
         todo = _prepare(todo, responses, scores, min_group_size, out_dir / WORK_DIR)
         todo.sort(key=lambda i: i.kind != "cohort")  # the longest first: no idle worker at the end
-        counts = {"done": len(items) - len(todo), "failed": 0, "left": len(todo),
-                  "total": len(items)}
+        counts = {"done": len(items) - len(todo) - len(futures), "failed": 0,
+                  "left": len(todo) + len(futures), "total": len(items)}
         if on_progress:
             on_progress({}, counts)
         if own and todo and pool is None:
             pool = default_executor(jobs or os.cpu_count() or 1)
         runner = pool if own else executor
-        futures: dict[Future, BatchItem] = {runner.submit(render_item, item, str(out_dir)): item
-                                            for item in todo}
+        futures.update({runner.submit(render_item, item, str(out_dir)): item for item in todo})
         write_scores(scores, out_dir)  # while the workers render
         _collect(futures, summary, manifest, counts, out_dir, fail_fast, on_progress)
     finally:
@@ -405,7 +436,7 @@ def write_scores(scores: pd.DataFrame, out_dir: Path) -> None:
     """Write ``scores.csv`` and ``scores.xlsx`` atomically."""
     write_atomic(out_dir / "scores.csv", scores.to_csv(index=False))
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:  # 2x openpyxl's speed
         scores.to_excel(writer, sheet_name="scores", index=False)
     write_atomic(out_dir / "scores.xlsx", buffer.getvalue())
 
@@ -413,8 +444,6 @@ def write_scores(scores: pd.DataFrame, out_dir: Path) -> None:
 def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Responses,
                 lang: str) -> Path:
     """Write ``index.html``: every organisation with stages, profile, status and links."""
-    from assessment.cohort import profile_label
-
     align = staged_instrument(responses.instruments)
     disc = profile_instrument(responses.instruments)
     has_waves = any(v.get("wave") for v in summary.items.values())

@@ -24,7 +24,7 @@ from assessment.exceptions import AssessmentError
 from assessment.i18n import check_lang, fmt, t
 from assessment.ingest import Responses, read_responses
 from assessment.instruments import Instrument, profile_instrument, staged_instrument
-from assessment.scoring import score_responses
+from assessment.scoring import profile_label, score_responses
 from assessment.sections import figure_html
 
 __all__ = [
@@ -285,13 +285,3 @@ def ranking_section(cd: CohortData) -> str:
             f"<p>{t('cohort_ranking_intro', lang)}</p>"
             f'<table class="scores"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
             "</section>")
-
-
-def profile_label(kind: object, leader: object, inst: Instrument, lang: str) -> str:
-    """Short profile label, e.g. 'leader: customer intimacy' or 'stuck in the middle'."""
-    if not isinstance(kind, str):
-        return t("not_rated", lang)
-    text = t(f"cohort_profile_{kind}", lang)
-    if isinstance(leader, str):
-        text += f": {inst.dimension(leader).title.get(lang).lower()}"
-    return text

@@ -1,12 +1,14 @@
-"""Writing files safely: a temporary name in the same folder, then an atomic rename."""
+"""Files: safe names for organisations; writing through a temporary name and an atomic rename."""
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["safe_name", "write_atomic"]
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -23,3 +25,21 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def safe_name(organisation: str, wave: str = "") -> str:
+    """Return a file-name-safe version of an organisation name (and wave).
+
+    Examples
+    --------
+    >>> safe_name("Bakkerij De Vries & Zn. B.V.")
+    'bakkerij-de-vries-zn-b-v'
+    >>> safe_name("Zoë's Café", "2026-Q1")
+    'zoe-s-cafe_2026-q1'
+    """
+
+    def slug(text: str) -> str:
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "organisation"
+
+    return slug(organisation) + (f"_{slug(wave)}" if wave else "")

@@ -35,7 +35,7 @@ from jupyter_client.connect import KernelConnectionInfo
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from jupyter_core.utils import ensure_async
-from traitlets import DottedObjectName
+from traitlets import DottedObjectName, Type
 
 __all__ = [
     "ForkKernelManager",
@@ -265,6 +265,7 @@ class ForkKernelManager(AsyncKernelManager):
     """
 
     client_class = DottedObjectName("assessment.kernels.ReportKernelClient")
+    client_factory = Type(default_value=ReportKernelClient, klass=AsyncKernelClient)
 
     async def _async_interrupt_kernel(self) -> None:
         if self.shutting_down:

@@ -7,10 +7,8 @@ ever appears under its final name. A failed notebook is kept as
 
 from __future__ import annotations
 
-import re
 import tempfile
 import traceback
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +18,7 @@ from nbconvert import HTMLExporter
 
 from assessment.config import REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
 from assessment.exceptions import AssessmentError
-from assessment.files import write_atomic
+from assessment.files import safe_name, write_atomic
 from assessment.i18n import check_lang, t
 from assessment.sections import load_report_data
 
@@ -76,24 +74,6 @@ class RenderError(AssessmentError):
 
 class KernelStartError(AssessmentError):
     """The kernel did not start or died before running the notebook."""
-
-
-def safe_name(organisation: str, wave: str = "") -> str:
-    """Return a file-name-safe version of an organisation name (and wave).
-
-    Examples
-    --------
-    >>> safe_name("Bakkerij De Vries & Zn. B.V.")
-    'bakkerij-de-vries-zn-b-v'
-    >>> safe_name("Zoë's Café", "2026-Q1")
-    'zoe-s-cafe_2026-q1'
-    """
-
-    def slug(text: str) -> str:
-        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-        return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "organisation"
-
-    return slug(organisation) + (f"_{slug(wave)}" if wave else "")
 
 
 def export_html(notebook: nbformat.NotebookNode, title: str, lang: str = "en") -> str:

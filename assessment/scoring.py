@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from assessment.i18n import t
 from assessment.instruments import Instrument
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "declared_choice",
     "item_groups",
     "keyed_items",
+    "profile_label",
     "respondent_scores",
     "score_alignment",
     "score_disciplines",
@@ -464,3 +466,13 @@ def score_responses(data: pd.DataFrame, instruments: list[Instrument]) -> pd.Dat
                 "leader", "weak", "declared", "coherent"):
         out[col] = out[col].astype("object").where(out[col].notna(), None)
     return out[COLUMNS]
+
+
+def profile_label(kind: object, leader: object, inst: Instrument, lang: str) -> str:
+    """Short profile label, e.g. 'leader: customer intimacy' or 'stuck in the middle'."""
+    if not isinstance(kind, str):
+        return t("not_rated", lang)
+    text = t(f"cohort_profile_{kind}", lang)
+    if isinstance(leader, str):
+        text += f": {inst.dimension(leader).title.get(lang).lower()}"
+    return text

@@ -702,7 +702,7 @@ class SelfAssessmentForm(_Form, w.VBox):
         if not self.answers:
             self.html.value = self._warn(t("teach_w_need_answers", lang))
             return None
-        from assessment.render import safe_name  # render imports nbconvert: slow, so on click
+        from assessment.files import safe_name
 
         frame = answers_frame(self.answers, self.instruments, org, self.department.value,
                               self.respondent_id, lang)
