@@ -9,6 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
@@ -27,6 +28,7 @@ __all__ = [
 #: one colour per stage, lowest first (colour-blind safe, ColorBrewer RdYlBu)
 STAGE_COLOURS = ("#d73027", "#fc8d59", "#91bfdb", "#4575b4")
 INK = "#222222"
+GRID = "#b0b0b0"
 A4_WIDTH = 7.0  # inches of usable A4 width
 
 
@@ -209,7 +211,9 @@ def dimension_bars(scores: pd.DataFrame, instrument: Instrument, lang: str) -> F
 def radar(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Figure:
     """Radar of the dimensions per interface: axis order from the YAML, radius from the minimum.
 
-    Always shown beside :func:`dimension_bars` (DESIGN 6: a radar alone misleads).
+    Always shown beside :func:`dimension_bars` (DESIGN 6: a radar alone misleads). Drawn on
+    plain axes (rings, spokes and numbers placed by hand): a polar projection costs three
+    times as long to draw for the same picture.
     """
     dims = scores[scores["level"] == "dimension"]
     order = [d.id for d in instrument.dimensions]
@@ -217,37 +221,69 @@ def radar(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Figure:
     fig, axes = plt.subplots(
         1,
         len(instrument.interfaces),
-        subplot_kw={"projection": "polar"},
         figsize=(A4_WIDTH, A4_WIDTH / len(instrument.interfaces) + 0.8),
         squeeze=False,
     )
     lo, hi = instrument.scale.min, instrument.scale.max
+
+    def radius(value):  # the scale's minimum at the centre, its maximum on the rim
+        return (np.asarray(value, dtype=float) - lo) / (hi - lo)
+
+    circle = np.linspace(0, 2 * np.pi, 97)
+    ring = np.column_stack([np.cos(circle), np.sin(circle)])
+    bands = sorted(instrument.bands, key=lambda b: b.lower)
+    annuli = [np.vstack([radius(b.upper) * ring, radius(b.lower) * ring[::-1]]) for b in bands]
+    grid = ([radius(v) * ring for v in range(lo + 1, hi + 1)]
+            + [np.array([[0, 0], [np.cos(a), np.sin(a)]]) for a in angles])
     for ax, iface in zip(axes[0], instrument.interfaces, strict=True):
         d = dims[dims["interface"] == iface.id].set_index("dimension").reindex(order)
         values = d["score"].to_numpy(dtype=float)
-        closed_a = np.append(angles, angles[0])
-        for k, band in enumerate(sorted(instrument.bands, key=lambda b: b.lower)):
-            ax.bar(0, band.upper - band.lower, width=2 * np.pi, bottom=band.lower,
-                   color=STAGE_COLOURS[k], alpha=0.12, lw=0, align="edge")
-        plot_vals = np.where(np.isnan(values), lo, values)
-        ax.plot(closed_a, np.append(plot_vals, plot_vals[0]), color=INK, lw=1.3)
-        ax.fill(closed_a, np.append(plot_vals, plot_vals[0]), color=INK, alpha=0.12)
-        ax.scatter(angles[~np.isnan(values)], values[~np.isnan(values)], color=INK, s=10, zorder=3)
-        ax.set_ylim(lo, hi)
-        ax.set_yticks(
-            range(lo + 1, hi + 1),
-            [str(v) for v in range(lo + 1, hi + 1)],
-            fontsize=6,
-            color="#666666",
-        )
-        ax.set_xticks(angles, [str(k + 1) for k in range(len(order))], fontsize=7.5)
-        ax.set_title(iface.title.get(lang), fontsize=9, color=INK, pad=12)
-    key = "   ".join(
-        f"{k + 1} {instrument.dimension(d).title.get(lang)}" for k, d in enumerate(order)
-    )
-    fig.text(0.5, 0.02, key, ha="center", fontsize=6.5, wrap=True, color=INK)
+        # one artist each for the stage bands and for the rings and spokes
+        ax.add_collection(PolyCollection(annuli, facecolors=STAGE_COLOURS[:len(bands)],
+                                         alpha=0.12, lw=0))
+        ax.add_collection(LineCollection(grid, colors=[GRID] * (hi - lo - 1) + [INK]
+                                         + [GRID] * len(angles), lw=0.8))
+        for v in range(lo + 1, hi + 1):
+            ax.text(radius(v) * np.cos(np.pi / 8), radius(v) * np.sin(np.pi / 8), str(v),
+                    fontsize=6, color="#666666", ha="left", va="bottom")
+        for k, a in enumerate(angles):  # numbered as the key below
+            ax.text(1.14 * np.cos(a), 1.14 * np.sin(a), str(k + 1), fontsize=7.5, color=INK,
+                    ha="center", va="center")
+        r = radius(np.where(np.isnan(values), lo, values))
+        x, y = r * np.cos(angles), r * np.sin(angles)
+        ax.plot(np.append(x, x[0]), np.append(y, y[0]), color=INK, lw=1.3)
+        ax.fill(x, y, color=INK, alpha=0.12, lw=0)
+        rated = ~np.isnan(values)
+        ax.scatter(x[rated], y[rated], color=INK, s=10, zorder=3)
+        ax.set_xlim(-1.02, 1.02)  # the numbers stand just outside the rim
+        ax.set_ylim(-1.02, 1.02)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        ax.set_title(iface.title.get(lang), fontsize=9, color=INK, pad=14)
+    entries = [f"{k + 1} {instrument.dimension(d).title.get(lang)}" for k, d in enumerate(order)]
+    fig.text(0.5, 0.02, _wrap_key(entries, width=150), ha="center", fontsize=6.5, color=INK,
+             linespacing=1.4)
     _margins(fig, left=0.35, right=0.35, top=0.55, bottom=0.65, wspace=0.55)
     return fig
+
+
+def _wrap_key(entries: list[str], width: int) -> str:
+    """Join key entries with wide gaps, breaking lines between entries (about ``width`` chars).
+
+    Examples
+    --------
+    >>> print(_wrap_key(["1 Roles", "2 Communication", "3 Shared language"], width=20))
+    1 Roles   2 Communication
+    3 Shared language
+    """
+    lines = [""]
+    for entry in entries:
+        candidate = f"{lines[-1]}   {entry}" if lines[-1] else entry
+        if lines[-1] and len(candidate) > width:
+            lines.append(entry)
+        else:
+            lines[-1] = candidate
+    return "\n".join(lines)
 
 
 def discipline_bars(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Figure:
