@@ -272,7 +272,7 @@ def _wrap_key(entries: list[str], width: int) -> str:
 
     Examples
     --------
-    >>> print(_wrap_key(["1 Roles", "2 Communication", "3 Shared language"], width=20))
+    >>> print(_wrap_key(["1 Roles", "2 Communication", "3 Shared language"], width=30))
     1 Roles   2 Communication
     3 Shared language
     """
