@@ -11,6 +11,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -104,30 +105,36 @@ def department_heatmap(
     )
     for ax, iface in zip(axes[0], ifaces, strict=True):
         part = rows[rows["interface"] == iface].set_index(["dimension", "department"])
+        # cells as three collections (rated, left out, hatched): one artist each
+        rated, rated_colours, missing, hatched = [], [], [], []
         for y, dim in enumerate(dims):
             for x, group in enumerate(groups):
                 if (dim, group) not in part.index:
                     # not rated by enough of the group's respondents: left out (anonymity)
-                    ax.add_patch(Rectangle((x, y), 1, 1, facecolor="#eeeeee", edgecolor="white",
-                                           lw=1.5))
+                    missing.append(Rectangle((x, y), 1, 1))
                     ax.text(x + 0.5, y + 0.5, "–", ha="center", va="center", fontsize=8,
                             color=INK)
                     continue
                 cell = part.loc[(dim, group)]
-                rated = pd.notna(cell["score"])
-                colour = stage_colour(cell["stage"] if rated else None, instrument)
+                is_rated = pd.notna(cell["score"])
+                colour = stage_colour(cell["stage"] if is_rated else None, instrument)
                 low_n, low_rwg = _flagged(cell["n"], cell["rwg"])
-                ax.add_patch(Rectangle((x, y), 1, 1, facecolor=colour, edgecolor="white", lw=1.5,
-                                       alpha=0.85))
+                rated.append(Rectangle((x, y), 1, 1))
+                rated_colours.append(colour)
                 if low_rwg:
-                    ax.add_patch(Rectangle((x, y), 1, 1, facecolor="none", edgecolor="white",
-                                           hatch="////", lw=0))
-                text = fmt(cell["score"], lang) if rated else "–"
+                    hatched.append(Rectangle((x, y), 1, 1))
+                text = fmt(cell["score"], lang) if is_rated else "–"
                 ax.text(x + 0.5, y + 0.5, text + ("°" if low_n else ""), ha="center",
                         va="center", fontsize=8,
                         color=INK if colour in _LIGHT_STAGES else "white", fontweight="bold",
                         bbox={"boxstyle": "round,pad=0.12", "facecolor": colour, "lw": 0}
                         if low_rwg else None)
+        ax.add_collection(PatchCollection(missing, facecolors="#eeeeee", edgecolors="white",
+                                          linewidths=1.5))
+        ax.add_collection(PatchCollection(rated, facecolors=rated_colours, edgecolors="white",
+                                          linewidths=1.5, alpha=0.85))
+        ax.add_collection(PatchCollection(hatched, facecolors="none", edgecolors="white",
+                                          linewidths=0, hatch="////"))
         ax.set_xlim(0, len(groups))
         ax.set_ylim(len(dims), 0)
         ax.set_xticks(np.arange(len(groups)) + 0.5, [labels[g] for g in groups], rotation=40,
@@ -162,16 +169,21 @@ def interval_chart(rows: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
         part = rows[(rows["level"] == "dimension") & (rows["interface"] == iface)]
         part = part.set_index("dimension").reindex(dims)
         _shade_bands(ax, instrument)
+        # one artist for all intervals and one for all points: quicker to draw than one each
+        ys, xs, faces, spans = [], [], [], []
         for y, (_, r) in enumerate(part.iterrows()):
             if pd.isna(r["score"]):
                 continue
-            colour = stage_colour(r["stage"], instrument)
             if pd.notna(r["ci_low"]):
-                ax.plot([r["ci_low"], r["ci_high"]], [y, y], color=INK, lw=1.2)
+                spans.append([(r["ci_low"], y), (r["ci_high"], y)])
             flagged = any(_flagged(r["n"], r["rwg"]))
-            ax.plot([r["score"]], [y], marker="o", ms=6.5, ls="none", markeredgecolor=INK,
-                    markerfacecolor="white" if flagged else colour, markeredgewidth=1,
-                    clip_on=False, zorder=3)
+            ys.append(y)
+            xs.append(r["score"])
+            faces.append("white" if flagged else stage_colour(r["stage"], instrument))
+        ax.add_collection(LineCollection(spans, colors=INK, lw=1.2))
+        # s = (6.5 pt marker size)²: the size of the plot() markers this replaced
+        ax.scatter(xs, ys, s=6.5 ** 2, c=faces, edgecolors=INK, linewidths=1, clip_on=False,
+                   zorder=3)
         ax.set_xlim(instrument.scale.min, instrument.scale.max)
         ax.set_ylim(len(dims) - 0.5, -0.5)
         ax.set_yticks(range(len(dims)), [instrument.dimension(d).title.get(lang) for d in dims],
