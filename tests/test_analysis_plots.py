@@ -42,7 +42,8 @@ def test_heatmap_in_dutch_with_marks(dept_rows, alignment):
     assert texts.count("2,0°") == 21 and texts.count("3,0") == 21
     assert "Gedeelde doelen, KPI's en beloning" in texts
     assert any("weinig overeenstemming" in x for x in texts)
-    faces = [tuple(p.get_facecolor()[:3]) for p in fig.axes[0].patches]
+    # the cells are drawn as collections (one per kind of cell)
+    faces = [tuple(f[:3]) for c in fig.axes[0].collections for f in c.get_facecolors()]
     for stage in (1, 2):  # defined (marketing) and aligned (sales)
         assert any(np.allclose(f, to_rgb(STAGE_COLOURS[stage])) for f in faces)
     plt.close(fig)
@@ -57,8 +58,9 @@ def test_interval_chart_marks_flagged_scores_with_open_dots(alignment):
          "score": 3.0, "stage": "aligned", "n": 12, "rwg": 0.9, "ci_low": 2.8, "ci_high": 3.2},
     ])
     fig = analysis_plots.interval_chart(rows, alignment, "en")
-    faces = [line.get_markerfacecolor() for line in fig.axes[0].lines if line.get_marker() == "o"]
-    assert "white" in faces and STAGE_COLOURS[2] in faces
+    points = [c for c in fig.axes[0].collections if len(c.get_offsets()) == 2][0]
+    faces = [tuple(f[:3]) for f in points.get_facecolors()]  # in the order of the rows
+    assert np.allclose(faces, [to_rgb("white"), to_rgb(STAGE_COLOURS[2])])
     plt.close(fig)
 
 
