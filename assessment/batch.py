@@ -19,7 +19,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from html import escape
@@ -34,7 +34,7 @@ from assessment.files import safe_name, write_atomic
 from assessment.i18n import check_lang, t
 from assessment.ingest import Responses, read_responses
 from assessment.instruments import profile_instrument, staged_instrument
-from assessment.prepared import prepare_reports, write_prepared
+from assessment.prepared import iter_prepared, write_prepared
 from assessment.scoring import profile_label
 
 __all__ = [
@@ -250,24 +250,21 @@ def _clean_temporaries(out_dir: Path) -> None:
 
 
 def _prepare(todo: list[BatchItem], responses: Responses, scores: pd.DataFrame,
-             min_group_size: int, work: Path) -> list[BatchItem]:
-    """Write each organisation item's prepared input (its rows and cohort figures) to ``work``.
+             min_group_size: int, work: Path) -> Iterator[BatchItem]:
+    """Yield the items, each organisation's with its prepared input written to ``work``.
 
-    Returns the items with the file named in their ``prepared`` parameter; the file is
-    not part of the item's digest (it is derived from what the digest covers).
+    The file is named in the item's ``prepared`` parameter (not part of its digest: it is
+    derived from what the digest covers). Items come as soon as they are ready, so the
+    workers start while the rest is prepared.
     """
-    wanted = {(i.organisation, i.wave) for i in todo if i.kind == "organisation"}
-    if not wanted:
-        return todo
-    prepared = prepare_reports(responses, scores, min_group_size, only=wanted)
-    out = []
-    for item in todo:
-        if item.kind == "organisation":
-            path = write_prepared(prepared[(item.organisation, item.wave)],
-                                  work / f"{item.name}.pkl")
-            item = replace(item, parameters={**item.parameters, "prepared": str(path)})
-        out.append(item)
-    return out
+    by_key = {(i.organisation, i.wave): i for i in todo if i.kind == "organisation"}
+    yield from (i for i in todo if i.kind != "organisation")
+    if not by_key:
+        return
+    for key, prepared in iter_prepared(responses, scores, min_group_size, only=set(by_key)):
+        item = by_key[key]
+        path = write_prepared(prepared, work / f"{item.name}.pkl")
+        yield replace(item, parameters={**item.parameters, "prepared": str(path)})
 
 
 def _warm_worker() -> int:
@@ -372,8 +369,6 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
                                             "skipped": True}
             else:
                 todo.append(item)
-        todo = _prepare(todo, responses, scores, min_group_size, out_dir / WORK_DIR)
-        todo.sort(key=lambda i: i.kind != "cohort")  # the longest first: no idle worker at the end
         counts = {"done": len(items) - len(todo) - len(futures), "failed": 0,
                   "left": len(todo) + len(futures), "total": len(items)}
         if on_progress:
@@ -381,7 +376,10 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
         if own and todo and pool is None:
             pool = default_executor(jobs or os.cpu_count() or 1)
         runner = pool if own else executor
-        futures.update({runner.submit(render_item, item, str(out_dir)): item for item in todo})
+        # the cohort overview (the longest) first, so that no worker idles at the end
+        todo.sort(key=lambda i: i.kind != "cohort")
+        for item in _prepare(todo, responses, scores, min_group_size, out_dir / WORK_DIR):
+            futures[runner.submit(render_item, item, str(out_dir))] = item
         write_scores(scores, out_dir)  # while the workers render
         _collect(futures, summary, manifest, counts, out_dir, fail_fast, on_progress)
     finally:

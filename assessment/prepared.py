@@ -15,14 +15,21 @@ writes them in its own output folder and removes them when it ends).
 from __future__ import annotations
 
 import pickle
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from assessment.analysis import CohortContext, cohort_contexts
+from assessment.analysis import CohortContext, organisation_context
 from assessment.files import write_atomic
 from assessment.ingest import Responses
 
-__all__ = ["PreparedReport", "prepare_reports", "read_prepared", "write_prepared"]
+__all__ = [
+    "PreparedReport",
+    "iter_prepared",
+    "prepare_reports",
+    "read_prepared",
+    "write_prepared",
+]
 
 #: bumped when the layout changes, so an old file is never misread
 VERSION = 1
@@ -54,15 +61,27 @@ def prepare_reports(responses: Responses, table, min_group_size: int,
     only : set of (organisation, wave), optional
         Prepare just these.
     """
-    contexts = cohort_contexts(responses.data, responses.instruments, table,
-                               min_group_size=min_group_size, only=only)
+    return dict(iter_prepared(responses, table, min_group_size, only))
+
+
+def iter_prepared(responses: Responses, table, min_group_size: int,
+                  only: set[tuple[str, str]] | None = None
+                  ) -> Iterator[tuple[tuple[str, str], PreparedReport]]:
+    """Yield ``((organisation, wave), PreparedReport)`` one by one, as :func:`prepare_reports`.
+
+    A batch hands each report to a worker as soon as its input is ready.
+    """
+    cache: dict = {}
     restricted: dict[str, Responses] = {}
-    prepared = {}
-    for (org, wave), context in contexts.items():
+    pairs = responses.data[["organisation", "wave"]].drop_duplicates().itertuples(index=False)
+    for org, wave in pairs:
+        if only is not None and (org, wave) not in only:
+            continue
+        context = organisation_context(responses.data, responses.instruments, org, wave,
+                                       table=table, cache=cache, min_group_size=min_group_size)
         if org not in restricted:
             restricted[org] = responses.restricted_to(org)
-        prepared[(org, wave)] = PreparedReport(org, wave, restricted[org], context)
-    return prepared
+        yield (org, wave), PreparedReport(org, wave, restricted[org], context)
 
 
 def write_prepared(prepared: PreparedReport, path: str | Path) -> Path:
