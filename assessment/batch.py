@@ -9,12 +9,12 @@ cluster.
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import hashlib
 import io
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import shutil
 import sys
@@ -186,7 +186,9 @@ def _printer():
         from assessment.pdf import PdfPrinter
 
         _PRINTER = PdfPrinter().__enter__()
-        atexit.register(_PRINTER.__exit__, None, None, None)
+        # a worker process runs multiprocessing's finalizers at exit, not atexit handlers
+        multiprocessing.util.Finalize(None, _PRINTER.__exit__, (None, None, None),
+                                      exitpriority=1)
     return _PRINTER
 
 

@@ -30,7 +30,9 @@ import psutil  # noqa: E402, F401
 import tornado.queues  # noqa: E402, F401
 from IPython.display import HTML, display  # noqa: E402, F401
 
-from assessment import analysis_sections, cohort, sections  # noqa: E402, F401
+# what the organisation report imports; not the cohort overview's seaborn (~1 s): that
+# notebook runs once per batch and imports it itself
+from assessment import analysis_sections, sections  # noqa: E402, F401
 
 
 def _base_sys_path() -> list[str]:

@@ -123,11 +123,31 @@ def start_zygote() -> bool:
     Returns False (and does nothing) where kernels cannot be forked. Otherwise the
     zygote starts on the first forked kernel.
     """
+    global _STOPPER
     if not can_fork():
         return False
     forkserver.set_forkserver_preload([PRELOAD_MODULE])
     forkserver.ensure_running()
+    if _STOPPER is None:
+        # a multiprocessing worker runs these finalizers at exit, not atexit handlers
+        _STOPPER = util.Finalize(None, _stop_zygote, exitpriority=0)
     return True
+
+
+_STOPPER: Any = None
+
+
+def _stop_zygote() -> None:
+    """Stop the zygote and wait for it, leaving no zombie process behind.
+
+    Otherwise it ends on its own when this process does, and is then a zombie until the
+    system's init reaps it (which a container's init may never do). Uses the stop method
+    multiprocessing's own tests use; any failure leaves things as they were.
+    """
+    try:
+        forkserver._forkserver._stop()
+    except Exception:  # noqa: BLE001 - best effort at exit
+        pass
 
 
 def _start_kernel_process(argv: list[str], cwd: str, env: dict[str, str]) -> _KernelProcess:
