@@ -270,15 +270,17 @@ def radar(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Figure:
 def _wrap_key(entries: list[str], width: int) -> str:
     """Join key entries with wide gaps, breaking lines between entries (about ``width`` chars).
 
+    The gap is two em spaces: SVG text collapses runs of ordinary spaces into one.
+
     Examples
     --------
     >>> print(_wrap_key(["1 Roles", "2 Communication", "3 Shared language"], width=30))
-    1 Roles   2 Communication
+    1 Roles\u2003\u20032 Communication
     3 Shared language
     """
     lines = [""]
     for entry in entries:
-        candidate = f"{lines[-1]}   {entry}" if lines[-1] else entry
+        candidate = f"{lines[-1]}\u2003\u2003{entry}" if lines[-1] else entry
         if lines[-1] and len(candidate) > width:
             lines.append(entry)
         else:
