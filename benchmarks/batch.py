@@ -88,7 +88,8 @@ def floor_notebook(folder: Path) -> Path:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nb.cells = [nbformat.v4.new_code_cell(
-        "from IPython.display import HTML, display\n\nfrom assessment import analysis_sections, sections")]
+        "from IPython.display import HTML, display\n\n"
+        "from assessment import analysis_sections, sections")]
     nbformat.validator.normalize(nb)
     path = folder / "floor.ipynb"
     nbformat.write(nb, path)
