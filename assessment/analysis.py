@@ -262,6 +262,10 @@ class CohortContext:
         Organisations in the cohort of this wave.
     min_group_size : int
         The anonymity minimum ``table`` was computed with.
+    scores : DataFrame, optional
+        This organisation's own :func:`~assessment.scoring.score_responses` rows in this
+        wave, a by-product of scoring the cohort (for instruments whose columns the file
+        has; keep those it answered).
     """
 
     table: pd.DataFrame
@@ -269,6 +273,7 @@ class CohortContext:
     icc: pd.DataFrame
     organisations: int
     min_group_size: int
+    scores: pd.DataFrame | None = None
 
 
 def organisation_context(
@@ -317,11 +322,12 @@ def organisation_context(
                   & table["instrument"].isin(ids)]
     in_wave = data[data["wave"] == wave]
     if (wave, tuple(ids)) not in cache:
-        scores = score_responses(in_wave, answered)
-        cache[(wave, tuple(ids))] = scores[scores["level"].isin(["interface", "discipline"])]
-    scores = cache[(wave, tuple(ids))]
+        cache[(wave, tuple(ids))] = score_responses(in_wave, answered)
+    every = cache[(wave, tuple(ids))]
+    scores = every[every["level"].isin(["interface", "discipline"])]
     cohort = scores.assign(is_self=scores["organisation"] == organisation).drop(
         columns=["organisation"])
+    own = every[every["organisation"] == organisation].reset_index(drop=True)
     for inst in answered:
         if (wave, inst.id) not in cache:
             cache[(wave, inst.id)] = cohort_icc(in_wave, inst)
@@ -329,7 +335,7 @@ def organisation_context(
            else pd.DataFrame())
     return CohortContext(table=table.reset_index(drop=True), cohort=cohort.reset_index(drop=True),
                          icc=icc, organisations=int(in_wave["organisation"].nunique()),
-                         min_group_size=min_group_size)
+                         min_group_size=min_group_size, scores=own)
 
 
 def cohort_contexts(

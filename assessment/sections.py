@@ -146,7 +146,12 @@ def load_report_data(
         for i in responses.instruments
         if any(it.id in data and data[it.id].notna().any() for it in i.scored_items)
     }
-    scores = score_responses(data, list(instruments.values()))
+    context = ready.context if ready and ready.wave == wave else None
+    if context is not None and context.scores is not None:  # scored with the cohort already
+        own = context.scores
+        scores = own[own["instrument"].isin(list(instruments))].reset_index(drop=True)
+    else:
+        scores = score_responses(data, list(instruments.values()))
     return ReportData(
         organisation=str(data["organisation"].iloc[0]),
         wave=wave,
@@ -155,7 +160,7 @@ def load_report_data(
         data=data,
         scores=scores,
         instruments=instruments,
-        context=ready.context if ready and ready.wave == wave else None,
+        context=context,
     )
 
 
