@@ -50,6 +50,16 @@ def _style(ax: plt.Axes) -> None:
     ax.tick_params(colors=INK, labelsize=8.5)
 
 
+def _interface_panels(axes, instrument: Instrument, ifaces: list[str], lang: str) -> None:
+    """Finish a row of panels on the 1–4 scale: interface titles, light grid, one x label."""
+    for ax, iface in zip(axes[0], ifaces, strict=True):
+        ax.set_title(instrument.interface(iface).title.get(lang), fontsize=9, color=INK,
+                     fontweight="bold")
+        ax.grid(axis="y", color=LIGHT, lw=0.5)
+        _style(ax)
+    axes[0, len(ifaces) // 2].set_xlabel(t("axis_score_1_4", lang), fontsize=8.5)
+
+
 def _shade_bands(ax: plt.Axes, instrument: Instrument, alpha: float = 0.13) -> None:
     for k, band in enumerate(sorted(instrument.bands, key=lambda b: b.lower)):
         ax.axvspan(band.lower, band.upper, color=STAGE_COLOURS[k % 4], alpha=alpha, lw=0)
@@ -189,11 +199,7 @@ def interval_chart(rows: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
         ax.set_yticks(range(len(dims)), [instrument.dimension(d).title.get(lang) for d in dims],
                       fontsize=8)
         ax.set_xticks(range(instrument.scale.min, instrument.scale.max + 1))
-        ax.set_title(instrument.interface(iface).title.get(lang), fontsize=9, color=INK,
-                     fontweight="bold")
-        ax.grid(axis="y", color=LIGHT, lw=0.5)
-        _style(ax)
-    axes[0, len(ifaces) // 2].set_xlabel(t("axis_score_1_4", lang), fontsize=8.5)
+    _interface_panels(axes, instrument, ifaces, lang)
     handles = [
         Line2D([], [], color=INK, lw=1.2, label=t("legend_interval", lang)),
         Line2D([], [], marker="o", color=INK, markerfacecolor=GREY, ls="none",
@@ -376,11 +382,7 @@ def wave_dumbbells(
         ax.set_yticks(range(len(labels)), labels, fontsize=8)
         for label in ax.get_yticklabels()[:1]:
             label.set_fontweight("bold")
-        ax.set_title(instrument.interface(iface).title.get(lang), fontsize=9, color=INK,
-                     fontweight="bold")
-        ax.grid(axis="y", color=LIGHT, lw=0.5)
-        _style(ax)
-    axes[0, len(ifaces) // 2].set_xlabel(t("axis_score_1_4", lang), fontsize=8.5)
+    _interface_panels(axes, instrument, ifaces, lang)
     handles = [
         Line2D([], [], marker="o", color=INK, markerfacecolor="white", ls="none",
                label=previous),
