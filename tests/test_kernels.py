@@ -45,6 +45,7 @@ PROBE_CELLS = [
     "import atexit, os\n"
     "_mark = os.path.join(os.getcwd(), f'atexit-{os.getpid()}')\n"
     "atexit.register(lambda: open(_mark, 'w').close())",
+    "import gc\ngc.get_freeze_count() > 0, gc.isenabled()",
 ]
 
 
@@ -325,6 +326,18 @@ def test_forked_kernel_has_the_normal_sys_path(forked_probes, fallback_probe):
     _, normal = fallback_probe
     for _, nb in forked_probes:
         assert _value(nb.cells[4]) == _value(normal.cells[4])
+
+
+def test_forked_kernel_starts_with_the_preloaded_objects_frozen(forked_probes, fallback_probe):
+    """The zygote freezes what it imported (gc.freeze, as Python's gc docs advise before fork).
+
+    Expected: a forked kernel has a non-empty permanent generation and the collector still
+    on (it collects what the report makes); a normally started kernel has frozen nothing.
+    """
+    for _, nb in forked_probes:
+        assert _value(nb.cells[6]) == (True, True)
+    _, normal = fallback_probe
+    assert _value(normal.cells[6]) == (False, True)
 
 
 # --------------------------------------------------------------------- the zygote
