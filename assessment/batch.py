@@ -10,8 +10,8 @@ cluster.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
-import io
 import json
 import multiprocessing
 import multiprocessing.util
@@ -30,7 +30,7 @@ import pandas as pd
 from assessment import plots
 from assessment.analysis import analyse
 from assessment.config import PACKAGE_DIR, REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
-from assessment.files import safe_name, write_atomic
+from assessment.files import safe_name, write_atomic, xlsx_bytes
 from assessment.i18n import check_lang, t
 from assessment.ingest import Responses, read_responses
 from assessment.instruments import profile_instrument, staged_instrument
@@ -279,6 +279,7 @@ def _warm_worker() -> int:
     from assessment.kernels import start_zygote
 
     start_zygote()
+    gc.freeze()  # the libraries stay loaded: the collector need not rescan them per report
     return os.getpid()
 
 
@@ -435,10 +436,7 @@ def _collect(futures: dict[Future, BatchItem], summary: BatchSummary, manifest: 
 def write_scores(scores: pd.DataFrame, out_dir: Path) -> None:
     """Write ``scores.csv`` and ``scores.xlsx`` atomically."""
     write_atomic(out_dir / "scores.csv", scores.to_csv(index=False))
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:  # 2x openpyxl's speed
-        scores.to_excel(writer, sheet_name="scores", index=False)
-    write_atomic(out_dir / "scores.xlsx", buffer.getvalue())
+    write_atomic(out_dir / "scores.xlsx", xlsx_bytes(scores, "scores"))
 
 
 def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Responses,
