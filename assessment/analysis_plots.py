@@ -16,10 +16,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from assessment.colours import NOT_RATED, STAGE_COLOURS, stage_colour
 from assessment.i18n import fmt, t
 from assessment.instruments import Instrument
 from assessment.layout import fit_layout
-from assessment.plots import A4_WIDTH, INK, STAGE_COLOURS, stage_colour
+from assessment.plots import A4_WIDTH, INK
 from assessment.stats import LOW_AGREEMENT, LOW_N
 
 __all__ = [
@@ -38,7 +39,7 @@ LIGHT = "#d9d9d9"
 DARK_BAR = "#6f6f6f"
 PALE_BAR = "#cfcfcf"
 #: stage colours light enough for dark text
-_LIGHT_STAGES = {STAGE_COLOURS[1], STAGE_COLOURS[2], "#bbbbbb"}
+_LIGHT_STAGES = {STAGE_COLOURS[1], STAGE_COLOURS[2], NOT_RATED}
 
 
 #: inches kept free right of the axes for a value label written past a bar's end

@@ -9,15 +9,11 @@ cluster.
 
 from __future__ import annotations
 
-import datetime as dt
-import gc
 import hashlib
 import json
 import multiprocessing
-import multiprocessing.util
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -27,8 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from assessment import plots
 from assessment.analysis import analyse
+from assessment.colours import stage_colour
 from assessment.config import PACKAGE_DIR, REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
 from assessment.files import safe_name, write_atomic, xlsx_bytes
 from assessment.i18n import check_lang, t
@@ -36,6 +32,7 @@ from assessment.ingest import Responses, read_responses
 from assessment.instruments import profile_instrument, staged_instrument
 from assessment.prepared import iter_prepared, write_prepared
 from assessment.scoring import profile_label
+from assessment.worker import BatchItem, render_item, warm_worker
 
 __all__ = [
     "COHORT_NOTEBOOK",
@@ -58,21 +55,6 @@ MANIFEST = "manifest.json"
 #: the run's prepared report inputs (removed when the run ends)
 WORK_DIR = ".prepared"
 BENCHMARK_MIN_ORGANISATIONS = 5
-
-
-@dataclass(frozen=True)
-class BatchItem:
-    """One report to render: an organisation × wave, or the cohort overview."""
-
-    kind: str
-    name: str
-    organisation: str
-    wave: str
-    notebook: str
-    parameters: dict
-    title: str
-    digest: str
-    formats: tuple[str, ...]
 
 
 @dataclass
@@ -176,59 +158,6 @@ def cohort_item(responses: Responses, responses_path: Path, lang: str,
                      t("cohort_title", lang), digest, formats)
 
 
-_PRINTER = None
-
-
-def _printer():
-    """One headless Chromium per worker process, opened on first use, closed at exit."""
-    global _PRINTER
-    if _PRINTER is None:
-        from assessment.pdf import PdfPrinter
-
-        _PRINTER = PdfPrinter().__enter__()
-        # a worker process runs multiprocessing's finalizers at exit, not atexit handlers
-        multiprocessing.util.Finalize(None, _PRINTER.__exit__, (None, None, None),
-                                      exitpriority=1)
-    return _PRINTER
-
-
-def _skip_slow_imports() -> None:
-    """Keep jsonschema from building rfc3987-syntax's grammar in a render worker (1.7 s).
-
-    nbformat imports jsonschema, whose format checker imports ``rfc3987_syntax`` when it
-    is installed (JupyterLab brings it), and that module builds a Lark parser on import.
-    Notebook validation checks no format it provides; jsonschema goes without it when the
-    import fails.
-    """
-    sys.modules.setdefault("rfc3987_syntax", None)
-
-
-def render_item(item: BatchItem, out_dir: str) -> dict:
-    """Render one item (runs in a worker); never raises: failures come back as a dict."""
-    _skip_slow_imports()
-    from assessment.render import RenderError, render_notebook
-
-    start = time.perf_counter()
-    result = {"kind": item.kind, "organisation": item.organisation, "wave": item.wave,
-              "hash": item.digest, "started": dt.datetime.now().isoformat(timespec="seconds"),
-              "worker": os.getpid()}
-    try:
-        printer = _printer() if "pdf" in item.formats else None
-        rendered = render_notebook(Path(item.notebook), item.parameters, out_dir, item.name,
-                                   item.title, item.formats, printer, fork_kernel=True)
-        result.update(status="ok", outputs=[p.name for p in rendered.outputs], error=None,
-                      cell=None)
-    except RenderError as exc:
-        result.update(status="failed", outputs=[], error=exc.error, cell=exc.cell,
-                      partial=exc.partial.name if exc.partial else None,
-                      log=exc.log.name if exc.log else None)
-    except Exception as exc:  # a broken item must never stop the others
-        result.update(status="failed", outputs=[], error=f"{type(exc).__name__}: {exc}",
-                      cell=None)
-    result["seconds"] = round(time.perf_counter() - start, 2)
-    return result
-
-
 def _load_manifest(out_dir: Path) -> dict:
     try:
         return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
@@ -269,25 +198,11 @@ def _prepare(todo: list[BatchItem], responses: Responses, scores: pd.DataFrame,
         yield replace(item, parameters={**item.parameters, "prepared": str(path)})
 
 
-def _warm_worker() -> int:
-    """Load the rendering libraries and start this worker's kernel zygote."""
-    _skip_slow_imports()
-    import nbclient  # noqa: F401
-    import papermill  # noqa: F401
-
-    from assessment import render  # noqa: F401
-    from assessment.kernels import start_zygote
-
-    start_zygote()
-    gc.freeze()  # the libraries stay loaded: the collector need not rescan them per report
-    return os.getpid()
-
-
 def _warm_pool(jobs: int) -> Executor:
     """Return a :func:`default_executor` whose workers are already starting up."""
     pool = default_executor(jobs)
     for _ in range(jobs):
-        pool.submit(_warm_worker)
+        pool.submit(warm_worker)
     return pool
 
 
@@ -470,7 +385,7 @@ def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Response
                     cells.append(f'<span class="muted">{t("not_rated", lang)}</span>')
                 else:
                     cells.append(f'<span class="chip" style="background:'
-                                 f'{plots.stage_colour(stage, align)}"></span>'
+                                 f'{stage_colour(stage, align)}"></span>'
                                  f"{escape(align.level(stage).label.get(lang))}")
         if disc:
             d = s[s["level"] == "discipline"]

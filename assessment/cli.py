@@ -12,8 +12,6 @@ from rich.table import Table
 
 from assessment.exceptions import AssessmentError
 from assessment.files import write_atomic, xlsx_bytes
-from assessment.ingest import read_responses
-from assessment.instruments import instrument_table, list_instruments, load_instrument
 
 app = typer.Typer(
     add_completion=False,
@@ -40,6 +38,8 @@ def _check_lang(lang: str) -> str:
 @app.command()
 def instruments() -> None:
     """List the instruments with id, version, item count and languages."""
+    from assessment.instruments import instrument_table, list_instruments
+
     try:
         table = instrument_table(list_instruments())
     except AssessmentError as exc:
@@ -59,6 +59,7 @@ def template(
     lang: Lang = "nl",
 ) -> None:
     """Write a fill-in file: the right columns (XLSX adds drop-downs and an explanation)."""
+    from assessment.instruments import load_instrument
     from assessment.template import write_template
 
     _check_lang(lang)
@@ -70,6 +71,8 @@ def template(
 
 
 def _read(responses: Path):
+    from assessment.ingest import read_responses  # pandas: only for the commands that read
+
     try:
         return read_responses(responses)
     except AssessmentError as exc:

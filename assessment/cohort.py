@@ -19,6 +19,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
 from assessment import plots
+from assessment.colours import NOT_RATED
 from assessment.config import resolve_path
 from assessment.exceptions import AssessmentError
 from assessment.i18n import check_lang, fmt, t
@@ -121,7 +122,7 @@ def stage_distribution(cd: CohortData) -> Figure:
                                                    else ifaces["stage"] == level)).sum())
             for i in inst.interfaces])
         label = t("not_rated", lang) if level is None else inst.level(level).label.get(lang)
-        colour = "#bbbbbb" if level is None else plots.STAGE_COLOURS[k]
+        colour = NOT_RATED if level is None else plots.STAGE_COLOURS[k]
         if level is None and counts.sum() == 0:
             continue
         ax.barh(y, counts, left=left, color=colour, label=label, height=0.55,

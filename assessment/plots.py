@@ -14,19 +14,19 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from assessment.colours import STAGE_COLOURS, stage_colour
 from assessment.i18n import fmt, t
 from assessment.instruments import Instrument
 
 __all__ = [
-    "STAGE_COLOURS",
+    "STAGE_COLOURS",  # from assessment.colours, as is stage_colour
     "dimension_bars",
     "discipline_bars",
     "radar",
+    "stage_colour",
     "stage_ladder",
 ]
 
-#: one colour per stage, lowest first (colour-blind safe, ColorBrewer RdYlBu)
-STAGE_COLOURS = ("#d73027", "#fc8d59", "#91bfdb", "#4575b4")
 INK = "#222222"
 GRID = "#b0b0b0"
 A4_WIDTH = 7.0  # inches of usable A4 width
@@ -76,12 +76,6 @@ def _margins(fig: Figure, left: float, right: float, top: float, bottom: float,
     w, h = fig.get_size_inches()
     fig.subplots_adjust(left=left / w, right=1 - right / w, top=1 - top / h, bottom=bottom / h,
                         **spacing)
-
-
-def stage_colour(stage: str | None, instrument: Instrument) -> str:
-    """Return the colour of ``stage`` (grey when not rated)."""
-    ids = [lv.id for lv in instrument.levels]
-    return STAGE_COLOURS[ids.index(stage)] if stage in ids else "#bbbbbb"
 
 
 def stage_ladder(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Figure:

@@ -20,7 +20,6 @@ from assessment.config import REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
 from assessment.exceptions import AssessmentError
 from assessment.files import safe_name, write_atomic
 from assessment.i18n import check_lang, t
-from assessment.sections import load_report_data
 
 __all__ = [
     "RenderError",
@@ -256,6 +255,8 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
     """
     check_lang(lang)
     path = resolve_path(responses_path)
+    from assessment.sections import load_report_data  # pandas: not in a batch's workers
+
     rd = load_report_data(path, organisation, wave, lang)  # fail fast, before a kernel starts
     name = safe_name(rd.organisation, rd.wave)
     parameters = {"responses_path": str(path), "organisation": rd.organisation,
