@@ -31,6 +31,7 @@ def test_render_worker_loads_neither_pandas_nor_matplotlib():
 
     It renders through papermill and nbconvert only: the analysis libraries are loaded by
     the main process and by the kernels, not by it (about 1 s of start-up each).
+
     Expected: none of the heavy modules in sys.modules; nbclient, which the worker needs,
     is there (a check that the probe ran).
     """
