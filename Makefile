@@ -27,11 +27,13 @@ demo: $(STAMP)  ## render every organisation's report, the overview and index in
 	$(BIN)/assess batch data/examples/responses.csv --out reports --lang $(LANG_REPORT)
 	@echo "Open $(CURDIR)/reports/index.html"
 
-test: $(STAMP) system-deps  ## every test: pytest (doctests, nbval over the notebooks) and ruff
+test: $(STAMP) system-deps  ## every test: the import contracts, pytest (doctests, nbval over the notebooks) and ruff
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check .
 
-lint: $(STAMP)
+lint: $(STAMP)  ## the import contracts (docs/architecture.md) and ruff
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 
 clean:

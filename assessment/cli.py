@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from assessment.exceptions import AssessmentError
-from assessment.files import write_atomic, xlsx_bytes
+from assessment.core.exceptions import AssessmentError
+from assessment.core.files import write_atomic, xlsx_bytes
 
 app = typer.Typer(
     add_completion=False,
@@ -38,7 +38,7 @@ def _check_lang(lang: str) -> str:
 @app.command()
 def instruments() -> None:
     """List the instruments with id, version, item count and languages."""
-    from assessment.instruments import instrument_table, list_instruments
+    from assessment.core.instruments import instrument_table, list_instruments
 
     try:
         table = instrument_table(list_instruments())
@@ -59,8 +59,8 @@ def template(
     lang: Lang = "nl",
 ) -> None:
     """Write a fill-in file: the right columns (XLSX adds drop-downs and an explanation)."""
-    from assessment.instruments import load_instrument
-    from assessment.template import write_template
+    from assessment.core.instruments import load_instrument
+    from assessment.core.template import write_template
 
     _check_lang(lang)
     try:
@@ -71,7 +71,7 @@ def template(
 
 
 def _read(responses: Path):
-    from assessment.ingest import read_responses  # pandas: only for the commands that read
+    from assessment.core.ingest import read_responses  # pandas: only for the commands that read
 
     try:
         return read_responses(responses)
@@ -119,7 +119,7 @@ def score(
     Besides the scores: spread, 95% interval, agreement, reliability, ranks, change since
     the previous wave, NPS, sources of tension, and department rows that respect anonymity.
     """
-    from assessment.analysis import analyse
+    from assessment.analysis.whole_file import analyse
 
     if out.suffix.lower() not in (".csv", ".xlsx"):
         _fail(f"--out must end in .csv or .xlsx, got {out.name!r}")
@@ -154,7 +154,7 @@ def report(
     format: Annotated[str, typer.Option("--format", help="html or html,pdf")] = "html",
 ) -> None:
     """Render one organisation's report as executed notebook and HTML (no code visible)."""
-    from assessment.render import render_report
+    from assessment.report.render import render_report
 
     _check_lang(lang)
     try:
@@ -197,7 +197,7 @@ def batch(
         TimeRemainingColumn,
     )
 
-    from assessment.batch import run_batch
+    from assessment.batch.run import run_batch
 
     # what is loaded now stays for the whole run: keep the collector from rescanning it
     # while the cohort is analysed (about 0.3 s of a 24-organisation batch)

@@ -31,7 +31,7 @@ import nbformat
 import pandas as pd
 import psutil
 
-from assessment.config import EXAMPLE_RESPONSES, PROJECT_ROOT, REPORT_NOTEBOOK
+from assessment.core.config import EXAMPLE_RESPONSES, PROJECT_ROOT, REPORT_NOTEBOOK
 
 BIN = Path(sys.executable).parent
 
@@ -89,7 +89,7 @@ def floor_notebook(folder: Path) -> Path:
                                  "language": "python"}
     nb.cells = [nbformat.v4.new_code_cell(
         "from IPython.display import HTML, display\n\n"
-        "from assessment import analysis_sections, sections")]
+        "from assessment.report import analysis_sections, sections")]
     nbformat.validator.normalize(nb)
     path = folder / "floor.ipynb"
     nbformat.write(nb, path)

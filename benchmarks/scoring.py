@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assessment.config import EXAMPLE_RESPONSES, PROJECT_ROOT
-from assessment.instruments import load_instrument
-from assessment.scoring import score_responses
+from assessment.core.config import EXAMPLE_RESPONSES, PROJECT_ROOT
+from assessment.core.instruments import load_instrument
+from assessment.core.scoring import score_responses
 
 
 def synthetic(n: int, organisations: int = 1000, seed: int = 0) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assessment.instruments import load_instrument
+from assessment.core.instruments import load_instrument
 
 
 @pytest.fixture(scope="session")

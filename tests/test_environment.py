@@ -7,7 +7,7 @@ import tomllib
 
 import yaml
 
-from assessment.config import PROJECT_ROOT
+from assessment.core.config import PROJECT_ROOT
 
 
 def _name(requirement: str) -> str:

@@ -16,11 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from assessment.config import PROJECT_ROOT
-from assessment.ingest import read_responses
-from assessment.instruments import load_instrument
-from assessment.scoring import score_responses
-from assessment.waves import wave_changes
+from assessment.analysis.waves import wave_changes
+from assessment.core.config import PROJECT_ROOT
+from assessment.core.ingest import read_responses
+from assessment.core.instruments import load_instrument
+from assessment.core.scoring import score_responses
 
 DATA = PROJECT_ROOT / "data"
 CATALOG = DATA / "catalog.csv"

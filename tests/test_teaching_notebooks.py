@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from assessment.config import PROJECT_ROOT
+from assessment.core.config import PROJECT_ROOT
 
 TEACHING = PROJECT_ROOT / "notebooks" / "teaching"
 NOTEBOOKS = sorted(TEACHING.glob("[0-9][0-9]-*.ipynb"))

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from assessment.config import PROJECT_ROOT
-from assessment.instruments import load_instrument
+from assessment.core.config import PROJECT_ROOT
+from assessment.core.instruments import load_instrument
 
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "teaching" / "09-assess-your-organisation.ipynb"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

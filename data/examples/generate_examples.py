@@ -86,11 +86,11 @@ respondent's own leniency. These answers, the comments and ``waves.csv`` come fr
 generators (seeded from the same seed), so the alignment and value-discipline answers of
 ``responses.csv`` are the same as before they were added.
 
-At the end the script reads its own output back with ``assessment.ingest.read_responses``,
-scores it with ``assessment.scoring.score_responses``, prints intended against scored stage per
+At the end the script reads its own output back with ``assessment.core.ingest.read_responses``,
+scores it with ``assessment.core.scoring.score_responses``, prints intended against scored stage per
 interface and profile per organisation and wave, checks the messy file's problems and that
 every intended change between waves is larger than its uncertainty
-(``assessment.waves.wave_changes``), and exits with status 1 if anything disagrees with the
+(``assessment.analysis.waves.wave_changes``), and exits with status 1 if anything disagrees with the
 catalogue.
 
 How to rerun
@@ -119,10 +119,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from assessment.ingest import read_responses
-from assessment.instruments import Instrument, Item, load_instrument
-from assessment.scoring import score_responses
-from assessment.waves import wave_changes
+from assessment.analysis.waves import wave_changes
+from assessment.core.ingest import read_responses
+from assessment.core.instruments import Instrument, Item, load_instrument
+from assessment.core.scoring import score_responses
 
 SEED = 20261123
 #: default output folder: the project's data/ folder (this script lives in data/examples/)

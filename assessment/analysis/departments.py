@@ -1,0 +1,274 @@
+"""Departments: anonymity-safe groups, scores per department, and the perception gaps.
+
+Anonymity rule (DESIGN 5), per organisation and wave:
+
+1. A department with at least ``min_group_size`` respondents (default 3) is shown as it is.
+2. Smaller departments are pooled into ``other`` (together with the ``other`` department,
+   whatever its size). The report says which departments were pooled.
+3. A pool still under ``min_group_size`` is not shown at all: its respondents count only in
+   the organisation's totals.
+4. Because the totals are shown, a hidden pool could be worked out as "total minus the
+   departments shown". So that this cannot happen, the smallest department still shown is
+   withheld as well (complementary suppression, as statistics offices do); the hidden
+   respondents together are then at least ``min_group_size``.
+
+Department figures are never computed for a group that is not shown, so no table, chart,
+comment or export can contain one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from assessment.analysis.stats import describe_scores
+from assessment.core.ingest import DEPARTMENT_ORDER
+from assessment.core.instruments import Instrument
+from assessment.core.scoring import GROUP_KEYS
+
+__all__ = [
+    "MIN_GROUP_SIZE",
+    "OTHER",
+    "Grouping",
+    "department_scores",
+    "group_departments",
+    "perception_gaps",
+    "reporting_groups",
+]
+
+#: the smallest group whose figures may be shown
+MIN_GROUP_SIZE = 3
+#: the group small departments are pooled into
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How one organisation's (and wave's) respondents are grouped for reporting.
+
+    Attributes
+    ----------
+    groups : Series
+        Per respondent (same index as the input): the group shown, or missing when the
+        respondent counts only in the organisation's totals.
+    min_group_size : int
+        The minimum applied.
+    pooled : tuple of str
+        Departments pooled into ``other`` (shown as one group).
+    hidden : tuple of str
+        Departments in a pool that stayed under the minimum (not shown at all).
+    withheld : tuple of str
+        Departments large enough, withheld so that ``hidden`` cannot be derived from the
+        totals.
+    sizes : dict
+        Group shown -> respondents.
+    """
+
+    groups: pd.Series
+    min_group_size: int
+    pooled: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()
+    withheld: tuple[str, ...] = ()
+    sizes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The groups shown, in the usual department order."""
+        return tuple(d for d in DEPARTMENT_ORDER if d in self.sizes)
+
+    @property
+    def comparable(self) -> bool:
+        """True when at least two groups are shown (otherwise there is nothing to compare)."""
+        return len(self.sizes) >= 2
+
+
+def _check_min(min_group_size: int) -> int:
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int | np.integer):
+        raise ValueError(f"min_group_size must be a whole number, got {min_group_size!r}")
+    if min_group_size < 1:
+        raise ValueError(f"min_group_size must be 1 or more, got {min_group_size}")
+    return int(min_group_size)
+
+
+def group_departments(
+    departments: pd.Series, min_group_size: int = MIN_GROUP_SIZE
+) -> Grouping:
+    """Apply the anonymity rule to one organisation's (and wave's) departments.
+
+    Parameters
+    ----------
+    departments : Series
+        Each respondent's department (canonical names, as ``read_responses`` gives them).
+    min_group_size : int, default 3
+        The smallest group whose figures may be shown.
+
+    Returns
+    -------
+    Grouping
+
+    Examples
+    --------
+    >>> d = pd.Series(["sales"] * 4 + ["marketing"] * 3 + ["management"] * 2 + ["other"])
+    >>> g = group_departments(d)
+    >>> g.sizes, g.pooled
+    ({'marketing': 3, 'sales': 4, 'other': 3}, ('management', 'other'))
+    >>> g = group_departments(pd.Series(["sales"] * 4 + ["marketing"] * 3 + ["service"] * 3
+    ...                                 + ["management"] * 2))
+    >>> g.sizes, g.hidden, g.withheld
+    ({'marketing': 3, 'sales': 4}, ('management',), ('service',))
+    """
+    m = _check_min(min_group_size)
+    depts = departments.to_numpy(dtype=object)
+    present = pd.notna(depts)
+    depts = np.where(present, depts, None)
+    names, n = np.unique(depts[present].astype(str), return_counts=True)
+    counts = dict(zip(names.tolist(), n.tolist(), strict=True))
+    order = [d for d in DEPARTMENT_ORDER if d in counts] + sorted(
+        d for d in counts if d not in DEPARTMENT_ORDER
+    )
+    small = [d for d in order if counts[d] < m]
+    groups = depts.copy()
+    pooled: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()
+    withheld: tuple[str, ...] = ()
+    if small:
+        pool = small + ([OTHER] if OTHER in counts and OTHER not in small else [])
+        in_pool = np.isin(depts, pool)
+        if sum(counts[d] for d in pool) >= m:
+            groups[in_pool] = OTHER
+            pooled = tuple(pool)
+        else:
+            groups[in_pool] = None
+            hidden = tuple(pool)
+            rest = [d for d in order if d not in pool]
+            if rest:
+                # the smallest remaining group; on a tie the one listed last (management,
+                # other) goes first, so marketing, sales and service stay visible
+                victim = min(reversed(rest), key=lambda d: counts[d])
+                groups[depts == victim] = None
+                withheld = (victim,)
+    shown = [d for d in order if d not in hidden and d not in withheld and d not in pooled]
+    sizes = {d: counts[d] for d in shown}
+    if pooled:
+        sizes[OTHER] = sum(counts[d] for d in pooled)
+    sizes = {d: sizes[d] for d in [*DEPARTMENT_ORDER, *sorted(sizes)] if d in sizes}
+    return Grouping(
+        groups=pd.Series(groups, index=departments.index, dtype="object"),
+        min_group_size=m,
+        pooled=pooled,
+        hidden=hidden,
+        withheld=withheld,
+        sizes=sizes,
+    )
+
+
+def reporting_groups(
+    data: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE
+) -> tuple[pd.Series, dict[tuple[str, str], Grouping]]:
+    """Apply :func:`group_departments` to every organisation × wave of ``data``.
+
+    Returns
+    -------
+    groups : Series
+        Per respondent (index of ``data``): the group shown, or None.
+    groupings : dict
+        (organisation, wave) -> :class:`Grouping`.
+    """
+    _check_min(min_group_size)
+    values = np.full(len(data), None, dtype=object)
+    groupings: dict[tuple[str, str], Grouping] = {}
+    for key, idx in data.groupby(GROUP_KEYS, sort=True).indices.items():
+        g = group_departments(data["department"].iloc[idx], min_group_size)
+        values[idx] = g.groups.to_numpy(dtype=object)
+        groupings[(str(key[0]), str(key[1]))] = g
+    return pd.Series(values, index=data.index, dtype="object"), groupings
+
+
+def department_scores(
+    data: pd.DataFrame, instrument: Instrument, min_group_size: int = MIN_GROUP_SIZE
+) -> pd.DataFrame:
+    """Score every shown department group per organisation × wave × cell.
+
+    Groups under the minimum are never scored (see the module docstring), so the result
+    holds no figure of them; nor does it hold a cell that fewer than ``min_group_size``
+    respondents of a group rated (when the others skipped its questions).
+
+    Returns
+    -------
+    DataFrame
+        As :func:`assessment.analysis.stats.describe_scores` with ``by`` = organisation, wave,
+        department (the group shown) and a ``pooled`` column naming the departments in a
+        pooled ``other`` group; no intervals and no α (groups are small).
+    """
+    groups, groupings = reporting_groups(data, min_group_size)
+    shown = data.assign(department=groups)
+    shown = shown[groups.notna().to_numpy(dtype=bool)]
+    out = describe_scores(
+        shown, instrument, [*GROUP_KEYS, "department"], bootstrap=False, alpha=False
+    )
+    # a figure of fewer raters than the minimum (others skipped the questions) is left out too
+    out = out[out["n"] >= min_group_size].reset_index(drop=True)
+    out["pooled"] = [
+        ";".join(groupings[(o, w)].pooled) if d == OTHER else ""
+        for o, w, d in zip(out["organisation"], out["wave"], out["department"], strict=True)
+    ]
+    return out
+
+
+def perception_gaps(department_rows: pd.DataFrame, levels=("dimension",)) -> pd.DataFrame:
+    """Return, per organisation × wave × cell, the departments that differ most; largest first.
+
+    Parameters
+    ----------
+    department_rows : DataFrame
+        Output of :func:`department_scores`.
+    levels : tuple of str
+        Which rows to compare (default: alignment dimensions).
+
+    Returns
+    -------
+    DataFrame
+        ``organisation``, ``wave``, ``instrument``, ``interface``, ``dimension``,
+        ``high`` / ``high_score`` (the department that rates it highest), ``low`` /
+        ``low_score`` (lowest), ``gap`` = high_score − low_score, ``groups`` (departments
+        compared). Only cells rated by at least two departments.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"organisation": "A", "wave": "", "instrument": "x",
+    ...     "level": "dimension", "interface": "ms", "dimension": "goals",
+    ...     "department": ["marketing", "sales", "service"], "score": [2.0, 3.1, 2.5]})
+    >>> perception_gaps(rows)[["high", "low", "gap"]].round(2).values.tolist()
+    [['sales', 'marketing', 1.1]]
+    """
+    keys = ["organisation", "wave", "instrument", "interface", "dimension"]
+    columns = [*keys, "high", "high_score", "low", "low_score", "gap", "groups"]
+    rows = department_rows[
+        department_rows["level"].isin(levels) & department_rows["score"].notna()
+    ].copy()
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows["interface"] = rows["interface"].astype("object").fillna("")
+    order = {d: k for k, d in enumerate(DEPARTMENT_ORDER)}
+    rows["_o"] = rows["department"].map(order).fillna(len(order))
+    rows = rows.sort_values([*keys, "_o"])
+    grouped = rows.groupby(keys, sort=False)
+    high = rows.loc[grouped["score"].idxmax()].set_index(keys)
+    low = rows.loc[grouped["score"].idxmin()].set_index(keys)
+    count = grouped.size()
+    out = pd.DataFrame(
+        {
+            "high": high["department"],
+            "high_score": high["score"],
+            "low": low["department"],
+            "low_score": low["score"],
+            "groups": count,
+        }
+    )
+    out["gap"] = out["high_score"] - out["low_score"]
+    out = out[out["groups"] >= 2].reset_index()
+    out["interface"] = out["interface"].where(out["interface"] != "", None)
+    out = out.sort_values("gap", ascending=False, kind="stable").reset_index(drop=True)
+    return out[columns]

@@ -1,0 +1,162 @@
+"""Waves: what changed since an organisation's previous wave, and whether it is more than noise.
+
+With a ``wave`` column (e.g. 2026-Q1, 2026-Q3), every score of a wave is compared with the
+same organisation's previous wave in the file. Waves are ordered as people read them:
+text with numbers compared as numbers ("2026-Q10" after "2026-Q9").
+
+The change Δ = score now − score before. Its 95% interval is the percentile interval of
+the difference of the two waves' bootstrap means (respondents resampled within each
+wave, each wave with the same seeded stream as its own interval, see
+:mod:`assessment.analysis.stats`). A change counts as larger than its uncertainty when that
+interval does not contain 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from assessment.analysis.stats import (
+    CONFIDENCE,
+    N_BOOT,
+    SEED,
+    bootstrap_means,
+    cell_scores,
+    interface_columns,
+    interface_index,
+    percentile_interval,
+    score_cells,
+    seeded_rng,
+)
+from assessment.core.instruments import Instrument
+
+__all__ = ["previous_wave", "wave_changes", "wave_order"]
+
+COLUMNS = [
+    "organisation",
+    "wave",
+    "previous_wave",
+    "instrument",
+    "level",
+    "interface",
+    "dimension",
+    "previous_score",
+    "delta",
+    "delta_low",
+    "delta_high",
+    "delta_significant",
+]
+
+
+def _natural_key(text: str) -> list:
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p.casefold())
+            for p in re.split(r"(\d+)", str(text)) if p]
+
+
+def wave_order(waves: Iterable[str]) -> list[str]:
+    """Sort wave labels as people read them (numbers as numbers), without duplicates.
+
+    Examples
+    --------
+    >>> wave_order(["2026-Q3", "2026-Q1", "2025-Q4", "2026-Q10", "2026-Q1"])
+    ['2025-Q4', '2026-Q1', '2026-Q3', '2026-Q10']
+    """
+    return sorted(set(waves), key=_natural_key)
+
+
+def previous_wave(waves: Iterable[str], wave: str) -> str | None:
+    """Return the wave before ``wave`` among ``waves`` (None for the first or only one).
+
+    Examples
+    --------
+    >>> previous_wave(["2026-Q1", "2026-Q3"], "2026-Q3"), previous_wave(["2026-Q1"], "2026-Q1")
+    ('2026-Q1', None)
+    """
+    order = wave_order([*waves, wave])
+    k = order.index(wave)
+    return order[k - 1] if k > 0 else None
+
+
+def _to_score(instrument: Instrument, level: str) -> float:
+    if instrument.scale.type == "likert5" and level != "tension":
+        return 100 / (instrument.scale.max - instrument.scale.min)
+    return 1.0
+
+
+def wave_changes(
+    data: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    seed: int = SEED,
+    n_boot: int = N_BOOT,
+    confidence: float = CONFIDENCE,
+) -> pd.DataFrame:
+    """Change of every score since each organisation's previous wave, with its interval.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Accepted responses of one or more organisations, several waves.
+    instrument : Instrument
+    seed, n_boot, confidence
+        Bootstrap settings (the same as the waves' own intervals).
+
+    Returns
+    -------
+    DataFrame
+        One row per organisation × wave that has a previous wave × cell (dimension or
+        discipline, tension source, interface index): ``previous_wave``,
+        ``previous_score``, ``delta`` (on the score's scale: 1–4, or 0–100 for
+        agreement scales), ``delta_low``, ``delta_high`` and ``delta_significant``
+        (the interval excludes 0).
+    """
+    cells = score_cells(instrument)
+    ifaces = interface_columns(instrument, cells)
+    rows = []
+    if not cells or data.empty or "wave" not in data:
+        return pd.DataFrame(columns=COLUMNS)
+    data = data.reset_index(drop=True)
+    scores = cell_scores(data, instrument, cells)
+    for org, part in data.groupby("organisation", sort=True):
+        positions = part.index.to_numpy()
+        waves = wave_order(part["wave"])
+        per_wave = {}
+        for wave in waves:
+            x = scores[positions[(part["wave"] == wave).to_numpy()]]
+            boot = bootstrap_means(x, seeded_rng(seed, instrument.id, org, wave), n_boot)
+            mean = _means(x)
+            per_wave[wave] = (
+                np.concatenate([mean, [interface_index(mean, ks) for ks in ifaces.values()]]),
+                np.column_stack([boot, *[interface_index(boot, ks) for ks in ifaces.values()]])
+                if ifaces else boot,
+                len(x),
+            )
+        for before, now in zip(waves, waves[1:], strict=False):
+            m0, b0, n0 = per_wave[before]
+            m1, b1, n1 = per_wave[now]
+            low, high = percentile_interval(b1 - b0, confidence)
+            if min(n0, n1) < 2:
+                low = high = np.full(len(m1), np.nan)
+            keys = [(c.level, c.interface, c.dimension) for c in cells]
+            keys += [("interface", iface, None) for iface in ifaces]
+            for k, (level, iface, dim) in enumerate(keys):
+                f = _to_score(instrument, level)
+                delta = (m1[k] - m0[k]) * f
+                sig = bool(not np.isnan(low[k]) and (low[k] > 0 or high[k] < 0))
+                rows.append([org, now, before, instrument.id, level, iface, dim, m0[k] * f,
+                             delta, low[k] * f, high[k] * f, sig])
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    if instrument.scale.type == "likert5":
+        lo = instrument.scale.min
+        moved = out["level"] != "tension"
+        out.loc[moved, "previous_score"] -= lo * _to_score(instrument, "dimension")
+    return out
+
+
+def _means(x: np.ndarray) -> np.ndarray:
+    ok = ~np.isnan(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(ok, x, 0.0).sum(axis=0) / ok.sum(axis=0)

@@ -1,0 +1,448 @@
+"""Batch: every organisation (× wave) of a file, in parallel, resumable, failure-isolated.
+
+``run_batch`` reads as a list of steps: read → plan → skip what is up to date →
+render the rest on an executor (one fresh kernel per report) → write scores,
+manifest and index. Any ``concurrent.futures.Executor`` works: the default is a
+process pool; ``dask.distributed``'s ``Client.get_executor()`` sends the work to a
+cluster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+
+from assessment.analysis.whole_file import analyse
+from assessment.batch.worker import BatchItem, render_item, warm_worker
+from assessment.core.config import PACKAGE_DIR, REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
+from assessment.core.files import safe_name, write_atomic, xlsx_bytes
+from assessment.core.i18n import check_lang, t
+from assessment.core.ingest import Responses, read_responses
+from assessment.core.instruments import profile_instrument, staged_instrument
+from assessment.core.scoring import profile_label
+from assessment.report.colours import stage_colour
+from assessment.report.prepared import iter_prepared, write_prepared
+
+__all__ = [
+    "COHORT_NOTEBOOK",
+    "BatchItem",
+    "BatchSummary",
+    "cohort_item",
+    "default_executor",
+    "package_digest",
+    "plan_items",
+    "render_item",
+    "run_batch",
+    "summary_dict",
+    "write_index",
+    "write_scores",
+]
+
+COHORT_NOTEBOOK = REPORT_NOTEBOOK.parent / "cohort_overview.ipynb"
+COHORT_NAME = "cohort_overview"
+MANIFEST = "manifest.json"
+#: the run's prepared report inputs (removed when the run ends)
+WORK_DIR = ".prepared"
+BENCHMARK_MIN_ORGANISATIONS = 5
+
+
+@dataclass
+class BatchSummary:
+    """What a run did."""
+
+    out_dir: Path
+    items: dict[str, dict] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        """Count the items with ``status`` (ok, failed, cancelled)."""
+        return sum(1 for v in self.items.values() if v["status"] == status)
+
+    @property
+    def failed(self) -> list[dict]:
+        """The failed items."""
+        return [v for v in self.items.values() if v["status"] == "failed"]
+
+    @property
+    def index(self) -> Path:
+        """Path of index.html."""
+        return self.out_dir / "index.html"
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def package_digest() -> str:
+    """Fingerprint of the package's code and data (instruments, texts, templates).
+
+    An editable install keeps one version number across edits; hashing the files
+    makes a changed recommendation text or scoring rule redo every report.
+    """
+    files = sorted(p for p in PACKAGE_DIR.rglob("*")
+                   if p.is_file() and p.suffix in {".py", ".yaml", ".css", ".j2", ".json"}
+                   and "__pycache__" not in p.parts)
+    return _digest(*(f"{p.relative_to(PACKAGE_DIR)}" for p in files),
+                   *(p.read_bytes() for p in files))
+
+
+def _rows_digest(frame: pd.DataFrame) -> str:
+    return _digest(frame.to_csv(index=False))
+
+
+def plan_items(responses: Responses, responses_path: Path, lang: str,
+               formats: tuple[str, ...], scores: pd.DataFrame,
+               report_notebook: Path = REPORT_NOTEBOOK,
+               min_group_size: int = 3, cohort: BatchItem | None = None) -> list[BatchItem]:
+    """Return one item per organisation × wave plus the cohort overview (last), with digests.
+
+    An item's digest covers what its report shows: its own accepted and rejected rows,
+    the file-level row counts, the parameters, the notebook and the package; with a
+    cohort of at least five organisations (benchmark shown) also every organisation's
+    interface and discipline scores. ``cohort`` is the cohort overview's item when
+    already planned (:func:`cohort_item`).
+    """
+    pkg = package_digest()
+    report_nb = Path(report_notebook).read_bytes()
+    counts = f"{responses.rows_in}:{int(responses.rejected['organisation'].isna().sum())}"
+    groups = responses.data[["organisation", "wave"]].drop_duplicates()
+    cohort_part = ""
+    if len(groups) >= BENCHMARK_MIN_ORGANISATIONS:
+        summary = scores[scores["level"].isin(["interface", "discipline"])
+                         & scores["department"].isna()]
+        cohort_part = _rows_digest(summary[["organisation", "wave", "instrument", "interface",
+                                            "dimension", "score"]].round(9))
+    items = []
+    for org, wave in groups.itertuples(index=False):
+        rows = responses.for_organisation(org, wave or None)
+        rejected = responses.rejected_for(org)
+        name = safe_name(org, wave)
+        params = {"responses_path": str(responses_path), "organisation": org, "wave": wave,
+                  "lang": lang, "min_group_size": min_group_size}
+        digest = _digest(_rows_digest(rows), _rows_digest(rejected), counts, cohort_part,
+                         json.dumps(params, sort_keys=True), report_nb, pkg)
+        items.append(BatchItem("organisation", name, org, wave,
+                               str(report_notebook), params,
+                               f"{org} — {t('report_title', lang)}", digest, formats))
+    return [*items, cohort or cohort_item(responses, responses_path, lang, formats)]
+
+
+def cohort_item(responses: Responses, responses_path: Path, lang: str,
+                formats: tuple[str, ...]) -> BatchItem:
+    """Return the cohort overview's item; its digest covers every row of the file.
+
+    It needs no analysis, so a batch can start it while the file is being analysed.
+    """
+    counts = f"{responses.rows_in}:{int(responses.rejected['organisation'].isna().sum())}"
+    params = {"responses_path": str(responses_path), "lang": lang, "title": ""}
+    digest = _digest(_rows_digest(responses.data), _rows_digest(responses.rejected), counts,
+                     json.dumps(params, sort_keys=True), COHORT_NOTEBOOK.read_bytes(),
+                     package_digest())
+    return BatchItem("cohort", COHORT_NAME, "", "", str(COHORT_NOTEBOOK), params,
+                     t("cohort_title", lang), digest, formats)
+
+
+def _load_manifest(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _up_to_date(item: BatchItem, previous: dict, out_dir: Path) -> bool:
+    prev = previous.get("items", {}).get(item.name)
+    if not prev or prev.get("status") != "ok" or prev.get("hash") != item.digest:
+        return False
+    wanted = [f"{item.name}.ipynb", f"{item.name}.html"]
+    wanted += [f"{item.name}.pdf"] if "pdf" in item.formats else []
+    return all((out_dir / w).exists() for w in wanted)
+
+
+def _clean_temporaries(out_dir: Path) -> None:
+    for tmp in out_dir.glob(".*.tmp"):
+        tmp.unlink(missing_ok=True)
+    shutil.rmtree(out_dir / WORK_DIR, ignore_errors=True)  # left by a killed run
+
+
+def _prepare(todo: list[BatchItem], responses: Responses, scores: pd.DataFrame,
+             min_group_size: int, work: Path) -> Iterator[BatchItem]:
+    """Yield the items, each organisation's with its prepared input written to ``work``.
+
+    The file is named in the item's ``prepared`` parameter (not part of its digest: it is
+    derived from what the digest covers). Items come as soon as they are ready, so the
+    workers start while the rest is prepared.
+    """
+    by_key = {(i.organisation, i.wave): i for i in todo if i.kind == "organisation"}
+    yield from (i for i in todo if i.kind != "organisation")
+    if not by_key:
+        return
+    for key, prepared in iter_prepared(responses, scores, min_group_size, only=set(by_key)):
+        item = by_key[key]
+        path = write_prepared(prepared, work / f"{item.name}.pkl")
+        yield replace(item, parameters={**item.parameters, "prepared": str(path)})
+
+
+def _warm_pool(jobs: int) -> Executor:
+    """Return a :func:`default_executor` whose workers are already starting up."""
+    pool = default_executor(jobs)
+    for _ in range(jobs):
+        pool.submit(warm_worker)
+    return pool
+
+
+def default_executor(jobs: int) -> Executor:
+    """Return a process pool of ``jobs`` workers started with 'spawn' (nothing shared)."""
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+
+
+def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None = None,
+              lang: str = "nl", formats: tuple[str, ...] = ("html",), fail_fast: bool = False,
+              force: bool = False, executor: Executor | None = None,
+              on_progress: Callable[[dict, dict], None] | None = None,
+              report_notebook: str | Path = REPORT_NOTEBOOK,
+              min_group_size: int = 3) -> BatchSummary:
+    """Render every organisation (× wave) of a responses file, plus the cohort overview.
+
+    Parameters
+    ----------
+    responses_path : str or Path
+        The responses file.
+    out_dir : str or Path
+        Output folder: reports, ``index.html``, ``manifest.json``, ``scores.csv``/``.xlsx``.
+    jobs : int, optional
+        Worker processes (default: one per core); ignored when ``executor`` is given.
+    lang : {'nl', 'en'}
+    formats : tuple of str
+        ``("html",)`` or ``("html", "pdf")``.
+    fail_fast : bool
+        Stop at the first failure (items not yet started are marked cancelled).
+    force : bool
+        Redo every item, even when up to date.
+    executor : Executor, optional
+        Any ``concurrent.futures.Executor`` (e.g. a Dask client's); not shut down here.
+    on_progress : callable, optional
+        Called with (item result, counts) after each item.
+    report_notebook : str or Path
+        The organisation report notebook (default: the bundled one); a customised copy
+        must keep the same parameters.
+    min_group_size : int
+        Anonymity: department figures only for groups of at least this many respondents
+        (reports and the scores files alike).
+
+    Returns
+    -------
+    BatchSummary
+    """
+    start = time.perf_counter()
+    check_lang(lang)
+    bad = set(formats) - {"html", "pdf"}
+    if bad or "html" not in formats:
+        raise ValueError(f"formats must be html or html,pdf; got {','.join(formats)}")
+    path = resolve_path(responses_path)
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _clean_temporaries(out_dir)
+    own = executor is None
+    pool = None
+    if own and (force or not (out_dir / MANIFEST).exists()):
+        # likely work to do: start the workers and their kernel zygotes while the file is read
+        pool = _warm_pool(jobs or os.cpu_count() or 1)
+    try:
+        responses = read_responses(path)
+        previous = {} if force else _load_manifest(out_dir)
+        futures: dict[Future, BatchItem] = {}
+        cohort = cohort_item(responses, path, lang, tuple(formats))
+        if pool is not None and not _up_to_date(cohort, previous, out_dir):
+            # the longest item needs no analysis: start it while the file is analysed
+            futures[pool.submit(render_item, cohort, str(out_dir))] = cohort
+        scores = analyse(responses.data, responses.instruments, min_group_size=min_group_size)
+        items = plan_items(responses, path, lang, tuple(formats), scores,
+                           resolve_path(report_notebook), min_group_size, cohort)
+        manifest = {"responses": str(path), "lang": lang, "formats": list(formats),
+                    "items": {k: v for k, v in previous.get("items", {}).items()
+                              if k in {i.name for i in items}}}
+        summary = BatchSummary(out_dir=out_dir)
+        todo = []
+        for item in items:
+            if item.name in {i.name for i in futures.values()}:
+                continue  # started already
+            if _up_to_date(item, previous, out_dir):
+                summary.items[item.name] = {**manifest["items"][item.name], "status": "ok",
+                                            "skipped": True}
+            else:
+                todo.append(item)
+        counts = {"done": len(items) - len(todo) - len(futures), "failed": 0,
+                  "left": len(todo) + len(futures), "total": len(items)}
+        if on_progress:
+            on_progress({}, counts)
+        if own and todo and pool is None:
+            pool = default_executor(jobs or os.cpu_count() or 1)
+        runner = pool if own else executor
+        # the cohort overview (the longest) first, so that no worker idles at the end
+        todo.sort(key=lambda i: i.kind != "cohort")
+        for item in _prepare(todo, responses, scores, min_group_size, out_dir / WORK_DIR):
+            futures[runner.submit(render_item, item, str(out_dir))] = item
+        write_scores(scores, out_dir)  # while the workers render
+        _collect(futures, summary, manifest, counts, out_dir, fail_fast, on_progress)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(out_dir / WORK_DIR, ignore_errors=True)
+    write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+    summary.seconds = time.perf_counter() - start
+    write_index(summary, scores, responses, lang)
+    return summary
+
+
+def _collect(futures: dict[Future, BatchItem], summary: BatchSummary, manifest: dict,
+             counts: dict, out_dir: Path, fail_fast: bool,
+             on_progress: Callable[[dict, dict], None] | None) -> None:
+    """Record each item's result as it finishes, writing the manifest after each.
+
+    With ``fail_fast``, the first failure cancels the items not yet started.
+    """
+    stop = False
+    for future in as_completed(futures):
+        item = futures[future]
+        try:
+            result = future.result()
+        except Exception as exc:  # the worker itself died
+            result = {"kind": item.kind, "organisation": item.organisation,
+                      "wave": item.wave, "hash": item.digest, "status": "failed",
+                      "outputs": [], "error": f"worker failed: {type(exc).__name__}: {exc}",
+                      "cell": None}
+        summary.items[item.name] = result
+        manifest["items"][item.name] = result
+        write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+        counts["left"] -= 1
+        counts["failed" if result["status"] == "failed" else "done"] += 1
+        if on_progress:
+            on_progress(result, counts)
+        if result["status"] == "failed" and fail_fast and not stop:
+            stop = True
+            for other in futures:
+                other.cancel()
+        if stop:
+            for other, other_item in futures.items():
+                if other.cancelled() and other_item.name not in summary.items:
+                    summary.items[other_item.name] = {"status": "cancelled",
+                                                      "organisation": other_item.organisation,
+                                                      "wave": other_item.wave,
+                                                      "kind": other_item.kind,
+                                                      "outputs": []}
+
+
+def write_scores(scores: pd.DataFrame, out_dir: Path) -> None:
+    """Write ``scores.csv`` and ``scores.xlsx`` atomically."""
+    write_atomic(out_dir / "scores.csv", scores.to_csv(index=False))
+    write_atomic(out_dir / "scores.xlsx", xlsx_bytes(scores, "scores"))
+
+
+def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Responses,
+                lang: str) -> Path:
+    """Write ``index.html``: every organisation with stages, profile, status and links."""
+    align = staged_instrument(responses.instruments)
+    disc = profile_instrument(responses.instruments)
+    has_waves = any(v.get("wave") for v in summary.items.values())
+    header = [t("cohort_organisation", lang)] + ([t("index_wave", lang)] if has_waves else [])
+    header += [escape(i.title.get(lang)) for i in align.interfaces] if align else []
+    header += [t("cohort_profile", lang)] if disc else []
+    header += [t("index_status", lang), t("index_files", lang)]
+    rows = []
+    for name, info in sorted(summary.items.items(),
+                             key=lambda kv: (kv[1].get("kind") != "organisation",
+                                             str(kv[1].get("organisation")).casefold())):
+        if info.get("kind") != "organisation":
+            continue
+        org, wave = info["organisation"], info["wave"]
+        s = scores[(scores["organisation"] == org) & (scores["wave"] == wave)
+                   & scores["department"].isna()]
+        html_name = f"{name}.html"
+        label = (f'<a href="{escape(html_name)}">{escape(org)}</a>'
+                 if html_name in info.get("outputs", []) else escape(org))
+        cells = [label] + ([escape(wave or "–")] if has_waves else [])
+        if align:
+            for iface in align.interfaces:
+                r = s[(s["level"] == "interface") & (s["interface"] == iface.id)]
+                stage = r["stage"].iloc[0] if not r.empty else None
+                if stage is None or pd.isna(stage):
+                    cells.append(f'<span class="muted">{t("not_rated", lang)}</span>')
+                else:
+                    cells.append(f'<span class="chip" style="background:'
+                                 f'{stage_colour(stage, align)}"></span>'
+                                 f"{escape(align.level(stage).label.get(lang))}")
+        if disc:
+            d = s[s["level"] == "discipline"]
+            cells.append(escape(profile_label(d["profile"].iloc[0], d["leader"].iloc[0], disc,
+                                              lang)) if not d.empty else "–")
+        cells.append(_status_html(info, lang))
+        cells.append(_links(name, info))
+        rows.append(cells)
+    cohort = summary.items.get(COHORT_NAME, {})
+    extra = [f'<a href="{COHORT_NAME}.html">{t("cohort_title", lang)}</a>'
+             if "html" in " ".join(cohort.get("outputs", [])) else
+             f'{t("cohort_title", lang)}: {_status_html(cohort, lang)}',
+             '<a href="scores.csv">scores.csv</a>', '<a href="scores.xlsx">scores.xlsx</a>',
+             f'<a href="{MANIFEST}">{MANIFEST}</a>']
+    if any(o.endswith(".pdf") for o in cohort.get("outputs", [])):
+        extra.insert(1, f'<a href="{COHORT_NAME}.pdf">{t("cohort_title", lang)} (PDF)</a>')
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    counts = t("index_counts", lang, ok=summary.count("ok"), failed=summary.count("failed"),
+               total=len(summary.items))
+    css = (TEMPLATE_DIR / "report" / "report.css").read_text(encoding="utf-8")
+    html = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{t('index_title', lang)}</title><style>{css}</style></head><body>"
+            f'<p class="kicker">{t("report_title", lang)}</p><h1>{t("index_title", lang)}</h1>'
+            f"<p class=\"subtitle\">{escape(Path(responses.file).name)} · {counts}</p>"
+            f"<p>{' · '.join(extra)}</p>"
+            f'<table class="scores"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+            "</body></html>")
+    write_atomic(summary.index, html)
+    return summary.index
+
+
+def _status_html(info: dict, lang: str) -> str:
+    status = info.get("status", "failed")
+    text = t(f"index_status_{status}", lang)
+    if status == "failed":
+        where = f" (cell {info['cell']})" if info.get("cell") is not None else ""
+        text += f'<br><span class="muted">{escape(str(info.get("error", "")))[:200]}{where}</span>'
+    return text
+
+
+def _links(name: str, info: dict) -> str:
+    links = []
+    order = {"html": 0, "pdf": 1, "ipynb": 2}
+    for out in sorted(info.get("outputs", []), key=lambda o: order.get(o.rsplit(".", 1)[-1], 3)):
+        label = out.rsplit(".", 1)[-1].upper()
+        if label == "IPYNB":
+            label = "notebook"
+        links.append(f'<a href="{escape(out)}">{label}</a>')
+    for key in ("partial", "log"):
+        if info.get(key):
+            links.append(f'<a href="{escape(info[key])}">{key}</a>')
+    return " · ".join(links)
+
+
+def summary_dict(summary: BatchSummary) -> dict:
+    """Return the summary as plain data (for JSON)."""
+    return {"out_dir": str(summary.out_dir), "seconds": round(summary.seconds, 2),
+            "items": summary.items, **{k: summary.count(k) for k in ("ok", "failed")}}
+

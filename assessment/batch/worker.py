@@ -1,0 +1,104 @@
+"""What a batch's render worker runs: one report per call, in a process of its own.
+
+Kept apart from :mod:`assessment.batch.run` so that a worker loads only what rendering needs
+(papermill, nbconvert, the kernel zygote), not pandas or matplotlib: those live in the
+main process, which analyses the file, and in the kernels, which draw the charts. An
+item and the function travel to the worker by pickle, which imports this module only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import multiprocessing.util
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["BatchItem", "render_item", "warm_worker"]
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One report to render: an organisation × wave, or the cohort overview."""
+
+    kind: str
+    name: str
+    organisation: str
+    wave: str
+    notebook: str
+    parameters: dict
+    title: str
+    digest: str
+    formats: tuple[str, ...]
+
+
+_PRINTER = None
+
+
+def _printer():
+    """One headless Chromium per worker process, opened on first use, closed at exit."""
+    global _PRINTER
+    if _PRINTER is None:
+        from assessment.report.pdf import PdfPrinter
+
+        _PRINTER = PdfPrinter().__enter__()
+        # a worker process runs multiprocessing's finalizers at exit, not atexit handlers
+        multiprocessing.util.Finalize(None, _PRINTER.__exit__, (None, None, None),
+                                      exitpriority=1)
+    return _PRINTER
+
+
+def _skip_slow_imports() -> None:
+    """Keep jsonschema from building rfc3987-syntax's grammar in a render worker (1.7 s).
+
+    nbformat imports jsonschema, whose format checker imports ``rfc3987_syntax`` when it
+    is installed (JupyterLab brings it), and that module builds a Lark parser on import.
+    Notebook validation checks no format it provides; jsonschema goes without it when the
+    import fails.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
+def render_item(item: BatchItem, out_dir: str) -> dict:
+    """Render one item (runs in a worker); never raises: failures come back as a dict."""
+    _skip_slow_imports()
+    from assessment.batch.kernels import ForkKernelManager
+    from assessment.report.render import RenderError, render_notebook
+
+    start = time.perf_counter()
+    result = {"kind": item.kind, "organisation": item.organisation, "wave": item.wave,
+              "hash": item.digest, "started": dt.datetime.now().isoformat(timespec="seconds"),
+              "worker": os.getpid()}
+    try:
+        printer = _printer() if "pdf" in item.formats else None
+        rendered = render_notebook(Path(item.notebook), item.parameters, out_dir, item.name,
+                                   item.title, item.formats, printer,
+                                   kernel_manager_class=ForkKernelManager)
+        result.update(status="ok", outputs=[p.name for p in rendered.outputs], error=None,
+                      cell=None)
+    except RenderError as exc:
+        result.update(status="failed", outputs=[], error=exc.error, cell=exc.cell,
+                      partial=exc.partial.name if exc.partial else None,
+                      log=exc.log.name if exc.log else None)
+    except Exception as exc:  # a broken item must never stop the others
+        result.update(status="failed", outputs=[], error=f"{type(exc).__name__}: {exc}",
+                      cell=None)
+    result["seconds"] = round(time.perf_counter() - start, 2)
+    return result
+
+
+def warm_worker() -> int:
+    """Load the rendering libraries and start this worker's kernel zygote."""
+    _skip_slow_imports()
+    import nbclient  # noqa: F401
+    import papermill  # noqa: F401
+
+    from assessment.batch.kernels import start_zygote
+    from assessment.report import render  # noqa: F401
+
+    start_zygote()
+    gc.freeze()  # the libraries stay loaded: the collector need not rescan them per report
+    return os.getpid()

@@ -1,0 +1,594 @@
+"""The report's analysis sections as HTML: departments, certainty, tension, NPS, comparison.
+
+Each public function takes a :class:`~assessment.report.data.ReportData` (and the anonymity
+minimum) and returns an HTML string in the report's language, as
+:mod:`assessment.report.sections` does. The numbers come from
+:func:`assessment.analysis.whole_file.analyse_organisation`, computed once per report.
+
+Anonymity (DESIGN 5): department figures are computed only for the groups the rule shows
+(:mod:`assessment.analysis.departments`), so no chart, table or sentence here can show a smaller
+group; comments are listed without department, in alphabetical order.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import numpy as np
+import pandas as pd
+
+from assessment.analysis.benchmark import MIN_COHORT
+from assessment.analysis.departments import MIN_GROUP_SIZE, OTHER, Grouping
+from assessment.analysis.stats import LOW_AGREEMENT, LOW_N, MIN_ALPHA_N, N_BOOT, SEED
+from assessment.analysis.whole_file import OrganisationAnalysis, analyse_organisation
+from assessment.core.i18n import fmt, t
+from assessment.core.ingest import read_responses
+from assessment.core.instruments import Instrument
+from assessment.report import analysis_plots
+from assessment.report.data import ReportData, figure_html
+
+__all__ = [
+    "analyse_report",
+    "comparison_section",
+    "departments_section",
+    "gap_in_words",
+    "group_label",
+    "lower_title",
+    "loyalty_section",
+    "methodology_trust",
+    "signed",
+    "summary_gaps",
+    "summary_more",
+]
+
+#: how many perception gaps the department section lists
+TOP_GAPS = 5
+_CACHE: list[tuple[ReportData, int, OrganisationAnalysis]] = []
+
+
+def analyse_report(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> OrganisationAnalysis:
+    """Analyse the report's organisation and wave (computed once per report and minimum)."""
+    if _CACHE and _CACHE[0][0] is rd and _CACHE[0][1] == min_group_size:
+        return _CACHE[0][2]
+    context, data = rd.context, rd.responses.data
+    if context is not None and context.min_group_size != min_group_size:
+        # prepared for another minimum, and its rows are this organisation's only:
+        # analyse against the whole file instead
+        context, data = None, read_responses(rd.responses.file).data
+    result = analyse_organisation(
+        data, list(rd.instruments.values()), rd.organisation, rd.wave,
+        min_group_size=min_group_size, context=context,
+    )
+    _CACHE[:] = [(rd, min_group_size, result)]
+    return result
+
+
+# --------------------------------------------------------------------------- words
+
+
+def lower_title(text: str) -> str:
+    """Write a title inside a sentence: first letter lower-case, unless it starts an acronym.
+
+    Examples
+    --------
+    >>> lower_title("Shared goals, KPIs and rewards"), lower_title("NPS and loyalty")
+    ('shared goals, KPIs and rewards', 'NPS and loyalty')
+    """
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and any(c.isupper() for c in first[1:]):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def signed(value: float, lang: str, decimals: int = 0) -> str:
+    """Format a change or an NPS with its sign (+12, −35, 0), decimal comma in Dutch.
+
+    Examples
+    --------
+    >>> signed(12.4, "en"), signed(-35.0, "nl"), signed(0.04, "en", 1), signed(-0.25, "nl", 1)
+    ('+12', '−35', '0.0', '−0,2')
+    """
+    if value is None or pd.isna(value):
+        return "–"
+    text = fmt(abs(value), lang, decimals)
+    if float(text.replace(",", ".")) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
+def group_label(group: str, grouping: Grouping, lang: str) -> str:
+    """Return a department group's name in the report (a pooled ``other`` says so)."""
+    if group == OTHER and grouping.pooled:
+        return t("dept_other_pooled", lang)
+    return t(f"dept_{group}", lang) if group in (
+        "marketing", "sales", "service", "management", "other") else group
+
+
+def _dept_list(departments: tuple[str, ...], lang: str) -> str:
+    names = [lower_title(t(f"dept_{d}", lang)) for d in departments]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + t("and", lang) + names[-1]
+
+
+def gap_in_words(gap: float, instrument: Instrument, lang: str) -> str:
+    """Say a gap on the stage scale in words, to the nearest quarter or half stage.
+
+    One stage is the width of a band (0.75 on the 1–4 scale).
+
+    Examples
+    --------
+    >>> from assessment.core.instruments import load_instrument
+    >>> al = load_instrument("alignment")
+    >>> [gap_in_words(g, al, "en") for g in (0.2, 0.4, 0.5)]
+    ['slightly', 'half a stage', 'three quarters of a stage']
+    >>> [gap_in_words(g, al, "en") for g in (0.75, 1.0, 1.5)]
+    ['a full stage', 'one and a half stages', 'two full stages']
+    """
+    width = (instrument.scale.max - instrument.scale.min) / max(len(instrument.levels), 1)
+    f = gap / width
+    for limit, key in ((2.3, "gap_more_than_two"), (1.7, "gap_two"), (1.2, "gap_one_half"),
+                       (0.85, "gap_full"), (0.6, "gap_three_quarters"), (0.35, "gap_half")):
+        if f >= limit:
+            return t(key, lang)
+    return t("gap_little", lang)
+
+
+def _gap_sentence(row: pd.Series, rd: ReportData, grouping: Grouping) -> str:
+    inst, lang = rd.alignment, rd.lang
+    high = group_label(row["high"], grouping, lang)
+    return t(
+        "gap_sentence", lang,
+        high=escape(high[:1].upper() + high[1:]),
+        low=escape(lower_title(group_label(row["low"], grouping, lang))),
+        dimension=escape(lower_title(inst.dimension(row["dimension"]).title.get(lang))),
+        amount=gap_in_words(row["gap"], inst, lang),
+        high_score=fmt(row["high_score"], lang), low_score=fmt(row["low_score"], lang),
+        interface=escape(lower_title(inst.interface(row["interface"]).title.get(lang))),
+    )
+
+
+def _top_gaps(a: OrganisationAnalysis, n: int) -> pd.DataFrame:
+    """Return the largest gaps, one per dimension (where it is largest)."""
+    return a.gaps.drop_duplicates("dimension").head(n)
+
+
+def _anonymity_note(g: Grouping, lang: str) -> str:
+    parts = [t("anon_rule", lang, min=g.min_group_size)]
+    if g.pooled:
+        parts.append(t("anon_pooled", lang, departments=_dept_list(g.pooled, lang),
+                       label=t("dept_other_pooled", lang)))
+    if g.hidden:
+        key = "anon_hidden_one" if len(g.hidden) == 1 else "anon_hidden"
+        parts.append(t(key, lang, departments=_dept_list(g.hidden, lang),
+                       min=g.min_group_size))
+    if g.withheld:
+        parts.append(t("anon_withheld", lang, departments=_dept_list(g.withheld, lang)))
+    return " ".join(parts)
+
+
+def _section(cls: str, title: str) -> str:
+    # page break before each numbered section in print (REPORT-OUTLINE, look and feel)
+    return f'<section class="{cls}" style="break-before: page"><h2>{title}</h2>'
+
+
+def _table(header: list[str], rows: list[list[str]], cls: str = "compact") -> str:
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _flag(text: str) -> str:
+    return f'<span style="color:#b2182b;font-weight:bold">{text}</span>'
+
+
+def _loyalty(rd: ReportData) -> Instrument | None:
+    """Return the instrument with an ``nps`` item (customer loyalty), if answered."""
+    return next(
+        (i for i in rd.instruments.values() if any(it.type == "nps" for it in i.items)), None
+    )
+
+
+# --------------------------------------------------------------------------- section 3
+
+
+def departments_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """Where departments differ: heatmap, perception gaps, agreement and intervals, tension."""
+    lang, inst = rd.lang, rd.alignment
+    out = [_section("departments", t("h_departments", lang))]
+    if inst is None:
+        out.append(f"<p>{t('summary_no_alignment', lang)}</p></section>")
+        return "".join(out)
+    a = analyse_report(rd, min_group_size)
+    g = a.grouping
+    out.append(f"<p>{t('departments_intro', lang)}</p>")
+    out.append(f'<p class="muted">{_anonymity_note(g, lang)}</p>')
+    if g.comparable:
+        labels = {grp: group_label(grp, g, lang) for grp in g.shown}
+        sizes = " · ".join(f"{escape(labels[grp])} {g.sizes[grp]}" for grp in g.shown)
+        out.append(f'<p class="muted">{t("departments_sizes", lang, sizes=sizes)}</p>')
+        rows = a.departments[(a.departments["instrument"] == inst.id)
+                             & (a.departments["level"] == "dimension")]
+        out.append(figure_html(analysis_plots.department_heatmap(rows, inst, lang, labels),
+                               t("h_departments", lang)))
+        out.append(f"<h3>{t('h_gaps', lang)}</h3>")
+        gaps = a.gaps.head(TOP_GAPS)
+        if gaps.empty:
+            out.append(f"<p>{t('gaps_none', lang)}</p>")
+        else:
+            out.append("<ul>" + "".join(
+                f"<li>{_gap_sentence(r, rd, g)}</li>" for _, r in _top_gaps(a, 3).iterrows()
+            ) + "</ul>")
+            out.append(_table(
+                [t("col_dimension", lang), t("col_interface", lang), t("col_highest", lang),
+                 t("col_lowest", lang), t("col_gap", lang)],
+                [[escape(inst.dimension(r["dimension"]).title.get(lang)),
+                  escape(inst.interface(r["interface"]).title.get(lang)),
+                  f"{escape(group_label(r['high'], g, lang))} {fmt(r['high_score'], lang)}",
+                  f"{escape(group_label(r['low'], g, lang))} {fmt(r['low_score'], lang)}",
+                  f"{fmt(r['gap'], lang)} ({gap_in_words(r['gap'], inst, lang)})"]
+                 for _, r in gaps.iterrows()],
+            ))
+            out.append(f'<p class="muted">{t("gaps_caveat", lang)}</p>')
+    else:
+        out.append(f"<p>{t('anon_single', lang)}</p>")
+    out.append(_certainty(rd, a))
+    out.append(_tension(rd, a))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _certainty(rd: ReportData, a: OrganisationAnalysis) -> str:
+    lang, inst = rd.lang, rd.alignment
+    rows = a.rows(inst.id, "dimension")
+    out = [f"<h3>{t('h_certainty', lang)}</h3>",
+           f"<p>{t('certainty_intro', lang, n=LOW_N, value=fmt(LOW_AGREEMENT, lang, 2))}</p>",
+           figure_html(analysis_plots.interval_chart(rows, inst, lang), t("h_certainty", lang))]
+    header = [t("col_dimension", lang)] + [escape(i.title.get(lang)) for i in inst.interfaces]
+    table = []
+    for d in inst.dimensions:
+        cells = [escape(d.title.get(lang))]
+        for i in inst.interfaces:
+            r = rows[(rows["interface"] == i.id) & (rows["dimension"] == d.id)]
+            if r.empty or pd.isna(r["rwg"].iloc[0]):
+                cells.append("–")
+                continue
+            value = fmt(r["rwg"].iloc[0], lang, 2)
+            low = r["rwg"].iloc[0] < LOW_AGREEMENT
+            cells.append(_flag(value) if low else value)
+        table.append(cells)
+    out.append(f"<h4>{t('h_agreement', lang)}</h4>")
+    out.append(_table(header, table, "scores"))
+    low = int((rows["rwg"] < LOW_AGREEMENT).sum())
+    out.append(f'<p class="muted">{t("agreement_note", lang, value=fmt(LOW_AGREEMENT, lang, 2), low=low, total=int(rows["rwg"].notna().sum()))}</p>')  # noqa: E501
+    return "".join(out)
+
+
+def _tension(rd: ReportData, a: OrganisationAnalysis) -> str:
+    lang, inst = rd.lang, rd.alignment
+    tension = a.tension[a.tension["instrument"] == inst.id]
+    if tension.empty:
+        return ""
+    out = [f"<h3>{t('h_tension', lang)}</h3>", f"<p>{t('tension_intro', lang)}</p>"]
+    for iface, rows in tension.groupby("interface", sort=False):
+        rows = rows.reset_index(drop=True)
+        if rows["score"].isna().all():
+            continue
+        out.append(figure_html(analysis_plots.tension_bars(rows, inst, lang),
+                               t("h_tension", lang)))
+        weakest = rows[rows["weakest"]].iloc[0]
+        others = rows[~rows["weakest"]].dropna(subset=["score"])
+        close = bool(len(others) and pd.notna(weakest["ci_high"])
+                     and weakest["ci_high"] >= others["score"].min())
+        text = t("tension_sentence", lang,
+                 interface=escape(lower_title(inst.interface(iface).title.get(lang))),
+                 source=t(f"tension_{weakest['source']}_adj", lang),
+                 score=fmt(weakest["score"], lang),
+                 meaning=t(f"tension_{weakest['source']}_means", lang))
+        if close:
+            text += " " + t("tension_close", lang)
+        out.append(f"<p>{text}</p>")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- section 5
+
+
+def loyalty_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """Show customer loyalty: the NPS with its margin, the chain's links, the comments."""
+    lang, inst = rd.lang, _loyalty(rd)
+    if inst is None:
+        return ""
+    a = analyse_report(rd, min_group_size)
+    out = [_section("loyalty", t("h_loyalty", lang)), f"<p>{t('loyalty_intro', lang)}</p>"]
+    for _, row in a.rows(inst.id, "nps").iterrows():
+        out.append(f"<h3>{t('h_nps', lang)}</h3>")
+        out.append(f'<p class="lead">{_nps_sentence(row, lang)}</p>')
+        out.append(figure_html(analysis_plots.nps_bar(row, lang), t("h_nps", lang)))
+        out.append(f'<p class="muted">{t("nps_caveat", lang)}</p>')
+    links = a.rows(inst.id, "dimension")
+    if links["score"].notna().any():
+        out.append(f"<h3>{t('h_links', lang)}</h3>")
+        out.append(figure_html(analysis_plots.link_bars(links, inst, lang), t("h_links", lang)))
+        weakest = links.loc[links["score"].idxmin()]
+        out.append("<p>" + t("weakest_link", lang,
+                             link=escape(lower_title(inst.dimension(weakest["dimension"])
+                                                     .title.get(lang))),
+                             score=fmt(weakest["score"], lang, 0)) + "</p>")
+        out.append(f'<p class="muted">{t("links_note", lang, n=LOW_N, value=fmt(LOW_AGREEMENT, lang, 2))}</p>')  # noqa: E501
+    out.append(_comments(rd, inst, min_group_size))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _nps_sentence(row: pd.Series, lang: str) -> str:
+    n = int(row["n"])
+    return t("nps_sentence", lang, score=signed(row["score"], lang),
+             margin=fmt(row["margin"], lang, 0), n=n,
+             promoters=fmt(row["promoters"] / n * 100, lang, 0),
+             passives=fmt(row["passives"] / n * 100, lang, 0),
+             detractors=fmt(row["detractors"] / n * 100, lang, 0))
+
+
+def _comments(rd: ReportData, inst: Instrument, min_group_size: int) -> str:
+    lang = rd.lang
+    out = []
+    for item in (i for i in inst.items if i.type == "text" and i.id in rd.data):
+        answers = rd.data[item.id].dropna().astype(str).str.strip()
+        answers = answers[answers != ""]
+        out.append(f"<h3>{t('h_comments', lang)}</h3>")
+        out.append(f"<p><i>{escape(item.text.get(lang))}</i></p>")
+        if answers.empty:
+            out.append(f"<p>{t('comments_none', lang)}</p>")
+        elif len(rd.data) < min_group_size:
+            out.append(f"<p>{t('comments_hidden', lang, min=min_group_size)}</p>")
+        else:
+            ordered = sorted(answers, key=str.casefold)
+            out.append("<ul>" + "".join(f"<li>{escape(c)}</li>" for c in ordered) + "</ul>")
+            out.append(f'<p class="muted">{t("comments_note", lang, n=len(ordered))}</p>')
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- section 6
+
+
+def comparison_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """Compare with the cohort (rank, percentile) and with the previous wave (change)."""
+    lang = rd.lang
+    a = analyse_report(rd, min_group_size)
+    out = [_section("comparison", t("h_comparison", lang)), f"<h3>{t('h_benchmark', lang)}</h3>"]
+    out.append(_benchmark(rd, a))
+    out.append(f"<h3>{t('h_waves', lang)}</h3>")
+    out.append(_waves(rd, a))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _benchmark(rd: ReportData, a: OrganisationAnalysis) -> str:
+    lang = rd.lang
+    n_orgs = a.organisations
+    ranked = a.table[a.table["rank"].notna()]
+    if ranked.empty:
+        return f"<p>{t('bench_too_few', lang, n=n_orgs, min=MIN_COHORT)}</p>"
+    panels = []
+    rows = []
+    for inst in rd.instruments.values():
+        part = ranked[ranked["instrument"] == inst.id]
+        if part.empty:
+            continue
+        level = part["level"].iloc[0]
+        panels.append((inst, level))
+        for _, r in part.iterrows():
+            title = (inst.interface(r["interface"]).title.get(lang) if level == "interface"
+                     else inst.dimension(r["dimension"]).title.get(lang))
+            decimals = 1 if level == "interface" else 0
+            interval = (f'<span class="muted">[{fmt(r["ci_low"], lang, decimals)}; '
+                        f'{fmt(r["ci_high"], lang, decimals)}]</span>')
+            rows.append([escape(title), f"{fmt(r['score'], lang, decimals)} {interval}",
+                         t("rank_of", lang, rank=int(r["rank"]), n=int(r["cohort_size"])),
+                         fmt(r["percentile"], lang, 0)])
+    out = [f"<p>{t('bench_intro', lang, n=n_orgs)}</p>",
+           figure_html(analysis_plots.benchmark_strip(a.cohort, panels, lang),
+                       t("h_benchmark", lang)),
+           _table([t("col_score_of", lang), t("col_score_interval", lang), t("col_rank", lang),
+                   t("col_percentile", lang)], rows),
+           f'<p class="muted">{t("bench_caveat", lang)}</p>']
+    return "".join(out)
+
+
+def _changes(a: OrganisationAnalysis) -> pd.DataFrame:
+    rows = a.table[a.table["previous_wave"].notna() & a.table["delta"].notna()
+                   & a.table["level"].isin(["interface", "dimension", "discipline"])].copy()
+    rows["previous_score"] = rows["score"] - rows["delta"]
+    return rows
+
+
+def _waves(rd: ReportData, a: OrganisationAnalysis) -> str:
+    lang = rd.lang
+    if a.previous_wave is None:
+        key = "waves_none" if rd.wave else "waves_no_column"
+        return f"<p>{t(key, lang, organisation=escape(rd.organisation))}</p>"
+    changes = _changes(a)
+    real = changes[changes["delta_significant"].fillna(False).astype(bool)]
+    out = [f"<p>{t('waves_intro', lang, previous=escape(a.previous_wave), current=escape(rd.wave))}</p>",  # noqa: E501
+           f"<p><b>{t('waves_count', lang, k=len(real), m=len(changes))}</b></p>"]
+    inst = rd.alignment
+    if inst is not None:
+        al = changes[changes["instrument"] == inst.id]
+        if not al.empty:
+            out.append(figure_html(
+                analysis_plots.wave_dumbbells(al, inst, lang, a.previous_wave, rd.wave),
+                t("h_waves", lang)))
+    if not real.empty:
+        order = {inst_id: k for k, inst_id in enumerate(rd.instruments)}
+        real = real.assign(_i=real["instrument"].map(order), _l=real["level"] != "interface",
+                           _d=-real["delta"].abs())
+        real = real.sort_values(["_i", "_l", "_d"])
+        rows = []
+        for _, r in real.iterrows():
+            decimals = 1 if rd.instruments[r["instrument"]].scale.type == "stages4" else 0
+            rows.append([escape(_cell_title(rd, r)), fmt(r["previous_score"], lang, decimals),
+                         fmt(r["score"], lang, decimals),
+                         f"{signed(r['delta'], lang, decimals)} "
+                         f'<span class="muted">[{signed(r["delta_low"], lang, decimals)}; '
+                         f"{signed(r['delta_high'], lang, decimals)}]</span>"])
+        out.append(_table([t("col_score_of", lang), escape(a.previous_wave), escape(rd.wave),
+                           t("col_change", lang)], rows))
+    chance = len(changes) * 0.05
+    out.append(f'<p class="muted">{t("waves_note", lang)} '
+               f'{t("waves_chance", lang, m=len(changes), expected=fmt(chance, lang, 0))}</p>')
+    return "".join(out)
+
+
+def _cell_title(rd: ReportData, r: pd.Series) -> str:
+    lang = rd.lang
+    inst = rd.instruments[r["instrument"]]
+    if r["level"] == "interface":
+        return f"{inst.interface(r['interface']).title.get(lang)} · {t('row_index', lang)}"
+    title = inst.dimension(r["dimension"]).title.get(lang)
+    if r["interface"] is not None and not pd.isna(r["interface"]):
+        return f"{inst.interface(r['interface']).title.get(lang)} · {title}"
+    return title
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def summary_gaps(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> list[str]:
+    """Executive-summary bullet: where the departments see things most differently."""
+    lang, inst = rd.lang, rd.alignment
+    if inst is None:
+        return []
+    a = analyse_report(rd, min_group_size)
+    if not a.grouping.comparable:
+        return [f"<li>{t('summary_no_departments', lang, min=min_group_size)}</li>"]
+    top = _top_gaps(a, 2)
+    if top.empty:
+        return []
+    sentences = " ".join(_gap_sentence(r, rd, a.grouping) for _, r in top.iterrows())
+    return [f"<li>{t('summary_gaps', lang, sentences=sentences)}</li>"]
+
+
+def summary_more(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> list[str]:
+    """Executive-summary bullets: the NPS and the change since the previous wave."""
+    lang = rd.lang
+    a = analyse_report(rd, min_group_size)
+    out = []
+    inst = _loyalty(rd)
+    if inst is not None:
+        for _, row in a.rows(inst.id, "nps").iterrows():
+            links = a.rows(inst.id, "dimension").dropna(subset=["score"])
+            weakest = (lower_title(inst.dimension(links.loc[links["score"].idxmin(),
+                                                          "dimension"]).title.get(lang))
+                       if not links.empty else "–")
+            out.append("<li>" + t("summary_nps", lang, score=signed(row["score"], lang),
+                                  margin=fmt(row["margin"], lang, 0), n=int(row["n"]),
+                                  link=escape(weakest)) + "</li>")
+    if a.previous_wave is not None:
+        changes = _changes(a)
+        real = changes[changes["delta_significant"].fillna(False).astype(bool)]
+        ifaces = real[real["level"] == "interface"]
+        details = "; ".join(
+            t("summary_wave_change", lang,
+              what=escape(title if k == 0 else lower_title(title)),
+              before=fmt(r["previous_score"], lang), after=fmt(r["score"], lang))
+            for k, (title, (_, r)) in enumerate(zip(
+                [rd.alignment.interface(i).title.get(lang) for i in ifaces["interface"]],
+                ifaces.iterrows(), strict=True))
+        ) if rd.alignment is not None else ""
+        out.append("<li>" + t("summary_waves", lang, previous=escape(a.previous_wave),
+                              k=len(real), m=len(changes))
+                   + (f" {details}." if details else "") + "</li>")
+    return out
+
+
+# --------------------------------------------------------------------------- methodology
+
+
+def methodology_trust(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """Methodology: how sure the numbers are, anonymity, NPS, benchmark, waves; the figures."""
+    lang = rd.lang
+    a = analyse_report(rd, min_group_size)
+    out = [f"<h3>{t('method_trust', lang)}</h3>",
+           "<p>" + t("method_trust_text", lang, n_boot=N_BOOT, seed=SEED, low_n=LOW_N,
+                     low_rwg=fmt(LOW_AGREEMENT, lang, 2), min_alpha=MIN_ALPHA_N) + "</p>",
+           f"<p>{t('method_anonymity', lang, min=min_group_size)}</p>"]
+    if _loyalty(rd) is not None:
+        out.append(f"<p>{t('method_nps', lang)}</p>")
+    out.append(f"<p>{t('method_benchmark', lang, min=MIN_COHORT)}</p>")
+    out.append(f"<p>{t('method_waves', lang)}</p>")
+    if rd.alignment is not None and not a.tension.empty:
+        out.append(f"<p>{t('method_tension', lang)}</p>")
+    out.append(f"<h4>{t('h_reliability', lang)}</h4>")
+    out.append(_reliability_tables(rd, a))
+    return "".join(out)
+
+
+def _alpha_text(value: float, lang: str) -> str:
+    return fmt(value, lang, 2) if pd.notna(value) else "–"
+
+
+def _reliability_tables(rd: ReportData, a: OrganisationAnalysis) -> str:
+    lang = rd.lang
+    out = []
+    icc = a.icc
+    missing_alpha = False
+    for inst in rd.instruments.values():
+        level = "discipline" if inst.profile is not None else "dimension"
+        rows = a.rows(inst.id, level)
+        if rows.empty:
+            continue
+        ifaces = [i.id for i in inst.interfaces] or [None]
+        stats = [t("col_alpha", lang), t("col_rwg", lang), t("col_icc1", lang)]
+        if inst.interfaces:
+            head = (f'<tr><th rowspan="2">{escape(inst.title.get(lang))}</th>'
+                    + "".join(f'<th colspan="3">{escape(i.title.get(lang))}</th>'
+                              for i in inst.interfaces)
+                    + "</tr><tr>" + "".join(f"<th>{h}</th>" for h in stats * len(ifaces))
+                    + "</tr>")
+        else:
+            head = (f"<tr><th>{escape(inst.title.get(lang))}</th>"
+                    + "".join(f"<th>{h}</th>" for h in stats) + "</tr>")
+        body = []
+        for d in inst.dimensions:
+            cells = [escape(d.title.get(lang))]
+            for iface in ifaces:
+                r = rows[(rows["dimension"] == d.id)
+                         & ((rows["interface"] == iface) if iface else rows["interface"].isna())]
+                if r.empty:
+                    cells += ["–", "–", "–"]
+                    continue
+                r = r.iloc[0]
+                missing_alpha |= bool(pd.isna(r["alpha"]))
+                rwg = fmt(r["rwg"], lang, 2)
+                rwg = _flag(rwg) if pd.notna(r["rwg"]) and r["rwg"] < LOW_AGREEMENT else rwg
+                cells += [_alpha_text(r["alpha"], lang), rwg,
+                          fmt(_icc_of(icc, inst.id, level, iface, d.id), lang, 2)]
+            body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        out.append(f'<table class="scores"><thead>{head}</thead><tbody>{"".join(body)}'
+                   "</tbody></table>")
+    notes = [t("alpha_note", lang)]
+    if missing_alpha:
+        notes.append(t("alpha_missing", lang, min=MIN_ALPHA_N))
+    out.append(f'<p class="muted">{" ".join(notes)}</p>')
+    inst = rd.alignment
+    if inst is not None and not icc.empty:
+        part = icc[(icc["instrument"] == inst.id) & (icc["level"] == "dimension")]
+        if part["icc1"].notna().any():
+            out.append("<p>" + t("icc_summary", lang, groups=int(part["groups"].max()),
+                                 icc1_low=fmt(part["icc1"].min(), lang, 2),
+                                 icc1_high=fmt(part["icc1"].max(), lang, 2),
+                                 icc2_low=fmt(part["icc2"].min(), lang, 2),
+                                 icc2_high=fmt(part["icc2"].max(), lang, 2)) + "</p>")
+        else:
+            out.append(f"<p>{t('icc_none', lang)}</p>")
+    return "".join(out)
+
+
+def _icc_of(icc: pd.DataFrame, inst: str, level: str, iface: str | None, dim: str) -> float:
+    if icc.empty:
+        return np.nan
+    r = icc[(icc["instrument"] == inst) & (icc["level"] == level) & (icc["dimension"] == dim)
+            & ((icc["interface"] == iface) if iface else icc["interface"].isna())]
+    return float(r["icc1"].iloc[0]) if len(r) else np.nan
+

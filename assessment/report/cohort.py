@@ -1,0 +1,288 @@
+"""Cohort overview: all organisations of a run side by side (a trainer's class, a client's units).
+
+Functions take a :class:`CohortData` and return HTML fragments (charts embedded as
+PNG), like :mod:`assessment.report.sections` does for one organisation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.figure import Figure
+
+from assessment.core.config import resolve_path
+from assessment.core.exceptions import AssessmentError
+from assessment.core.i18n import check_lang, fmt, t
+from assessment.core.ingest import Responses, read_responses
+from assessment.core.instruments import Instrument, profile_instrument, staged_instrument
+from assessment.core.scoring import profile_label, score_responses
+from assessment.report import plots
+from assessment.report.colours import NOT_RATED
+from assessment.report.data import figure_html
+
+__all__ = [
+    "CohortData",
+    "cohort_cover",
+    "discipline_map",
+    "heatmap_section",
+    "load_cohort_data",
+    "ranking",
+    "ranking_section",
+    "stage_distribution",
+    "stages_section",
+]
+
+DISCIPLINE_COLOURS = ("#1b9e77", "#d95f02", "#7570b3")
+
+
+@dataclass
+class CohortData:
+    """Scores of every organisation (× wave) in one responses file."""
+
+    responses: Responses
+    scores: pd.DataFrame
+    instruments: dict[str, Instrument]
+    lang: str
+    title: str = ""
+    date: str = field(default_factory=lambda: dt.date.today().isoformat())
+
+    @property
+    def alignment(self) -> Instrument | None:
+        """The staged instrument, if answered."""
+        return staged_instrument(self.instruments.values())
+
+    @property
+    def disciplines(self) -> Instrument | None:
+        """The value-discipline instrument, if answered."""
+        return profile_instrument(self.instruments.values())
+
+    def label(self, organisation: str, wave: str) -> str:
+        """Return 'organisation' or 'organisation (wave)'."""
+        return f"{organisation} ({wave})" if wave else organisation
+
+
+def load_cohort_data(responses_path: str | Path, lang: str = "nl", title: str = "") -> CohortData:
+    """Read, check and score every organisation of a responses file."""
+    check_lang(lang)
+    responses = read_responses(resolve_path(responses_path))
+    if responses.data.empty:
+        raise AssessmentError(f"{responses.file}: no accepted rows, nothing to compare")
+    instruments = {i.id: i for i in responses.instruments}
+    scores = score_responses(responses.data, list(instruments.values()))
+    return CohortData(responses=responses, scores=scores, instruments=instruments, lang=lang,
+                      title=title)
+
+
+def ranking(cd: CohortData) -> pd.DataFrame:
+    """One row per organisation × wave: respondents, interface indices and stages, profile.
+
+    Sorted by the mean of the interface indices, highest first; ``rank`` 1 is the highest
+    (ties share the lower rank).
+    """
+    s = cd.scores
+    rows = []
+    for (org, wave), g in s.groupby(["organisation", "wave"], sort=False):
+        row = {"organisation": org, "wave": wave,
+               "n": int(len(cd.responses.for_organisation(org, wave or None)))}
+        ifaces = g[g["level"] == "interface"]
+        for r in ifaces.itertuples():
+            row[f"{r.interface}_score"] = r.score
+            row[f"{r.interface}_stage"] = r.stage
+        row["alignment_index"] = ifaces["score"].mean() if not ifaces.empty else np.nan
+        disc = g[g["level"] == "discipline"]
+        if not disc.empty:
+            first = disc.iloc[0]
+            row.update(profile=first["profile"], leader=first["leader"],
+                       declared=first["declared"])
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out["rank"] = out["alignment_index"].rank(ascending=False, method="min").astype("Int64")
+    return out.sort_values(["rank", "organisation"], na_position="last").reset_index(drop=True)
+
+
+def stage_distribution(cd: CohortData) -> Figure:
+    """Stacked bars: how many organisations are at each stage, per interface."""
+    inst, lang = cd.alignment, cd.lang
+    ifaces = cd.scores[cd.scores["level"] == "interface"]
+    levels = [lv.id for lv in inst.levels]
+    fig, ax = plt.subplots(figsize=(plots.A4_WIDTH, 0.8 + 0.6 * len(inst.interfaces)))
+    y = np.arange(len(inst.interfaces))[::-1]
+    left = np.zeros(len(inst.interfaces))
+    for k, level in enumerate([*levels, None]):
+        counts = np.array([
+            int(((ifaces["interface"] == i.id) & (ifaces["stage"].isna() if level is None
+                                                   else ifaces["stage"] == level)).sum())
+            for i in inst.interfaces])
+        label = t("not_rated", lang) if level is None else inst.level(level).label.get(lang)
+        colour = NOT_RATED if level is None else plots.STAGE_COLOURS[k]
+        if level is None and counts.sum() == 0:
+            continue
+        ax.barh(y, counts, left=left, color=colour, label=label, height=0.55,
+                edgecolor="white")
+        for yy, c, lft in zip(y, counts, left, strict=True):
+            if c:
+                ax.text(lft + c / 2, yy, str(c), ha="center", va="center", fontsize=9,
+                        color="white" if k in (0, 3) else plots.INK, fontweight="bold")
+        left += counts
+    ax.set_yticks(y, [i.title.get(lang) for i in inst.interfaces])
+    ax.set_xlabel(t("cohort_axis_organisations", lang))
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=5, frameon=False,
+              fontsize=8.5)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def heatmap(cd: CohortData) -> Figure:
+    """Heatmap organisation × (interface, dimension), coloured by stage, with the scores."""
+    inst, lang = cd.alignment, cd.lang
+    dims = cd.scores[cd.scores["level"] == "dimension"].copy()
+    dims["label"] = [cd.label(o, w) for o, w in zip(dims["organisation"], dims["wave"],
+                                                       strict=True)]
+    order = [cd.label(o, w) for o, w in ranking(cd)[["organisation", "wave"]].itertuples(
+        index=False)]
+    cols = [(i.id, d.id) for i in inst.interfaces for d in inst.dimensions]
+    grid = dims.pivot_table(index="label", columns=["interface", "dimension"], values="score",
+                            dropna=False)
+    grid = grid.reindex(index=order, columns=pd.MultiIndex.from_tuples(cols))
+    edges = sorted({b.lower for b in inst.bands} | {b.upper for b in inst.bands})
+    cmap = ListedColormap(plots.STAGE_COLOURS[: len(edges) - 1])
+    norm = BoundaryNorm(edges, cmap.N)
+    height = 1.6 + 0.28 * len(order)
+    fig, ax = plt.subplots(figsize=(plots.A4_WIDTH, height))
+    annot = grid.map(lambda v: "" if pd.isna(v) else fmt(v, lang))
+    sns.heatmap(grid.to_numpy(dtype=float), ax=ax, cmap=cmap, norm=norm, cbar=False,
+                annot=annot.to_numpy(), fmt="", annot_kws={"fontsize": 6.5},
+                linewidths=0.4, linecolor="white")
+    ax.set_yticks(np.arange(len(order)) + 0.5, order, rotation=0, fontsize=7.5)
+    short = [str(k + 1) for k in range(len(inst.dimensions))] * len(inst.interfaces)
+    ax.set_xticks(np.arange(len(cols)) + 0.5, short, fontsize=7, rotation=0)
+    n_dim = len(inst.dimensions)
+    for k, iface in enumerate(inst.interfaces):
+        ax.text(k * n_dim + n_dim / 2, -0.4, iface.title.get(lang), ha="center", va="bottom",
+                fontsize=8.5, fontweight="bold")
+        if k:
+            ax.axvline(k * n_dim, color=plots.INK, lw=1.2)
+    key = "   ".join(f"{k + 1} {d.title.get(lang)}" for k, d in enumerate(inst.dimensions))
+    ax.set_xlabel(key, fontsize=6.5, wrap=True)
+    ax.set_ylabel("")
+    fig.tight_layout()
+    return fig
+
+
+def discipline_map(cd: CohortData) -> Figure:
+    """Dot plot: each organisation's three discipline scores on 0–100 with the T and E lines."""
+    inst, lang = cd.disciplines, cd.lang
+    d = cd.scores[cd.scores["level"] == "discipline"].copy()
+    d["label"] = [cd.label(o, w) for o, w in zip(d["organisation"], d["wave"], strict=True)]
+    top = d.groupby("label")["score"].max().sort_values()
+    fig, ax = plt.subplots(figsize=(plots.A4_WIDTH, 1.4 + 0.3 * len(top)))
+    ypos = {label: k for k, label in enumerate(top.index)}
+    for colour, dim in zip(DISCIPLINE_COLOURS, inst.dimensions, strict=False):
+        sub = d[d["dimension"] == dim.id]
+        ax.scatter(sub["score"], sub["label"].map(ypos), color=colour, s=28, zorder=3,
+                   label=dim.title.get(lang))
+    for label, k in ypos.items():
+        row = d[d["label"] == label]["score"]
+        ax.plot([row.min(), row.max()], [k, k], color="#cccccc", lw=1, zorder=1)
+    prof = inst.profile
+    ax.axvline(prof.threshold, color=plots.INK, ls="--", lw=1)
+    ax.axvline(prof.excellence, color=plots.INK, ls=":", lw=1)
+    ax.set_yticks(list(ypos.values()), list(ypos.keys()), fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(t("axis_score_0_100", lang))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.0 / (3 + len(top))), ncol=3,
+              frameon=False, fontsize=8.5)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def cohort_cover(cd: CohortData) -> str:
+    """Title, date, number of organisations and respondents."""
+    lang = cd.lang
+    n_org = cd.scores[["organisation", "wave"]].drop_duplicates().shape[0]
+    title = escape(cd.title) if cd.title else t("cohort_title", lang)
+    return (f'<section class="cover"><p class="kicker">{t("report_title", lang)}</p>'
+            f"<h1>{title}</h1><p class=\"subtitle\">{t('cohort_subtitle', lang)}</p>"
+            f"<table class=\"meta\"><tr><th>{t('cover_date', lang)}</th><td>{cd.date}</td></tr>"
+            f"<tr><th>{t('cohort_organisations', lang)}</th><td>{n_org}</td></tr>"
+            f"<tr><th>{t('cover_respondents', lang)}</th><td>{len(cd.responses.data)}</td></tr>"
+            "</table></section>")
+
+
+def stages_section(cd: CohortData) -> str:
+    """Distribution of stages per interface."""
+    if cd.alignment is None:
+        return ""
+    lang = cd.lang
+    return (f'<section class="alignment"><h2>{t("cohort_h_stages", lang)}</h2>'
+            f"<p>{t('cohort_stages_intro', lang)}</p>"
+            + figure_html(stage_distribution(cd), t("cohort_h_stages", lang)) + "</section>")
+
+
+def heatmap_section(cd: CohortData) -> str:
+    """Heatmap organisation × dimension per interface."""
+    if cd.alignment is None:
+        return ""
+    lang = cd.lang
+    return (f'<section class="alignment"><h2>{t("cohort_h_heatmap", lang)}</h2>'
+            f"<p>{t('cohort_heatmap_intro', lang)}</p>"
+            + figure_html(heatmap(cd), t("cohort_h_heatmap", lang)) + "</section>")
+
+
+def disciplines_section(cd: CohortData) -> str:
+    """Show the value-discipline map."""
+    if cd.disciplines is None:
+        return ""
+    lang = cd.lang
+    p = cd.disciplines.profile
+    intro = t("cohort_disciplines_intro", lang, threshold=fmt(p.threshold, lang, 0),
+              excellence=fmt(p.excellence, lang, 0))
+    return (f'<section class="disciplines"><h2>{t("cohort_h_disciplines", lang)}</h2>'
+            f"<p>{intro}</p>" + figure_html(discipline_map(cd), t("cohort_h_disciplines", lang))
+            + "</section>")
+
+
+def ranking_section(cd: CohortData) -> str:
+    """Ranking table: mean alignment index, stage per interface, profile."""
+    lang = cd.lang
+    r = ranking(cd)
+    inst, disc = cd.alignment, cd.disciplines
+    header = ["#", t("cohort_organisation", lang), "n"]
+    if inst is not None:
+        header += [escape(i.title.get(lang)) for i in inst.interfaces]
+    if disc is not None:
+        header.append(t("cohort_profile", lang))
+    rows = []
+    for row in r.itertuples():
+        cells = [str(row.rank) if pd.notna(row.rank) else "–",
+                 escape(cd.label(row.organisation, row.wave)), str(row.n)]
+        if inst is not None:
+            for i in inst.interfaces:
+                score, stage = getattr(row, f"{i.id}_score"), getattr(row, f"{i.id}_stage")
+                if pd.isna(score):
+                    cells.append(f'<span class="muted">{t("not_rated", lang)}</span>')
+                else:
+                    colour = plots.stage_colour(stage, inst)
+                    cells.append(f"{fmt(score, lang)} <span class=\"chip\" "
+                                 f"style=\"background:{colour}\"></span>"
+                                 f"{escape(inst.level(stage).label.get(lang))}")
+        if disc is not None:
+            cells.append(escape(profile_label(row.profile, row.leader, disc, lang)))
+        rows.append(cells)
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r_) + "</tr>" for r_ in rows)
+    return (f'<section class="roadmap"><h2>{t("cohort_h_ranking", lang)}</h2>'
+            f"<p>{t('cohort_ranking_intro', lang)}</p>"
+            f'<table class="scores"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+            "</section>")

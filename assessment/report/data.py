@@ -1,0 +1,168 @@
+"""The data one report is drawn from, and how a chart is embedded in it.
+
+Below both section modules (:mod:`assessment.report.sections` and
+:mod:`assessment.report.analysis_sections`), so that neither needs the other for them.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from html import escape
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from assessment.analysis.whole_file import CohortContext
+from assessment.core.config import resolve_path
+from assessment.core.exceptions import AssessmentError
+from assessment.core.i18n import check_lang
+from assessment.core.ingest import Responses, read_responses
+from assessment.core.instruments import Instrument, profile_instrument, staged_instrument
+from assessment.core.scoring import score_responses
+from assessment.core.text import normalise
+from assessment.report.prepared import read_prepared
+
+__all__ = ["ReportData", "figure_html", "load_report_data", "package_version"]
+
+
+def package_version() -> str:
+    """Return the installed package version."""
+    try:
+        return version("commercial-maturity-assessment")
+    except PackageNotFoundError:  # pragma: no cover - only when run from a bare checkout
+        return "unknown"
+
+
+@dataclass
+class ReportData:
+    """Everything one organisation's report needs.
+
+    Attributes
+    ----------
+    organisation : str
+        The organisation's name as written in the file.
+    wave : str
+        The wave ('' when the file has none).
+    lang : str
+        'nl' or 'en'.
+    responses : Responses
+        The whole checked file (for data-quality figures).
+    data : DataFrame
+        The organisation's accepted rows.
+    scores : DataFrame
+        The organisation's tidy scores.
+    instruments : dict
+        Instrument id -> Instrument, those answered by this organisation.
+    context : CohortContext, optional
+        The cohort's figures, prepared by a batch; computed from ``responses`` when None.
+    """
+
+    organisation: str
+    wave: str
+    lang: str
+    responses: Responses
+    data: pd.DataFrame
+    scores: pd.DataFrame
+    instruments: dict[str, Instrument] = field(default_factory=dict)
+    date: str = field(default_factory=lambda: dt.date.today().isoformat())
+    context: CohortContext | None = None
+
+    @property
+    def alignment(self) -> Instrument | None:
+        """The staged instrument, if answered."""
+        return staged_instrument(self.instruments.values())
+
+    @property
+    def disciplines(self) -> Instrument | None:
+        """The value-discipline instrument, if answered."""
+        return profile_instrument(self.instruments.values())
+
+    def scores_of(self, instrument: Instrument) -> pd.DataFrame:
+        """Scores of one instrument."""
+        return self.scores[self.scores["instrument"] == instrument.id]
+
+
+def load_report_data(
+    responses_path: str | Path, organisation: str, wave: str = "", lang: str = "nl",
+    prepared: str | Path = "",
+) -> ReportData:
+    """Read, check and score the responses of one organisation (and wave).
+
+    ``prepared`` names a file written by :func:`assessment.report.prepared.write_prepared` for
+    this organisation and wave (``assess batch`` does so): its rows and cohort figures are
+    then used instead of reading and analysing the whole file again. When it is missing,
+    stale or for another organisation, the responses file is read as usual.
+
+    Raises
+    ------
+    AssessmentError
+        When the organisation (or wave) has no accepted rows; the message lists the
+        organisations in the file.
+    """
+    check_lang(lang)
+    ready = read_prepared(prepared) if prepared else None
+    if ready is not None and (normalise(ready.organisation) != normalise(organisation)
+                              or (wave and ready.wave != wave)):
+        ready = None
+    responses = ready.responses if ready else read_responses(resolve_path(responses_path))
+    data = responses.for_organisation(organisation, wave or None)
+    if data.empty:
+        known = sorted(responses.data["organisation"].dropna().unique())
+        raise AssessmentError(
+            f"{responses.file}: no accepted rows for organisation {organisation!r}"
+            + (f" in wave {wave!r}" if wave else "")
+            + f"; organisations in the file: {', '.join(known) or 'none'}"
+        )
+    if not wave:
+        waves = sorted(data["wave"].unique())
+        if len(waves) > 1:
+            raise AssessmentError(
+                f"{organisation!r} has several waves ({', '.join(waves)}); "
+                "choose one with the wave parameter"
+            )
+        wave = waves[0]
+    instruments = {
+        i.id: i
+        for i in responses.instruments
+        if any(it.id in data and data[it.id].notna().any() for it in i.scored_items)
+    }
+    context = ready.context if ready and ready.wave == wave else None
+    if context is not None and context.scores is not None:  # scored with the cohort already
+        own = context.scores
+        scores = own[own["instrument"].isin(list(instruments))].reset_index(drop=True)
+    else:
+        scores = score_responses(data, list(instruments.values()))
+    return ReportData(
+        organisation=str(data["organisation"].iloc[0]),
+        wave=wave,
+        lang=lang,
+        responses=responses,
+        data=data,
+        scores=scores,
+        instruments=instruments,
+        context=context,
+    )
+
+
+def figure_html(fig: Figure, alt: str) -> str:
+    """Embed a figure as an SVG data URI inside ``<figure>`` and close it.
+
+    SVG stays sharp in print and PDF and is smaller and faster to write than a PNG at
+    print resolution; text stays text (rendered in the reader's sans-serif font), and
+    the file is reproducible (no date, fixed ids).
+    """
+    buffer = io.BytesIO()
+    with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "assessment"}):
+        fig.savefig(buffer, format="svg", facecolor="white", metadata={"Date": None})
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f'<figure class="chart"><img alt="{escape(alt)}" '
+        f'src="data:image/svg+xml;base64,{data}"/></figure>'
+    )

@@ -1,0 +1,467 @@
+"""The organisation report's sections as HTML fragments, in the report's language.
+
+Each function takes a :class:`ReportData` and returns an HTML string; the report
+notebook displays them one per cell. Charts are embedded SVG images, so the HTML
+needs no network and no code.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+from assessment.analysis.departments import MIN_GROUP_SIZE
+from assessment.core.i18n import fmt, t
+from assessment.core.ingest import DEPARTMENT_ORDER
+from assessment.core.instruments import Instrument
+from assessment.report import analysis_sections as extra
+from assessment.report import plots
+from assessment.report.data import ReportData, figure_html, load_report_data, package_version
+from assessment.report.recommend import roadmap
+
+__all__ = [
+    "ReportData",
+    "alignment_section",
+    "cover",
+    "disciplines_section",
+    "executive_summary",
+    "figure_html",
+    "load_report_data",
+    "methodology_section",
+    "roadmap_section",
+]
+
+
+def _table(header: list[str], rows: list[list[str]], cls: str = "") -> str:
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return f'<table class="{cls}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _stage_label(inst: Instrument, stage: object, lang: str) -> str:
+    if stage is None or pd.isna(stage):
+        return t("not_rated", lang)
+    return inst.level(str(stage)).label.get(lang)
+
+
+def _stage_chip(inst: Instrument, stage: object, lang: str) -> str:
+    colour = plots.stage_colour(None if pd.isna(stage) else str(stage), inst)
+    return (
+        f'<span class="chip" style="background:{colour}"></span>'
+        f"{escape(_stage_label(inst, stage, lang))}"
+    )
+
+
+def _departments(data: pd.DataFrame, lang: str, min_group_size: int) -> str:
+    """Respondents in total and per department group that may be shown (anonymity rule)."""
+    from assessment.analysis.departments import group_departments
+
+    sizes = group_departments(data["department"], min_group_size).sizes
+    parts = [f"{t('dept_' + d, lang)} {int(sizes[d])}" for d in DEPARTMENT_ORDER if d in sizes]
+    if sum(sizes.values()) < len(data):
+        parts.append(t("cover_small_groups", lang, minimum=min_group_size))
+    return f"{len(data)} ({', '.join(parts)})" if parts else str(len(data))
+
+
+def cover(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """Cover: organisation, wave, date, language, instruments, respondents by department."""
+    lang = rd.lang
+    rows = []
+    if rd.wave:
+        rows.append((t("cover_wave", lang), escape(rd.wave)))
+    rows += [
+        (t("cover_date", lang), rd.date),
+        (t("cover_language", lang), t("cover_language_value", lang)),
+        (
+            t("cover_instruments", lang),
+            "<br>".join(
+                f"{escape(i.title.get(lang))} ({escape(i.id)} {escape(i.version)})"
+                for i in rd.instruments.values()
+            ),
+        ),
+        (t("cover_respondents", lang), _departments(rd.data, lang, min_group_size)),
+        (t("cover_for", lang), t("cover_for_value", lang, organisation=escape(rd.organisation))),
+    ]
+    meta = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
+    return (
+        f'<section class="cover"><p class="kicker">{t("report_title", lang)}</p>'
+        f'<h1>{escape(rd.organisation)}</h1><p class="subtitle">{t("report_subtitle", lang)}</p>'
+        f'<table class="meta">{meta}</table><p class="howto">{t("cover_how_to_read", lang)}</p>'
+        "</section>"
+    )
+
+
+def _profile_sentence(rd: ReportData) -> str:
+    inst, lang = rd.disciplines, rd.lang
+    s = rd.scores_of(inst)
+    first = s.iloc[0]
+    prof = inst.profile
+
+    def title(d: str) -> str:
+        return escape(
+            inst.dimension(d).title.get(lang).lower()
+            if lang == "nl"
+            else inst.dimension(d).title.get(lang).lower()
+        )
+
+    kind = first["profile"]
+    weak = [w for w in str(first["weak"] or "").split(",") if w]
+    values = {
+        "threshold": fmt(prof.threshold, lang, 0),
+        "excellence": fmt(prof.excellence, lang, 0),
+        "margin": fmt(prof.lead_margin, lang, 0),
+        "weak": (" en " if lang == "nl" else " and ").join(title(w) for w in weak),
+    }
+    if isinstance(first["leader"], str):
+        values["leader"] = title(first["leader"])
+        values["score"] = fmt(
+            float(s.loc[s["dimension"] == first["leader"], "score"].iloc[0]), lang, 0
+        )
+    sentence = t(f"profile_{kind}", lang, **values)
+    declared = first["declared"]
+    if not isinstance(declared, str):
+        remark = t("coherence_none", lang)
+    elif not isinstance(first["leader"], str):
+        remark = t("coherence_no_leader", lang, declared=title(declared))
+    elif declared == first["leader"]:
+        remark = t("coherence_match", lang, declared=title(declared))
+    else:
+        remark = t("coherence_mismatch", lang, declared=title(declared), leader=values["leader"])
+    return f"{sentence} {remark}"
+
+
+def executive_summary(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """Write the executive summary: a sentence per interface, extremes, profile, actions.
+
+    With departments, NPS or waves it also says where the departments differ most, the NPS
+    with its margin and what changed since the previous wave (see
+    :mod:`assessment.report.analysis_sections`; ``min_group_size`` is the anonymity minimum).
+    """
+    lang = rd.lang
+    parts = [f'<section class="summary"><h2>{t("h_summary", lang)}</h2><ul>']
+    inst = rd.alignment
+    if inst is not None:
+        s = rd.scores_of(inst)
+        dims = s[s["level"] == "dimension"]
+        for row in s[s["level"] == "interface"].itertuples():
+            iface = escape(inst.interface(row.interface).title.get(lang))
+            if pd.isna(row.score):
+                parts.append(f"<li>{t('summary_interface_not_rated', lang, interface=iface)}</li>")
+                continue
+            level = inst.level(row.stage)
+            text = t(
+                "summary_interface",
+                lang,
+                interface=iface,
+                stage=escape(level.label.get(lang)),
+                score=fmt(row.score, lang),
+                meaning=escape(level.meaning.get(lang)),
+            )
+            if isinstance(row.floor_stage, str) and row.floor_stage != row.stage:
+                floor_score = dims.loc[
+                    (dims["interface"] == row.interface)
+                    & (dims["dimension"] == row.floor_dimension),
+                    "score",
+                ].iloc[0]
+                text += " " + t(
+                    "summary_floor",
+                    lang,
+                    dimension=escape(
+                        extra.lower_title(inst.dimension(row.floor_dimension).title.get(lang))
+                    ),
+                    stage=escape(inst.level(row.floor_stage).label.get(lang).lower()),
+                    score=fmt(floor_score, lang),
+                )
+            parts.append(f"<li>{text}</li>")
+        overall = dims.groupby("dimension")["score"].mean().dropna()
+        if len(overall) >= 2:
+            strong, weak = overall.idxmax(), overall.idxmin()
+            parts.append(
+                "<li>"
+                + t(
+                    "summary_extremes",
+                    lang,
+                    strong=escape(extra.lower_title(inst.dimension(strong).title.get(lang))),
+                    strong_score=fmt(overall[strong], lang),
+                    weak=escape(extra.lower_title(inst.dimension(weak).title.get(lang))),
+                    weak_score=fmt(overall[weak], lang),
+                )
+                + "</li>"
+            )
+        parts.extend(extra.summary_gaps(rd, min_group_size))
+    else:
+        parts.append(f"<li>{t('summary_no_alignment', lang)}</li>")
+    if rd.disciplines is not None:
+        parts.append(f"<li>{_profile_sentence(rd)}</li>")
+    else:
+        parts.append(f"<li>{t('summary_no_disciplines', lang)}</li>")
+    parts.extend(extra.summary_more(rd, min_group_size))
+    parts.append("</ul>")
+    if inst is not None:
+        steps = roadmap(rd.scores_of(inst), inst)
+        if not steps.empty:
+            parts.append(f"<p><b>{t('summary_actions', lang)}</b></p><ol>")
+            for row in steps.itertuples():
+                rec = row.recommendation
+                where = (
+                    f"{inst.interface(row.interface).title.get(lang)} · "
+                    f"{extra.lower_title(inst.dimension(row.dimension).title.get(lang))}"
+                )
+                parts.append(
+                    f'<li>{escape(rec.actions[0].get(lang))} <span class="muted">'
+                    f"({escape(where)})</span></li>"
+                )
+            parts.append("</ol>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def alignment_section(rd: ReportData) -> str:
+    """Stage ladder, sorted bars beside a radar per interface, and the full table."""
+    inst, lang = rd.alignment, rd.lang
+    if inst is None:
+        return ""
+    s = rd.scores_of(inst)
+    out = [
+        f'<section class="alignment"><h2>{t("h_alignment", lang)}</h2>',
+        f"<h3>{t('h_ladder', lang)}</h3>",
+        figure_html(plots.stage_ladder(s, inst, lang), t("h_ladder", lang)),
+        f"<h3>{t('h_table', lang)}</h3>",
+    ]
+    dims = s[s["level"] == "dimension"]
+    header = [t("col_dimension", lang)] + [escape(i.title.get(lang)) for i in inst.interfaces]
+    rows = []
+    for d in inst.dimensions:
+        cells = [escape(d.title.get(lang))]
+        for i in inst.interfaces:
+            r = dims[(dims["interface"] == i.id) & (dims["dimension"] == d.id)]
+            if r.empty or pd.isna(r["score"].iloc[0]):
+                cells.append(f'<span class="muted">{t("not_rated", lang)}</span>')
+            else:
+                cells.append(
+                    f"{fmt(r['score'].iloc[0], lang)} · "
+                    f"{_stage_chip(inst, r['stage'].iloc[0], lang)} "
+                    f'<span class="muted">n={int(r["n"].iloc[0])}</span>'
+                )
+        rows.append(cells)
+    ifaces = s[s["level"] == "interface"].set_index("interface")
+    rows.append(
+        [f"<b>{t('row_index', lang)}</b>"]
+        + [
+            (
+                f"<b>{fmt(ifaces.at[i.id, 'score'], lang)}</b> · "
+                f"{_stage_chip(inst, ifaces.at[i.id, 'stage'], lang)}"
+            )
+            for i in inst.interfaces
+        ]
+    )
+    out.append(_table(header, rows, "scores"))
+    out += [
+        f"<h3>{t('h_dimensions', lang)}</h3>",
+        figure_html(plots.dimension_bars(s, inst, lang), t("h_dimensions", lang)),
+        figure_html(plots.radar(s, inst, lang), t("h_dimensions", lang)),
+        "</section>",
+    ]
+    return "".join(out)
+
+
+def disciplines_section(rd: ReportData) -> str:
+    """Show discipline bars with T and E, the profile, what the leader asks of departments."""
+    inst, lang = rd.disciplines, rd.lang
+    if inst is None:
+        return ""
+    s = rd.scores_of(inst)
+    out = [
+        f'<section class="disciplines"><h2>{t("h_disciplines", lang)}</h2>',
+        f"<p>{t('disciplines_intro', lang)}</p>",
+        figure_html(plots.discipline_bars(s, inst, lang), t("h_disciplines", lang)),
+        f'<p class="lead">{_profile_sentence(rd)}</p>',
+    ]
+    rows = [
+        [escape(inst.dimension(r.dimension).title.get(lang)), fmt(r.score, lang, 0), str(int(r.n))]
+        for r in s.itertuples()
+    ]
+    out.append(
+        _table([t("discipline", lang), t("col_score", lang), t("col_n", lang)], rows, "compact")
+    )
+    leader = s["leader"].iloc[0]
+    focus = (
+        leader
+        if isinstance(leader, str)
+        else s.loc[s["score"].idxmax(), "dimension"]
+        if s["score"].notna().any()
+        else None
+    )
+    if focus is not None and inst.dimension(focus).implications:
+        dim = inst.dimension(focus)
+        out.append(
+            "<h3>"
+            + t("disciplines_implications", lang, leader=escape(dim.title.get(lang).lower()))
+            + "</h3><ul>"
+        )
+        for dept, text in dim.implications.items():
+            out.append(f"<li><b>{t('dept_' + dept, lang)}</b>: {escape(text.get(lang))}</li>")
+        out.append("</ul>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def roadmap_section(rd: ReportData, n: int = 3) -> str:
+    """Roadmap table: dimension, now, target, what to start, why (with caveats)."""
+    inst, lang = rd.alignment, rd.lang
+    if inst is None:
+        return ""
+    steps = roadmap(rd.scores_of(inst), inst, n=n)
+    out = [
+        f'<section class="roadmap"><h2>{t("h_roadmap", lang)}</h2>',
+        f"<p>{t('roadmap_intro', lang)}</p>",
+    ]
+    if steps.empty:
+        out.append(f"<p>{t('roadmap_none', lang)}</p></section>")
+        return "".join(out)
+    rows = []
+    for row in steps.itertuples():
+        rec = row.recommendation
+        actions = "<ul>" + "".join(f"<li>{escape(a.get(lang))}</li>" for a in rec.actions) + "</ul>"
+        why = (
+            escape(rec.why.get(lang))
+            + f' <span class="muted">({t("source", lang)}: {escape(rec.source)})</span>'
+        )
+        if rec.caveat is not None:
+            why += (
+                f'<p class="caveat"><b>{t("caveat", lang)}:</b> {escape(rec.caveat.get(lang))}</p>'
+            )
+        rows.append(
+            [
+                f'{escape(inst.dimension(row.dimension).title.get(lang))}<br><span class="muted">'
+                f"{escape(inst.interface(row.interface).title.get(lang))}</span>",
+                f"{_stage_chip(inst, row.stage, lang)}<br>"
+                f'<span class="muted">{fmt(row.score, lang)}</span>',
+                _stage_chip(inst, row.target, lang),
+                actions,
+                why,
+            ]
+        )
+    out.append(
+        _table(
+            [
+                t("col_dimension", lang),
+                t("col_now", lang),
+                t("col_target", lang),
+                t("col_actions", lang),
+                t("col_why", lang),
+            ],
+            rows,
+            "roadmap",
+        )
+    )
+    out.append("</section>")
+    return "".join(out)
+
+
+def _missing_table(rd: ReportData, top: int = 10) -> str:
+    lang = rd.lang
+    rows = []
+    shares = []
+    for inst in rd.instruments.values():
+        for item in inst.items:
+            if item.type == "text" or item.id not in rd.data:
+                continue
+            share = rd.data[item.id].isna().mean()
+            shares.append(share)
+            if share > 0:
+                rows.append((share, [escape(item.text.get(lang)), f"{fmt(share * 100, lang, 0)}%"]))
+    if not rows:
+        return f"<p>{t('dq_missing_none', lang)}</p>"
+    rows.sort(key=lambda r: -r[0])
+    note = t("dq_missing_summary", lang, shown=min(top, len(rows)), total=len(shares),
+             mean=fmt(100 * sum(shares) / len(shares), lang))
+    return f"<p>{note}</p>" + _table(
+        [t("dq_question", lang), t("dq_missing_share", lang)], [r[1] for r in rows[:top]],
+        "compact",
+    )
+
+
+def methodology_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
+    """How scores are computed, what the model rests on, how certain they are, data quality.
+
+    The part on certainty (agreement, reliability, intervals, anonymity with
+    ``min_group_size``, NPS, benchmark, waves) comes from
+    :func:`assessment.report.analysis_sections.methodology_trust`.
+    """
+    lang = rd.lang
+    out = [
+        f'<section class="methodology" id="methodology"><h2>{t("h_methodology", lang)}</h2>',
+        f"<h3>{t('method_scores', lang)}</h3>",
+    ]
+    if rd.alignment is not None:
+        inst = rd.alignment
+        bands = "; ".join(
+            f"{inst.level(b.level).label.get(lang)} "
+            f"[{fmt(b.lower, lang, 2)}–{fmt(b.upper, lang, 2)}"
+            + ("]" if k == len(inst.bands) - 1 else ")")
+            for k, b in enumerate(sorted(inst.bands, key=lambda b: b.lower))
+        )
+        out.append(f"<p>{t('method_alignment', lang, bands=bands)}</p>")
+    if rd.disciplines is not None:
+        p = rd.disciplines.profile
+        out.append(
+            "<p>"
+            + t(
+                "method_disciplines",
+                lang,
+                threshold=fmt(p.threshold, lang, 0),
+                excellence=fmt(p.excellence, lang, 0),
+                margin=fmt(p.lead_margin, lang, 0),
+            )
+            + "</p>"
+        )
+    out.append(f"<h3>{t('method_model', lang)}</h3><p>{t('method_honesty', lang)}</p><ul>")
+    for inst in rd.instruments.values():
+        if inst.source is not None:
+            out.append(f"<li>{escape(inst.source.get(lang))}</li>")
+    out.append("</ul>")
+    out.append(extra.methodology_trust(rd, min_group_size))
+    out.append(data_quality(rd))
+    versions = "; ".join(
+        t("method_versions", lang, id=i.id, version=i.version) for i in rd.instruments.values()
+    )
+    out.append(
+        f'<p class="muted">{escape(versions)}. '
+        f"{t('method_software', lang, version=package_version(), date=rd.date)}</p>"
+    )
+    out.append("</section>")
+    return "".join(out)
+
+
+def data_quality(rd: ReportData) -> str:
+    """Rows in, scored, rejected with reasons; ignored answers; missing answers per question."""
+    lang, r = rd.lang, rd.responses
+    org_rej = r.rejected_for(rd.organisation)
+    no_org = int(r.rejected["organisation"].isna().sum())
+    org_rows = set(rd.data["row"]) | set(org_rej["row"])
+    ignored = [p for p in r.problems if p.row in org_rows and "is ignored" in p.message]
+    rows = [
+        [t("dq_rows_file", lang), str(r.rows_in)],
+        [
+            t("dq_rows_org", lang, organisation=escape(rd.organisation)),
+            f"{len(rd.data) + len(org_rej)} = {len(rd.data)} {t('dq_scored', lang)} + "
+            f"{len(org_rej)} {t('dq_rejected', lang)}",
+        ],
+        [t("dq_no_org", lang), str(no_org)],
+        [t("dq_ignored_answers", lang), str(len(ignored))],
+    ]
+    out = [f"<h3>{t('method_data', lang)}</h3>", _table(["", ""], rows, "compact meta")]
+    if not org_rej.empty:
+        out.append(f"<h4>{t('dq_reasons', lang)}</h4>")
+        out.append(
+            _table(
+                [t("dq_row", lang), t("dq_reason", lang)],
+                [[str(x.row), escape(str(x.reason))] for x in org_rej.itertuples()],
+                "compact",
+            )
+        )
+    out.append(f"<h4>{t('dq_missing', lang)}</h4>")
+    out.append(_missing_table(rd))
+    return "".join(out)

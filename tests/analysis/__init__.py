@@ -1,0 +1,1 @@
+"""Tests of assessment.analysis (one file per module)."""

@@ -1,0 +1,238 @@
+"""Trust figures (DESIGN 5): r_wg, r_wg(J), Cronbach's α, ICC, bootstrap intervals."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+
+from assessment.analysis.stats import (
+    answer_options,
+    bootstrap_ci,
+    cell_scores,
+    cohort_icc,
+    cronbach_alpha,
+    describe_scores,
+    expected_variance,
+    icc,
+    rwg,
+    rwg_j,
+    score_cells,
+)
+from assessment.core.ingest import read_responses
+from assessment.core.scoring import score_responses
+
+
+def test_expected_variance_of_uniform_answers():
+    """Hand calculation of σ²_EU = (A² − 1)/12 (James, Demaree & Wolf 1984): 1.25 for A = 4, 2.0 for A = 5."""
+    assert expected_variance(answer_options("stages4")) == 1.25
+    assert expected_variance(answer_options("likert5")) == 2.0
+    assert expected_variance(11) == 10.0
+    with pytest.raises(ValueError, match="options must be 2 or more"):
+        expected_variance(1)
+
+
+def test_rwg_hand_calculation():
+    """Hand calculation (James, Demaree & Wolf 1984): answers 3, 4, 4, 5, 4 on a 5-point item.
+
+    mean 4, s² = (1 + 0 + 0 + 1 + 0) / 4 = 0.5, r_wg = 1 − 0.5 / 2.0 = 0.75. On a 4-option
+    stages4 item, 2, 2, 3, 3 gives s² = 1/3 and r_wg = 1 − (1/3) / 1.25 = 0.7333.
+    """
+    assert rwg([3, 4, 4, 5, 4], 5) == pytest.approx(0.75)
+    assert rwg([2, 2, 3, 3], 4) == pytest.approx(1 - (1 / 3) / 1.25)
+    assert rwg([4, 4, 4], 4) == 1.0
+
+
+def test_rwg_truncated_and_undefined():
+    """James et al. (1984) and R multilevel::rwg: observed variance above σ²_EU is truncated (r_wg = 0).
+
+    Hand calculation: 1, 5, 1, 5 has s² = 16/3 > 2.0. One answer has no variance: NaN.
+    Missing answers are left out.
+    """
+    assert rwg([1, 5, 1, 5], 5) == 0.0
+    assert math.isnan(rwg([3], 5))
+    assert rwg([3, 4, np.nan, 4, 5, 4], 5) == pytest.approx(0.75)
+
+
+def test_rwg_j_hand_calculation():
+    """Hand calculation of r_wg(J) (James, Demaree & Wolf 1984) for J = 2 items on a 5-point scale.
+
+    Item variances 0.5 and 0.5: s̄² = 0.5, q = 0.25, r_wg(J) = 2 × 0.75 / (2 × 0.75 + 0.25) = 0.857.
+    """
+    x = np.array([[3, 4], [4, 4], [4, 3], [5, 5], [4, 4]], dtype=float)
+    assert np.var(x, axis=0, ddof=1).tolist() == [0.5, 0.5]
+    assert rwg_j(x, 5) == pytest.approx(1.5 / 1.75)
+
+
+def _multilevel_rwg_j(x: np.ndarray, ranvar: float) -> float:
+    """Bliese's R multilevel::rwg.j (version 2.7), transcribed line by line as an independent check.
+
+    S <- mean(apply(Q, 2, var)); if (S > ranvar) S <- ranvar;
+    out <- (J * (1 - (S/ranvar))) / ((J * (1 - (S/ranvar))) + (S/ranvar))
+    """
+    j = x.shape[1]
+    s = float(np.mean([np.var(x[:, k], ddof=1) for k in range(j)]))
+    s = min(s, ranvar)
+    return (j * (1 - s / ranvar)) / ((j * (1 - s / ranvar)) + (s / ranvar))
+
+
+def test_rwg_j_equals_r_multilevel_on_a_public_dataset():
+    """r_wg(J) per wine of pingouin's 'icc' dataset (8 wines × 4 judges, 0–9 scores) equals R multilevel::rwg.j.
+
+    Named reference: the algorithm of R's multilevel::rwg.j (Bliese), transcribed above; here
+    the judges are the group and the wines the items (A = 10 answer options, σ²_EU = 99/12).
+    """
+    data = pg.read_dataset("icc").pivot(index="Judge", columns="Wine", values="Scores")
+    x = data.to_numpy(dtype=float)
+    assert rwg_j(x, 10) == pytest.approx(_multilevel_rwg_j(x, expected_variance(10)))
+    for k in range(x.shape[1]):
+        assert rwg(x[:, k], 10) == pytest.approx(
+            1 - min(np.var(x[:, k], ddof=1), 99 / 12) / (99 / 12))
+
+
+def test_cronbach_alpha_against_pingouin():
+    """Cronbach's α equals pingouin.cronbach_alpha on pingouin's bundled 'cronbach_alpha' dataset.
+
+    Named references: pingouin 0.5+ (independent implementation, covariance-matrix form) on
+    its public dataset: α = 0.5917 (complete data, 25 subjects × 6 items).
+    """
+    long = pg.read_dataset("cronbach_alpha")
+    wide = long.pivot(index="Subj", columns="Items", values="Scores")
+    expected, _ = pg.cronbach_alpha(data=long, items="Items", scores="Scores", subject="Subj")
+    assert cronbach_alpha(wide, min_n=2) == pytest.approx(expected)
+    assert cronbach_alpha(wide, min_n=2) == pytest.approx(0.5917, abs=1e-4)
+
+
+def test_cronbach_alpha_listwise_against_pingouin_with_missing_answers():
+    """With missing answers α uses the respondents who answered every item (listwise).
+
+    Named reference: pingouin.cronbach_alpha(nan_policy='listwise') on its bundled
+    'cronbach_wide_missing' dataset (12 respondents, 4 missing answers): α = 0.8017.
+    """
+    wide = pg.read_dataset("cronbach_wide_missing")
+    expected, _ = pg.cronbach_alpha(wide, nan_policy="listwise")
+    assert cronbach_alpha(wide, min_n=2) == pytest.approx(expected)
+    assert cronbach_alpha(wide, min_n=2) == pytest.approx(0.8017, abs=1e-4)
+
+
+def test_cronbach_alpha_needs_enough_respondents():
+    """DESIGN 5: α only 'when n allows': NaN under min_n complete respondents or with one item."""
+    wide = pg.read_dataset("cronbach_wide_missing")
+    complete = len(wide.dropna())
+    assert math.isnan(cronbach_alpha(wide, min_n=complete + 1))
+    assert not math.isnan(cronbach_alpha(wide, min_n=complete))
+    assert math.isnan(cronbach_alpha(wide[["Q1"]], min_n=2))
+
+
+def test_icc_hand_calculation():
+    """Hand calculation of ICC(1) and ICC(2) (Bliese 2000) for two groups of three.
+
+    Group means 2 and 4, grand mean 3: MSB = 3 × (1 + 1) / 1 = 6, MSW = (1+0+1+1+0+1)/4 = 1,
+    k = 3: ICC(1) = 5 / (6 + 2) = 0.625, ICC(2) = 5 / 6 = 0.8333.
+    """
+    i1, i2 = icc([1, 2, 3, 3, 4, 5], ["a", "a", "a", "b", "b", "b"])
+    assert i1 == pytest.approx(0.625) and i2 == pytest.approx(5 / 6)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning",
+                            "ignore:The inplace keyword")
+def test_icc_against_pingouin():
+    """ICC(1) and ICC(2) equal pingouin's one-way ICC(1,1) and ICC(1,k) on its 'icc' dataset.
+
+    Named reference: pingouin.intraclass_corr on the bundled wine data (8 wines rated by 4
+    judges; wines are the groups): ICC(1,1) = 0.7275, ICC(1,k) = 0.9144.
+    """
+    data = pg.read_dataset("icc")
+    ref = pg.intraclass_corr(data, targets="Wine", raters="Judge", ratings="Scores")
+    ref = ref.set_index("Type")["ICC"]
+    i1, i2 = icc(data["Scores"], data["Wine"])
+    assert i1 == pytest.approx(ref["ICC(1,1)"]) and i2 == pytest.approx(ref["ICC(1,k)"])
+    assert i1 == pytest.approx(0.7275, abs=1e-4) and i2 == pytest.approx(0.9144, abs=1e-4)
+
+
+def test_icc_needs_two_groups():
+    """One group: no between-group variance to speak of, NaN."""
+    assert all(math.isnan(v) for v in icc([1, 2, 3], ["a", "a", "a"]))
+
+
+def test_bootstrap_interval_reproducible_with_a_seed():
+    """Same values and seed: the same interval; another seed: (almost surely) another one."""
+    values = np.random.default_rng(5).normal(3, 1, 30)
+    assert bootstrap_ci(values, seed=7) == bootstrap_ci(values, seed=7)
+    assert bootstrap_ci(values, seed=7) != bootstrap_ci(values, seed=8)
+
+
+def test_bootstrap_interval_matches_normal_theory():
+    """For 400 normal values the percentile interval ≈ mean ± 1.96 s/√n (large-sample theory).
+
+    Reference: the normal-theory 95% interval of a mean; the bootstrap (2000 resamples, seed
+    1) agrees within 10% of its half-width.
+    """
+    values = np.random.default_rng(11).normal(2.5, 0.6, 400)
+    low, high = bootstrap_ci(values, seed=1)
+    half = 1.96 * values.std(ddof=1) / math.sqrt(len(values))
+    assert low < values.mean() < high
+    assert (high - low) / 2 == pytest.approx(half, rel=0.1)
+    assert (low + high) / 2 == pytest.approx(values.mean(), abs=0.1 * half)
+
+
+def test_bootstrap_interval_needs_two_values():
+    """One respondent has no spread to resample: no interval."""
+    assert all(math.isnan(v) for v in bootstrap_ci([3.0]))
+
+
+def test_cells_follow_the_yaml(alignment, disciplines):
+    """Cells come from the YAML: 21 interface × dimension cells plus one per tagged tension source."""
+    cells = score_cells(alignment)
+    tension = [c for c in cells if c.level == "tension"]
+    assert sum(c.level == "dimension" for c in cells) == 21
+    assert {c.dimension for c in tension} == {"economic", "cultural", "organisational"}
+    tagged = {i.id for i in alignment.items if i.tension}
+    assert {i for c in tension for i in c.items} == tagged
+    assert all(c.level == "discipline" for c in score_cells(disciplines))
+
+
+@pytest.fixture(scope="module")
+def example():
+    from assessment.core.config import EXAMPLE_RESPONSES
+
+    return read_responses(EXAMPLE_RESPONSES)
+
+
+def test_described_scores_equal_the_scoring_rules(example):
+    """describe_scores' score and n equal score_responses' (the scoring rules, DESIGN 3.1/3.2)."""
+    keys = ["organisation", "wave", "instrument", "level", "interface", "dimension"]
+    for inst in example.instruments:
+        scored = score_responses(example.data, [inst])
+        described = describe_scores(example.data, inst, n_boot=50)
+        merged = scored.merge(described, on=keys, suffixes=("", "_d"))
+        assert len(merged) == len(scored)
+        assert np.allclose(merged["score"].astype(float), merged["score_d"].astype(float),
+                           equal_nan=True)
+        assert (merged["n"] == merged["n_d"]).all()
+
+
+def test_interval_is_the_same_for_one_organisation_or_the_whole_file(example, alignment):
+    """Seeded per organisation and wave: the report (one organisation) and the file give one interval."""
+    whole = describe_scores(example.data, alignment, n_boot=200)
+    org = "Delta Meettechniek"
+    one = describe_scores(example.data[example.data["organisation"] == org], alignment, n_boot=200)
+    mine = whole[whole["organisation"] == org].reset_index(drop=True)
+    pd.testing.assert_frame_equal(mine, one.reset_index(drop=True))
+    assert (mine["ci_low"] <= mine["score"]).all() and (mine["score"] <= mine["ci_high"]).all()
+
+
+def test_cohort_icc_per_cell(example, alignment):
+    """ICC per cell across the file's organisations equals icc() on the respondent scores."""
+    table = cohort_icc(example.data, alignment)
+    cells = score_cells(alignment)
+    scores = cell_scores(example.data, alignment, cells)
+    k = next(i for i, c in enumerate(cells) if c.level == "dimension")
+    expected = icc(scores[:, k], example.data["organisation"])
+    row = table[(table["level"] == cells[k].level) & (table["interface"] == cells[k].interface)
+                & (table["dimension"] == cells[k].dimension)].iloc[0]
+    assert (row["icc1"], row["icc2"]) == pytest.approx(expected)
+    assert row["groups"] == example.data["organisation"].nunique()

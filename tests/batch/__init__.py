@@ -1,0 +1,1 @@
+"""Tests of assessment.batch (one file per module)."""

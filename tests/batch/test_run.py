@@ -1,0 +1,260 @@
+"""Batch rendering (issue 3): parallel = serial, failure isolation, resume, atomic writes, index."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from assessment.batch.run import run_batch
+from assessment.cli import app
+from assessment.core.config import REPORT_NOTEBOOK
+
+from .conftest import full_rows
+
+ORGS = ("Alfa BV", "Bravo Groep", "Charlie & Co")
+
+
+@pytest.fixture(scope="module")
+def cohort_csv(tmp_path_factory, alignment, disciplines):
+    """Three organisations of complete, seeded answers (fewer than five: no benchmark)."""
+    rows = []
+    for k, org in enumerate(ORGS):
+        rows += full_rows(alignment, disciplines, org, 6 + k, seed=20 + k)
+    path = tmp_path_factory.mktemp("batch") / "cohort.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def serial(cohort_csv, tmp_path_factory):
+    out = tmp_path_factory.mktemp("serial")
+    return run_batch(cohort_csv, out, jobs=1, lang="en")
+
+
+@pytest.fixture(scope="module")
+def parallel(cohort_csv, tmp_path_factory):
+    out = tmp_path_factory.mktemp("parallel")
+    return run_batch(cohort_csv, out, jobs=2, lang="en")
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()}
+
+
+def test_every_output_written(parallel):
+    """One report per organisation plus the overview, index, manifest and scores."""
+    names = _files(parallel.out_dir)
+    for stem in ("alfa-bv", "bravo-groep", "charlie-co", "cohort_overview"):
+        assert {f"{stem}.html", f"{stem}.ipynb"} <= names
+    assert {"index.html", "manifest.json", "scores.csv", "scores.xlsx"} <= names
+    assert parallel.count("ok") == 4 and parallel.count("failed") == 0
+    assert not [n for n in names if n.endswith(".tmp") or n.startswith(".")]
+
+
+def test_parallel_equals_serial(serial, parallel):
+    """Same set of files, same scores, byte-identical HTML reports (SVG charts are reproducible)."""
+    assert _files(serial.out_dir) == _files(parallel.out_dir)
+    pd.testing.assert_frame_equal(pd.read_csv(serial.out_dir / "scores.csv"),
+                                  pd.read_csv(parallel.out_dir / "scores.csv"))
+    for html in serial.out_dir.glob("*.html"):
+        if html.name != "index.html":
+            assert html.read_bytes() == (parallel.out_dir / html.name).read_bytes(), html.name
+
+
+def test_reports_are_isolated(parallel):
+    """No organisation's name appears in another organisation's report."""
+    for org, stem in zip(ORGS, ("alfa-bv", "bravo-groep", "charlie-co"), strict=True):
+        html = (parallel.out_dir / f"{stem}.html").read_text(encoding="utf-8")
+        others = [o for o in ORGS if o != org]
+        assert org.replace("&", "&amp;") in html
+        assert not any(o.replace("&", "&amp;") in html for o in others)
+
+
+def test_index_links_resolve(parallel):
+    """Every link in index.html points to a file that exists; every organisation is listed."""
+    html = (parallel.out_dir / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', html)
+    assert links
+    for link in links:
+        assert not link.startswith(("http:", "https:", "/"))
+        assert (parallel.out_dir / link).exists(), link
+    for org in ORGS:
+        assert org.replace("&", "&amp;") in html
+
+
+def test_manifest(parallel):
+    """manifest.json: per item status, time, outputs, hash, error."""
+    manifest = json.loads((parallel.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["items"]) == {"alfa-bv", "bravo-groep", "charlie-co", "cohort_overview"}
+    for item in manifest["items"].values():
+        assert item["status"] == "ok" and item["error"] is None
+        assert len(item["hash"]) == 64 and item["seconds"] > 0
+        assert all((parallel.out_dir / o).exists() for o in item["outputs"])
+
+
+def test_resume_redoes_only_what_changed(cohort_csv, tmp_path, alignment, monkeypatch):
+    """Second run redoes nothing; changing one organisation's answer redoes it and the overview.
+
+    The package fingerprint is pinned here so that edits to the package made while the
+    test runs (by a developer) cannot redo everything; test_package_digest covers it.
+    """
+    import assessment.batch.run
+
+    monkeypatch.setattr(assessment.batch.run, "package_digest", lambda: "pinned")
+    data = tmp_path / "cohort.csv"
+    data.write_bytes(cohort_csv.read_bytes())
+    out = tmp_path / "out"
+    first = run_batch(data, out, jobs=2, lang="en")
+    assert first.count("ok") == 4
+    mtimes = {p.name: p.stat().st_mtime_ns for p in out.glob("*.html")}
+    second = run_batch(data, out, jobs=2, lang="en")
+    assert all(v.get("skipped") for v in second.items.values())
+    assert {p.name: p.stat().st_mtime_ns for p in out.glob("*.html")
+            if p.name != "index.html"} == {k: v for k, v in mtimes.items() if k != "index.html"}
+    frame = pd.read_csv(data)
+    row = frame.index[frame["organisation"] == "Bravo Groep"][0]
+    item = alignment.items[0].id
+    frame.loc[row, item] = 1 if frame.loc[row, item] != 1 else 2
+    frame.to_csv(data, index=False)
+    third = run_batch(data, out, jobs=2, lang="en")
+    redone = {k for k, v in third.items.items() if not v.get("skipped")}
+    assert redone == {"bravo-groep", "cohort_overview"}
+    forced = run_batch(data, out, jobs=2, lang="en", force=True)
+    assert not any(v.get("skipped") for v in forced.items.values())
+
+
+@pytest.fixture(scope="module")
+def broken_notebook(tmp_path_factory):
+    """The report notebook with one extra cell that fails for 'Bravo Groep' only."""
+    nb = nbformat.read(REPORT_NOTEBOOK, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell(
+        'if organisation == "Bravo Groep":\n    raise ValueError("simulated broken data")'))
+    nbformat.validator.normalize(nb)
+    path = tmp_path_factory.mktemp("nb") / "organisation_report.ipynb"
+    # keep it beside the real one's folder semantics: paths resolve from the project root
+    nbformat.write(nb, path)
+    return path
+
+
+def test_one_broken_organisation_does_not_stop_the_others(cohort_csv, tmp_path, broken_notebook):
+    """One failure, the others complete, the manifest says why, the partial notebook and log stay."""
+    summary = run_batch(cohort_csv, tmp_path, jobs=2, lang="en", report_notebook=broken_notebook)
+    assert summary.count("failed") == 1 and summary.count("ok") == 3
+    failed = summary.items["bravo-groep"]
+    assert failed["status"] == "failed"
+    assert failed["error"] == "ValueError: simulated broken data"
+    assert failed["cell"] == 4  # In [4]: parameters, injected parameters, imports, then this
+    assert (tmp_path / "bravo-groep.failed.ipynb").exists()
+    assert "simulated broken data" in (tmp_path / "bravo-groep.log").read_text(encoding="utf-8")
+    assert not (tmp_path / "bravo-groep.html").exists()
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["items"]["bravo-groep"]["error"] == "ValueError: simulated broken data"
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "simulated broken data" in index
+
+
+def test_cli_exit_code_and_summary(cohort_csv, tmp_path, broken_notebook):
+    """`assess batch` exits 1 when any report failed and names the cell and the error."""
+    result = CliRunner().invoke(app, ["batch", str(cohort_csv), "--out", str(tmp_path),
+                                      "--jobs", "2", "--notebook", str(broken_notebook)])
+    assert result.exit_code == 1
+    assert "failed: Bravo Groep (cell 4): ValueError: simulated broken data" in result.stdout
+    assert "index: " in result.stdout
+
+
+def test_fail_fast(cohort_csv, tmp_path, broken_notebook):
+    """With --fail-fast, items not yet started are marked as not started."""
+    summary = run_batch(cohort_csv, tmp_path, jobs=1, lang="en", fail_fast=True,
+                        report_notebook=broken_notebook)
+    assert summary.count("failed") == 1
+    assert summary.count("ok") + summary.count("cancelled") == 3
+
+
+def _complete(path: Path) -> bool:
+    if path.suffix == ".html":
+        return path.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    if path.suffix in (".ipynb", ".json"):
+        json.loads(path.read_text(encoding="utf-8"))
+        return True
+    return path.stat().st_size > 0
+
+
+def test_killed_run_leaves_only_complete_files(cohort_csv, tmp_path):
+    """Kill `assess batch` after the first report: every file under a final name is complete.
+
+    The next run renders the rest and skips what was done.
+    """
+    out = tmp_path / "out"
+    assess = Path(sys.executable).with_name("assess")
+    proc = subprocess.Popen([str(assess), "batch", str(cohort_csv), "--out", str(out),
+                             "--jobs", "1", "--lang", "en"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    def recorded() -> bool:
+        try:
+            return bool(json.loads((out / "manifest.json").read_text(encoding="utf-8"))["items"])
+        except (OSError, ValueError, KeyError):
+            return False
+
+    deadline = time.time() + 600  # generous: a loaded CI machine may be slow
+    while time.time() < deadline and not recorded():
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = list(out.glob("*.html"))
+    assert done, "the first report was written before the kill"
+    for path in out.iterdir():
+        if not path.name.startswith("."):
+            assert _complete(path), path.name
+    summary = run_batch(cohort_csv, out, jobs=2, lang="en")
+    assert summary.count("ok") == 4
+    skipped = {k for k, v in summary.items.items() if v.get("skipped")}
+    assert skipped, "what finished before the kill is not redone"
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_bad_format(cohort_csv, tmp_path):
+    """Only html and html,pdf."""
+    with pytest.raises(ValueError, match="formats must be html or html,pdf"):
+        run_batch(cohort_csv, tmp_path, formats=("docx",))
+
+
+def test_package_digest_follows_package_files(tmp_path, monkeypatch):
+    """Changing any package file (code, instrument, texts) changes the fingerprint."""
+    import shutil
+
+    import assessment.batch.run
+    from assessment.core.config import PACKAGE_DIR
+
+    copy = tmp_path / "assessment"
+    shutil.copytree(PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(assessment.batch.run, "PACKAGE_DIR", copy)
+    before = assessment.batch.run.package_digest()
+    assert assessment.batch.run.package_digest() == before
+    text = copy / "locales" / "report.yaml"
+    text.write_text(text.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert assessment.batch.run.package_digest() != before
+
+
+def test_dask_scheduler(cohort_csv, tmp_path, serial):
+    """`assess batch --dask-scheduler` on a LocalCluster renders the same files as the pool."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        result = CliRunner().invoke(app, ["batch", str(cohort_csv), "--out", str(tmp_path),
+                                          "--lang", "en", "--dask-scheduler",
+                                          cluster.scheduler_address])
+    assert result.exit_code == 0, result.stdout
+    assert "4 done" in result.stdout
+    assert _files(tmp_path) == _files(serial.out_dir)

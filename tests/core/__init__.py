@@ -1,0 +1,1 @@
+"""Tests of assessment.core (one file per module)."""

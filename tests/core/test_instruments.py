@@ -1,0 +1,239 @@
+"""Instrument files: the bundled ones are complete; broken ones get messages naming file and item."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from assessment.core.config import INSTRUMENT_DIR
+from assessment.core.exceptions import InstrumentError
+from assessment.core.instruments import (
+    LANGUAGES,
+    instrument_table,
+    list_instruments,
+    load_instrument,
+    parse_instrument,
+)
+
+
+@pytest.fixture(scope="module")
+def raw_alignment():
+    return yaml.safe_load((INSTRUMENT_DIR / "alignment.yaml").read_text(encoding="utf-8"))
+
+
+def test_alignment_shape(alignment):
+    """Issue 2: three interfaces × seven dimensions × at least two stages4 items, four options each."""
+    assert [i.id for i in alignment.interfaces] == [
+        "marketing_sales",
+        "sales_service",
+        "marketing_service",
+    ]
+    assert len(alignment.dimensions) == 7
+    for iface in alignment.interfaces:
+        for dim in alignment.dimensions:
+            items = [
+                i for i in alignment.items if i.interface == iface.id and i.dimension == dim.id
+            ]
+            assert len(items) >= 2, (iface.id, dim.id)
+            assert all(i.type == "stages4" and len(i.options) == 4 for i in items)
+
+
+def test_alignment_recommendations_cover_every_step(alignment):
+    """Every dimension × step (undefined→defined, defined→aligned, aligned→integrated), 2–4 actions."""
+    levels = [lv.id for lv in alignment.levels]
+    for dim in alignment.dimensions:
+        for lo, hi in zip(levels, levels[1:], strict=False):
+            rec = alignment.recommendation(dim.id, lo)
+            assert rec is not None and rec.to == hi
+            assert 2 <= len(rec.actions) <= 4
+            assert rec.source
+
+
+def test_co_location_and_joint_training_carry_a_caveat(alignment):
+    """DESIGN 6: co-location and joint training did not help (Le Meunier-FitzHugh & Massey 2019)."""
+    flagged = 0
+    for rec in alignment.recommendations:
+        text = " ".join(a.en.lower() for a in rec.actions)
+        words = ("co-locat", "same floor", "shared workspace", "joint training", "training")
+        if any(word in text for word in words):
+            assert rec.caveat is not None, (rec.dimension, rec.from_)
+            assert "Le Meunier-FitzHugh" in rec.caveat.en
+            flagged += 1
+    assert flagged >= 1
+
+
+def test_value_disciplines_shape(disciplines):
+    """Issue 2: at least five likert5 items per discipline, some reverse-keyed, one choice item, T/E/M."""
+    for dim in disciplines.dimensions:
+        items = [i for i in disciplines.scored_items if i.dimension == dim.id]
+        assert len(items) >= 5
+        assert any(i.reverse for i in items)
+        assert all(i.type == "likert5" for i in items)
+    assert [i.type for i in disciplines.items].count("choice") == 1
+    p = disciplines.profile
+    assert (p.threshold, p.excellence, p.lead_margin) == (50, 75, 10)
+
+
+def test_every_string_in_both_languages():
+    """Every text of every bundled instrument has a non-empty nl and en (the schema enforces it)."""
+    for inst in list_instruments():
+        for item in inst.items:
+            for lang in LANGUAGES:
+                assert item.text.get(lang).strip()
+                assert all(o.get(lang).strip() for o in item.options)
+
+
+def test_instrument_table():
+    """`assess instruments` lists id, version, item count and languages."""
+    table = instrument_table(list_instruments())
+    assert list(table["id"]) == ["alignment", "customer_loyalty", "value_disciplines"]
+    assert set(table.columns) >= {"id", "version", "items", "languages"}
+
+
+def _broken(raw, mutate):
+    data = copy.deepcopy(raw)
+    mutate(data)
+    with pytest.raises(InstrumentError) as info:
+        parse_instrument(data, "broken.yaml")
+    return str(info.value)
+
+
+def test_missing_language_is_named(raw_alignment):
+    """A text without English names the item and the missing field."""
+
+    def mutate(d):
+        del d["items"][0]["text"]["en"]
+
+    msg = _broken(raw_alignment, mutate)
+    assert "broken.yaml" in msg and "items[0] (MS-roles-1).text.en" in msg
+
+
+def test_three_options_on_a_stages4_item(raw_alignment):
+    """A stages4 item needs exactly four options."""
+    msg = _broken(raw_alignment, lambda d: d["items"][1]["options"].pop())
+    assert "item MS-roles-2: a stages4 item needs exactly 4 options, found 3" in msg
+
+
+def test_duplicate_item_id_and_unknown_dimension(raw_alignment):
+    """Duplicate ids and dangling dimensions are both reported, at once."""
+
+    def mutate(d):
+        d["items"][1]["id"] = d["items"][0]["id"]
+        d["items"][2]["dimension"] = "astrology"
+
+    msg = _broken(raw_alignment, mutate)
+    assert "item ids are not unique: MS-roles-1" in msg
+    assert "dimension 'astrology' is not one of" in msg
+
+
+def test_band_gap(raw_alignment):
+    """Bands must cover the scale without gaps."""
+
+    def mutate(d):
+        d["bands"][1]["upper"] = 2.4
+
+    assert "gap between defined and aligned" in _broken(raw_alignment, mutate)
+
+
+def test_missing_recommendation(raw_alignment):
+    """Every dimension × step needs a recommendation."""
+
+    def mutate(d):
+        d["recommendations"] = [
+            r
+            for r in d["recommendations"]
+            if not (r["dimension"] == "roles" and r["from"] == "defined")
+        ]
+
+    assert "missing for dimension roles, step defined -> aligned" in _broken(raw_alignment, mutate)
+
+
+def test_too_few_items_per_cell(raw_alignment):
+    """Every interface × dimension needs at least two items."""
+
+    def mutate(d):
+        d["items"] = [i for i in d["items"] if i["id"] != "SS-goals-2"]
+
+    assert "interface sales_service x dimension goals: needs at least 2 items, has 1" in _broken(
+        raw_alignment, mutate
+    )
+
+
+def test_unknown_instrument_lists_bundled():
+    """Asking for an instrument that does not exist lists the ones that do."""
+    with pytest.raises(
+        InstrumentError,
+        match="bundled instruments: alignment, customer_loyalty, value_disciplines",
+    ):
+        load_instrument("astrology")
+
+
+def test_invalid_yaml(tmp_path):
+    """A file that is not YAML is named."""
+    path = tmp_path / "bad.yaml"
+    path.write_text("id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(InstrumentError, match="not valid YAML"):
+        load_instrument(path)
+
+
+@pytest.fixture(scope="module")
+def raw_loyalty():
+    return yaml.safe_load((INSTRUMENT_DIR / "customer_loyalty.yaml").read_text(encoding="utf-8"))
+
+
+def test_customer_loyalty_shape():
+    """Issue 4 (seeds 000, 003): likert5 links of the Service-Profit Chain, one nps item, one comment.
+
+    Each link has at least two agreement items (so agreement and α can be computed); the nps
+    item is answered 0–10 and is not averaged into its dimension.
+    """
+    inst = load_instrument("customer_loyalty")
+    assert inst.scale.type == "likert5" and inst.profile is None
+    assert [i.type for i in inst.items].count("nps") == 1
+    assert [i.type for i in inst.items].count("text") == 1
+    nps_item = next(i for i in inst.items if i.type == "nps")
+    assert nps_item.range == (0, 10)
+    for dim in inst.dimensions:
+        likert = [i for i in inst.scored_items if i.dimension == dim.id and i.type == "likert5"]
+        assert len(likert) >= 2, dim.id
+
+
+def test_nps_item_takes_no_options_or_reverse(raw_loyalty):
+    """An nps item is a 0–10 question: options and reverse keying are refused, by item id."""
+
+    def mutate(d):
+        item = next(i for i in d["items"] if i["type"] == "nps")
+        item["reverse"] = True
+        item["options"] = [{"nl": "ja", "en": "yes"}]
+
+    msg = _broken(raw_loyalty, mutate)
+    assert "item LOY-nps: an nps item is answered 0–10 and takes no options" in msg
+    assert "item LOY-nps: an nps item cannot be reverse-keyed" in msg
+
+
+def test_nps_item_needs_no_dimension_but_a_known_one(raw_loyalty):
+    """The nps item's dimension is optional; when given it must exist."""
+
+    def drop(d):
+        del next(i for i in d["items"] if i["type"] == "nps")["dimension"]
+
+    data = copy.deepcopy(raw_loyalty)
+    drop(data)
+    assert parse_instrument(data, "ok.yaml").item("LOY-nps").dimension is None
+
+    def unknown(d):
+        next(i for i in d["items"] if i["type"] == "nps")["dimension"] = "astrology"
+
+    assert "item LOY-nps: dimension 'astrology' is not one of" in _broken(raw_loyalty, unknown)
+
+
+def test_dimension_without_interfaces_needs_two_items(raw_loyalty):
+    """Without interfaces, every dimension needs two scored items (the nps item does not count)."""
+
+    def mutate(d):
+        d["items"] = [i for i in d["items"] if i["id"] != "LOY-cl-2"]
+
+    msg = _broken(raw_loyalty, mutate)
+    assert "dimension customer_loyalty: needs at least 2 scored items" in msg

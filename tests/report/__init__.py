@@ -1,0 +1,1 @@
+"""Tests of assessment.report (one file per module)."""

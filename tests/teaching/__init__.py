@@ -1,0 +1,1 @@
+"""Tests of assessment.teaching (one file per module)."""
