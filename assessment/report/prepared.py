@@ -6,7 +6,8 @@ instead reads the file once, analyses it once, and writes one small file per rep
 (:func:`write_prepared`) holding only that organisation's rows
 (:meth:`Responses.restricted_to <assessment.core.ingest.Responses.restricted_to>`) and its
 :class:`~assessment.analysis.whole_file.CohortContext` (the cohort's figures without other
-organisations' names). The report notebook reads it through its ``prepared`` parameter; the report is the same as when it reads the file.
+organisations' names). The report notebook reads it through its ``prepared`` parameter;
+the report is the same as when it reads the file.
 
 The files are pickles: read only files written by :func:`write_prepared` (the batch
 writes them in its own output folder and removes them when it ends).
