@@ -20,7 +20,7 @@ from assessment.analysis.waves import wave_changes
 from assessment.core.config import PROJECT_ROOT
 from assessment.core.ingest import read_responses
 from assessment.core.instruments import load_instrument
-from assessment.core.scoring import score_responses
+from assessment.core.scoring import score_respondents, score_responses
 
 DATA = PROJECT_ROOT / "data"
 CATALOG = DATA / "catalog.csv"
@@ -292,7 +292,7 @@ def test_intended_wave_changes_exceed_their_uncertainty(responses, catalog, inst
     alignment = instruments[0]
     levels = [lv.id for lv in alignment.levels]
     codes = {i.code: i.id for i in alignment.interfaces}
-    changes = wave_changes(responses[WAVES].data, alignment)
+    changes = wave_changes(score_respondents(responses[WAVES].data, alignment))
     changes = changes[changes["level"] == "interface"].set_index(["organisation", "interface"])
     rows = catalog[catalog["path"] == WAVES]
     moved = 0

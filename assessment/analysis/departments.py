@@ -25,8 +25,7 @@ import pandas as pd
 
 from assessment.analysis.stats import describe_scores
 from assessment.core.ingest import DEPARTMENT_ORDER
-from assessment.core.instruments import Instrument
-from assessment.core.scoring import GROUP_KEYS
+from assessment.core.scoring import GROUP_KEYS, RespondentScores
 
 __all__ = [
     "MIN_GROUP_SIZE",
@@ -187,9 +186,13 @@ def reporting_groups(
 
 
 def department_scores(
-    data: pd.DataFrame, instrument: Instrument, min_group_size: int = MIN_GROUP_SIZE
+    scored: RespondentScores, min_group_size: int = MIN_GROUP_SIZE
 ) -> pd.DataFrame:
     """Score every shown department group per organisation × wave × cell.
+
+    ``scored`` holds the respondents' scores
+    (:func:`assessment.core.scoring.score_respondents`) with their organisation, wave
+    and department.
 
     Groups under the minimum are never scored (see the module docstring), so the result
     holds no figure of them; nor does it hold a cell that fewer than ``min_group_size``
@@ -202,12 +205,9 @@ def department_scores(
         department (the group shown) and a ``pooled`` column naming the departments in a
         pooled ``other`` group; no intervals and no α (groups are small).
     """
-    groups, groupings = reporting_groups(data, min_group_size)
-    shown = data.assign(department=groups)
-    shown = shown[groups.notna().to_numpy(dtype=bool)]
-    out = describe_scores(
-        shown, instrument, [*GROUP_KEYS, "department"], bootstrap=False, alpha=False
-    )
+    groups, groupings = reporting_groups(scored.keys, min_group_size)
+    shown = scored.with_keys(department=groups).where(groups.notna().to_numpy(dtype=bool))
+    out = describe_scores(shown, [*GROUP_KEYS, "department"], bootstrap=False, alpha=False)
     # a figure of fewer raters than the minimum (others skipped the questions) is left out too
     out = out[out["n"] >= min_group_size].reset_index(drop=True)
     out["pooled"] = [

@@ -20,21 +20,28 @@ named source:
   wave so that a report and the scores file give the same interval.
 
 The table-level function :func:`describe_scores` applies these to the score cells of an
-instrument (each interface × dimension, each tension source, each interface index).
+instrument (each interface × dimension, each tension source, each interface index). It
+takes the respondents' cell scores that :func:`assessment.core.scoring.score_respondents`
+computed and never scores answers itself.
 """
 
 from __future__ import annotations
 
 import warnings
 import zlib
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from assessment.analysis.tension import TENSION_SOURCES
 from assessment.core.instruments import SCALE_RANGE, Instrument
-from assessment.core.scoring import GROUP_KEYS, item_groups, keyed_items, stage_of, to_percent
+from assessment.core.scoring import (
+    GROUP_KEYS,
+    Cell,
+    RespondentScores,
+    respondent_means,
+    stage_of,
+    to_percent,
+)
 
 __all__ = [
     "CONFIDENCE",
@@ -43,11 +50,9 @@ __all__ = [
     "MIN_ALPHA_N",
     "N_BOOT",
     "SEED",
-    "Cell",
     "answer_options",
     "bootstrap_ci",
     "bootstrap_means",
-    "cell_scores",
     "cohort_icc",
     "cronbach_alpha",
     "describe_scores",
@@ -58,7 +63,6 @@ __all__ = [
     "percentile_interval",
     "rwg",
     "rwg_j",
-    "score_cells",
     "seeded_rng",
 ]
 
@@ -340,88 +344,6 @@ def bootstrap_ci(
 # --------------------------------------------------------------------------- cells
 
 
-@dataclass(frozen=True)
-class Cell:
-    """A score cell: the items that make up one figure of an instrument.
-
-    Attributes
-    ----------
-    level : str
-        ``dimension`` (or ``discipline`` for a value-discipline instrument) or ``tension``.
-    interface : str or None
-        The interface, for instruments with interfaces.
-    dimension : str
-        The dimension id, or the tension source (economic, cultural, organisational).
-    items : tuple of str
-        The item ids, from the YAML.
-    """
-
-    level: str
-    interface: str | None
-    dimension: str
-    items: tuple[str, ...]
-
-
-def score_cells(instrument: Instrument) -> list[Cell]:
-    """List the cells of an instrument: every (interface ×) dimension, then every tension source.
-
-    Tension cells group the items of one interface tagged with one ``tension`` source in
-    the YAML (seed 001: economic, cultural, organisational).
-
-    Examples
-    --------
-    >>> from assessment.core.instruments import load_instrument
-    >>> cells = score_cells(load_instrument("alignment"))
-    >>> sum(c.level == "dimension" for c in cells), sum(c.level == "tension" for c in cells)
-    (21, 3)
-    """
-    level = "discipline" if instrument.profile is not None else "dimension"
-    cells = [
-        Cell(level, iface, dim, tuple(ids)) for (iface, dim), ids in item_groups(instrument).items()
-    ]
-    ifaces = [i.id for i in instrument.interfaces] or [None]
-    scale_items = [i for i in instrument.scored_items if i.type != "nps"]
-    for iface in ifaces:
-        for source in TENSION_SOURCES:
-            ids = tuple(
-                i.id
-                for i in scale_items
-                if i.tension == source and (iface is None or i.interface == iface)
-            )
-            if ids:
-                cells.append(Cell("tension", iface, source, ids))
-    return cells
-
-
-def _respondent_means(block: np.ndarray) -> np.ndarray:
-    """Mean of each row's answered items; NaN when fewer than half are answered."""
-    ok = ~np.isnan(block)
-    answered = ok.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(ok, block, 0.0).sum(axis=1) / answered
-    mean[answered * 2 < block.shape[1]] = np.nan
-    return mean
-
-
-def cell_scores(
-    data: pd.DataFrame, instrument: Instrument, cells: list[Cell] | None = None
-) -> np.ndarray:
-    """Return every respondent's score on every cell (respondents × cells).
-
-    The rule is the scoring rule: mean of the answered items (reverse keying applied),
-    given when at least half are answered.
-    """
-    cells = score_cells(instrument) if cells is None else cells
-    keyed = keyed_items(data, instrument)
-    col = {c: k for k, c in enumerate(keyed.columns)}
-    values = keyed.to_numpy(dtype="float64")
-    if not cells:
-        return np.empty((len(data), 0))
-    return np.column_stack(
-        [_respondent_means(values[:, [col[i] for i in c.items]]) for c in cells]
-    )
-
-
 def interface_columns(instrument: Instrument, cells: list[Cell]) -> dict[str, list[int]]:
     """Return, per interface, the positions of its dimension cells in ``cells``."""
     return {
@@ -441,7 +363,7 @@ def interface_index(means: np.ndarray, columns: list[int]) -> np.ndarray:
     array([2.5, nan])
     """
     block = np.asarray(means, dtype="float64")[..., columns]
-    return _respondent_means(block.reshape(-1, len(columns))).reshape(block.shape[:-1])
+    return respondent_means(block.reshape(-1, len(columns))).reshape(block.shape[:-1])
 
 
 def _scale(instrument: Instrument, level: str):
@@ -453,8 +375,7 @@ def _scale(instrument: Instrument, level: str):
 
 
 def describe_scores(
-    data: pd.DataFrame,
-    instrument: Instrument,
+    scored: RespondentScores,
     by: list[str] | None = None,
     *,
     seed: int = SEED,
@@ -468,11 +389,11 @@ def describe_scores(
 
     Parameters
     ----------
-    data : DataFrame
-        Accepted responses (``Responses.data``).
-    instrument : Instrument
+    scored : RespondentScores
+        The respondents' scores (:func:`assessment.core.scoring.score_respondents`).
     by : list of str, default ["organisation", "wave"]
-        Grouping columns; rows whose grouping value is missing are left out.
+        Grouping columns of ``scored.keys``; respondents whose grouping value is missing
+        are left out.
     seed, n_boot, confidence : int, int, float
         Bootstrap settings; each group draws from ``seeded_rng(seed, instrument.id, *key)``.
     min_alpha_n : int
@@ -491,24 +412,21 @@ def describe_scores(
         ``rwg`` (r_wg(J) over the cell's items) and ``alpha``.
     """
     by = list(GROUP_KEYS if by is None else by)
-    cells = score_cells(instrument)
+    instrument, cells = scored.instrument, scored.cells
     columns = [*by, "instrument", "level", "interface", "dimension", "n", "score", "mean",
                "stage", "sd", "ci_low", "ci_high", "rwg", "alpha"]
-    if not cells or data.empty:
+    if not cells or len(scored) == 0:
         return pd.DataFrame(columns=columns)
-    keep = data[by].notna().all(axis=1).to_numpy()
-    data = data[keep]
-    scores = cell_scores(data, instrument, cells)
-    keyed = keyed_items(data, instrument)
-    col = {c: k for k, c in enumerate(keyed.columns)}
-    answers = keyed.to_numpy(dtype="float64")
+    scored = scored.where(scored.keys[by].notna().all(axis=1).to_numpy())
+    scores, answers = scored.means, scored.answers
+    col = {c: k for k, c in enumerate(scored.items)}
     options = answer_options(instrument.scale.type)
     ifaces = interface_columns(instrument, cells)
     iface_items = {
         iface: [col[i] for k in ks for i in cells[k].items] for iface, ks in ifaces.items()
     }
     rows = []
-    for key, idx in data.groupby(by, sort=True, dropna=True).indices.items():
+    for key, idx in scored.keys.groupby(by, sort=True, dropna=True).indices.items():
         key = key if isinstance(key, tuple) else (key,)
         x = scores[idx]
         ans = answers[idx]
@@ -560,8 +478,11 @@ def _column_means(x: np.ndarray) -> np.ndarray:
         return np.where(ok, x, 0.0).sum(axis=0) / ok.sum(axis=0)
 
 
-def cohort_icc(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+def cohort_icc(scored: RespondentScores) -> pd.DataFrame:
     """ICC(1) and ICC(2) of every cell across the organisations of each wave (the cohort).
+
+    ``scored`` holds the respondents of the cohort
+    (:func:`assessment.core.scoring.score_respondents`).
 
     Returns
     -------
@@ -569,14 +490,14 @@ def cohort_icc(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         ``wave``, ``instrument``, ``level``, ``interface``, ``dimension``, ``icc1``,
         ``icc2``, ``groups`` (organisations with a rating).
     """
-    cells = score_cells(instrument)
+    instrument, cells = scored.instrument, scored.cells
     columns = ["wave", "instrument", "level", "interface", "dimension", "icc1", "icc2", "groups"]
-    if not cells or data.empty:
+    if not cells or len(scored) == 0:
         return pd.DataFrame(columns=columns)
-    scores = cell_scores(data, instrument, cells)
+    scores = scored.means
     rows = []
-    orgs = data["organisation"].to_numpy(dtype=object)
-    for wave, idx in data.groupby("wave", sort=True).indices.items():
+    orgs = scored.keys["organisation"].to_numpy(dtype=object)
+    for wave, idx in scored.keys.groupby("wave", sort=True).indices.items():
         for k, cell in enumerate(cells):
             values = scores[idx, k]
             rated = ~np.isnan(values)

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["TENSION_SOURCES", "tension_profile"]
+from assessment.core.instruments import TENSION_SOURCES
 
-#: the three sources of tension, in the order seed 001 names them
-TENSION_SOURCES = ("economic", "cultural", "organisational")
+__all__ = ["TENSION_SOURCES", "tension_profile"]
 
 
 def tension_profile(scores: pd.DataFrame) -> pd.DataFrame:

@@ -24,14 +24,13 @@ from assessment.analysis.stats import (
     N_BOOT,
     SEED,
     bootstrap_means,
-    cell_scores,
     interface_columns,
     interface_index,
     percentile_interval,
-    score_cells,
     seeded_rng,
 )
 from assessment.core.instruments import Instrument
+from assessment.core.scoring import RespondentScores
 
 __all__ = ["previous_wave", "wave_changes", "wave_order"]
 
@@ -87,8 +86,7 @@ def _to_score(instrument: Instrument, level: str) -> float:
 
 
 def wave_changes(
-    data: pd.DataFrame,
-    instrument: Instrument,
+    scored: RespondentScores,
     *,
     seed: int = SEED,
     n_boot: int = N_BOOT,
@@ -98,9 +96,9 @@ def wave_changes(
 
     Parameters
     ----------
-    data : DataFrame
-        Accepted responses of one or more organisations, several waves.
-    instrument : Instrument
+    scored : RespondentScores
+        The respondents' scores (:func:`assessment.core.scoring.score_respondents`) of one
+        or more organisations, several waves.
     seed, n_boot, confidence
         Bootstrap settings (the same as the waves' own intervals).
 
@@ -113,14 +111,14 @@ def wave_changes(
         agreement scales), ``delta_low``, ``delta_high`` and ``delta_significant``
         (the interval excludes 0).
     """
-    cells = score_cells(instrument)
+    instrument, cells = scored.instrument, scored.cells
     ifaces = interface_columns(instrument, cells)
     rows = []
-    if not cells or data.empty or "wave" not in data:
+    if not cells or len(scored) == 0 or "wave" not in scored.keys:
         return pd.DataFrame(columns=COLUMNS)
-    data = data.reset_index(drop=True)
-    scores = cell_scores(data, instrument, cells)
-    for org, part in data.groupby("organisation", sort=True):
+    keys = scored.keys.reset_index(drop=True)
+    scores = scored.means
+    for org, part in keys.groupby("organisation", sort=True):
         positions = part.index.to_numpy()
         waves = wave_order(part["wave"])
         per_wave = {}

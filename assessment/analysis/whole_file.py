@@ -38,7 +38,13 @@ from assessment.analysis.stats import CONFIDENCE, N_BOOT, SEED, cohort_icc, desc
 from assessment.analysis.tension import tension_profile
 from assessment.analysis.waves import wave_changes
 from assessment.core.instruments import Instrument
-from assessment.core.scoring import COLUMNS, GROUP_KEYS, score_responses
+from assessment.core.scoring import (
+    COLUMNS,
+    GROUP_KEYS,
+    RespondentScores,
+    score_respondents,
+    score_responses,
+)
 
 __all__ = [
     "ANALYSIS_COLUMNS",
@@ -94,6 +100,20 @@ def _answered(data: pd.DataFrame, instruments: list[Instrument]) -> list[Instrum
     ]
 
 
+def respondent_scores_of(data: pd.DataFrame, instruments: list[Instrument],
+                         cache: dict | None = None) -> dict[str, RespondentScores]:
+    """Return :func:`~assessment.core.scoring.score_respondents` of ``data`` per instrument id.
+
+    ``cache`` (shared between the calls for one file) keeps them, so that a file's
+    respondents are scored once however many figures are drawn from them.
+    """
+    cache = {} if cache is None else cache
+    for inst in instruments:
+        if ("scored", inst.id) not in cache:
+            cache[("scored", inst.id)] = score_respondents(data, inst)
+    return {inst.id: cache[("scored", inst.id)] for inst in instruments}
+
+
 def analyse(
     data: pd.DataFrame,
     instruments: list[Instrument],
@@ -104,6 +124,7 @@ def analyse(
     n_boot: int = N_BOOT,
     confidence: float = CONFIDENCE,
     min_cohort: int = MIN_COHORT,
+    cache: dict | None = None,
 ) -> pd.DataFrame:
     """Score and analyse every organisation (or one) of a responses file; one tidy table.
 
@@ -122,6 +143,8 @@ def analyse(
         Bootstrap settings (:mod:`assessment.analysis.stats`).
     min_cohort : int, default 5
         Fewest organisations in a wave for ranks and percentiles.
+    cache : dict, optional
+        As :func:`respondent_scores_of`: shared with :func:`cohort_contexts` for one file.
 
     Returns
     -------
@@ -129,8 +152,11 @@ def analyse(
         Columns :data:`ANALYSIS_COLUMNS`; see the module docstring.
     """
     instruments = _answered(data, instruments)
-    focus = data if organisation is None else data[data["organisation"] == organisation]
-    cohort_scores = score_responses(data, instruments)
+    mine = (np.ones(len(data), dtype=bool) if organisation is None
+            else (data["organisation"] == organisation).to_numpy(dtype=bool))
+    focus = data[mine]
+    scored = respondent_scores_of(data, instruments, cache)
+    cohort_scores = score_responses(data, instruments, scored)
     base = (
         cohort_scores
         if organisation is None
@@ -141,12 +167,13 @@ def analyse(
     parts = [base]
     described, iccs, changes = [], [], []
     for inst in instruments:
-        d = describe_scores(focus, inst, seed=seed, n_boot=n_boot, confidence=confidence)
+        everyone = scored[inst.id]
+        own = everyone.where(mine)
+        d = describe_scores(own, seed=seed, n_boot=n_boot, confidence=confidence)
         described.append(_keys_to_text(d))
-        iccs.append(_keys_to_text(cohort_icc(data, inst)))
+        iccs.append(_keys_to_text(cohort_icc(everyone)))
         changes.append(
-            _keys_to_text(wave_changes(focus, inst, seed=seed, n_boot=n_boot,
-                                       confidence=confidence))
+            _keys_to_text(wave_changes(own, seed=seed, n_boot=n_boot, confidence=confidence))
         )
         for item in (i for i in inst.scored_items if i.type == "nps"):
             n = nps_by_group(focus, item.id, GROUP_KEYS, confidence)
@@ -158,7 +185,7 @@ def analyse(
                     dimension=item.dimension or item.id, _part=2,
                 )
             )
-        dept = department_scores(focus, inst, min_group_size)
+        dept = department_scores(own, min_group_size)
         dept = dept[dept["level"].isin(["dimension", "discipline"])]
         if not dept.empty:
             parts.append(_keys_to_text(dept).assign(level="department", _part=3))
@@ -306,8 +333,8 @@ def organisation_context(
         :func:`analyse` of the whole file with the same settings, when already computed
         (its rows of this organisation are used); computed otherwise.
     cache : dict, optional
-        Shared between calls for the organisations of one file, so that cohort scores and
-        ICCs are computed once per wave.
+        Shared between calls for the organisations of one file (and with :func:`analyse`),
+        so that respondents are scored once and cohort scores and ICCs once per wave.
     min_group_size, seed, n_boot, min_cohort
         As :func:`analyse`.
     """
@@ -317,12 +344,15 @@ def organisation_context(
     ids = [i.id for i in answered]
     if table is None:
         table = analyse(data, answered, organisation=organisation, min_group_size=min_group_size,
-                        seed=seed, n_boot=n_boot, min_cohort=min_cohort)
+                        seed=seed, n_boot=n_boot, min_cohort=min_cohort, cache=cache)
     table = table[(table["organisation"] == organisation) & (table["wave"] == wave)
                   & table["instrument"].isin(ids)]
-    in_wave = data[data["wave"] == wave]
+    in_wave_mask = (data["wave"] == wave).to_numpy(dtype=bool)
+    in_wave = data[in_wave_mask]
+    scored = respondent_scores_of(data, answered, cache)
     if (wave, tuple(ids)) not in cache:
-        cache[(wave, tuple(ids))] = score_responses(in_wave, answered)
+        cache[(wave, tuple(ids))] = score_responses(
+            in_wave, answered, {i: s.where(in_wave_mask) for i, s in scored.items()})
     every = cache[(wave, tuple(ids))]
     scores = every[every["level"].isin(["interface", "discipline"])]
     cohort = scores.assign(is_self=scores["organisation"] == organisation).drop(
@@ -330,7 +360,7 @@ def organisation_context(
     own = every[every["organisation"] == organisation].reset_index(drop=True)
     for inst in answered:
         if (wave, inst.id) not in cache:
-            cache[(wave, inst.id)] = cohort_icc(in_wave, inst)
+            cache[(wave, inst.id)] = cohort_icc(scored[inst.id].where(in_wave_mask))
     icc = (pd.concat([cache[(wave, i)] for i in ids], ignore_index=True) if ids
            else pd.DataFrame())
     return CohortContext(table=table.reset_index(drop=True), cohort=cohort.reset_index(drop=True),
@@ -352,9 +382,9 @@ def cohort_contexts(
     (computed when not given); ``only`` limits the result to some organisation × wave
     pairs.
     """
-    if table is None:
-        table = analyse(data, instruments, min_group_size=min_group_size)
     cache: dict = {}
+    if table is None:
+        table = analyse(data, instruments, min_group_size=min_group_size, cache=cache)
     pairs = data[["organisation", "wave"]].drop_duplicates().itertuples(index=False)
     return {
         (org, wave): organisation_context(data, instruments, org, wave, table=table,
@@ -409,7 +439,8 @@ def analyse_organisation(
     table = context.table
     mine = data[(data["organisation"] == organisation) & (data["wave"] == wave)]
     grouping = group_departments(mine["department"], min_group_size)
-    depts = [department_scores(mine, inst, min_group_size) for inst in _answered(mine, instruments)]
+    depts = [department_scores(score_respondents(mine, inst), min_group_size)
+             for inst in _answered(mine, instruments)]
     departments = pd.concat(depts, ignore_index=True) if depts else pd.DataFrame()
     gaps = (
         perception_gaps(departments[departments["instrument"].isin(

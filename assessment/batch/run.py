@@ -181,7 +181,8 @@ def _clean_temporaries(out_dir: Path) -> None:
 
 
 def _prepare(todo: list[BatchItem], responses: Responses, scores: pd.DataFrame,
-             min_group_size: int, work: Path) -> Iterator[BatchItem]:
+             min_group_size: int, work: Path, cache: dict | None = None
+             ) -> Iterator[BatchItem]:
     """Yield the items, each organisation's with its prepared input written to ``work``.
 
     The file is named in the item's ``prepared`` parameter (not part of its digest: it is
@@ -192,7 +193,8 @@ def _prepare(todo: list[BatchItem], responses: Responses, scores: pd.DataFrame,
     yield from (i for i in todo if i.kind != "organisation")
     if not by_key:
         return
-    for key, prepared in iter_prepared(responses, scores, min_group_size, only=set(by_key)):
+    for key, prepared in iter_prepared(responses, scores, min_group_size, only=set(by_key),
+                                       cache=cache):
         item = by_key[key]
         path = write_prepared(prepared, work / f"{item.name}.pkl")
         yield replace(item, parameters={**item.parameters, "prepared": str(path)})
@@ -271,7 +273,9 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
         if pool is not None and not _up_to_date(cohort, previous, out_dir):
             # the longest item needs no analysis: start it while the file is analysed
             futures[pool.submit(render_item, cohort, str(out_dir))] = cohort
-        scores = analyse(responses.data, responses.instruments, min_group_size=min_group_size)
+        cache: dict = {}  # the respondents' scores, computed once for analysis and reports
+        scores = analyse(responses.data, responses.instruments, min_group_size=min_group_size,
+                         cache=cache)
         items = plan_items(responses, path, lang, tuple(formats), scores,
                            resolve_path(report_notebook), min_group_size, cohort)
         manifest = {"responses": str(path), "lang": lang, "formats": list(formats),
@@ -296,7 +300,8 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
         runner = pool if own else executor
         # the cohort overview (the longest) first, so that no worker idles at the end
         todo.sort(key=lambda i: i.kind != "cohort")
-        for item in _prepare(todo, responses, scores, min_group_size, out_dir / WORK_DIR):
+        for item in _prepare(todo, responses, scores, min_group_size, out_dir / WORK_DIR,
+                             cache):
             futures[runner.submit(render_item, item, str(out_dir))] = item
         write_scores(scores, out_dir)  # while the workers render
         _collect(futures, summary, manifest, counts, out_dir, fail_fast, on_progress)

@@ -23,6 +23,7 @@ from assessment.core.i18n import SAFE_LOADER
 __all__ = [
     "LANGUAGES",
     "SCALE_RANGE",
+    "TENSION_SOURCES",
     "Instrument",
     "Item",
     "Text",
@@ -112,6 +113,10 @@ class Dimension(_Model):
     implications: dict[str, Text] | None = None
 
 
+#: the three sources of marketing–sales tension an item may be tagged with (seed 001), in its order
+TENSION_SOURCES = ("economic", "cultural", "organisational")
+
+
 class Item(_Model):
     """One question."""
 
@@ -120,7 +125,7 @@ class Item(_Model):
     text: Text
     dimension: str | None = None
     interface: str | None = None
-    tension: Literal["economic", "cultural", "organisational"] | None = None
+    tension: Literal[TENSION_SOURCES] | None = None
     reverse: bool = False
     options: list[Option] = []
 

@@ -12,36 +12,50 @@ Rules (DESIGN 3.1, 3.2):
   the floor stage is the stage of the weakest rated dimension.
 * Value disciplines: 0–100 = (mean − 1) / 4 × 100, then the profile rule with the
   instrument's T, E and M.
+
+Per-respondent means are computed once, by :func:`score_respondents`, for every score
+cell of an instrument (each (interface ×) dimension and each source of tension); the
+organisation scores here and the trust figures in :mod:`assessment.analysis` all start
+from its :class:`RespondentScores`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from assessment.core.i18n import t
-from assessment.core.instruments import Instrument
+from assessment.core.instruments import TENSION_SOURCES, Instrument
 
 __all__ = [
     "GROUP_KEYS",
+    "KEY_COLUMNS",
+    "Cell",
     "ProfileResult",
+    "RespondentScores",
     "classify_profile",
     "declared_by_group",
     "declared_choice",
     "item_groups",
     "keyed_items",
     "profile_label",
+    "respondent_means",
     "respondent_scores",
     "score_alignment",
+    "score_cells",
     "score_disciplines",
+    "score_respondents",
     "score_responses",
     "stage_of",
     "to_percent",
 ]
 
 GROUP_KEYS = ["organisation", "wave"]
+#: the columns that say whose answers a row holds (those present are kept with the scores)
+KEY_COLUMNS = ["organisation", "wave", "department", "respondent_id"]
 
 
 def keyed_items(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
@@ -98,6 +112,182 @@ def item_groups(instrument: Instrument) -> dict[tuple[str | None, str], list[str
     return groups
 
 
+@dataclass(frozen=True)
+class Cell:
+    """A score cell: the items that make up one figure of an instrument.
+
+    Attributes
+    ----------
+    level : str
+        ``dimension`` (or ``discipline`` for a value-discipline instrument) or ``tension``.
+    interface : str or None
+        The interface, for instruments with interfaces.
+    dimension : str
+        The dimension id, or the tension source (economic, cultural, organisational).
+    items : tuple of str
+        The item ids, from the YAML.
+    """
+
+    level: str
+    interface: str | None
+    dimension: str
+    items: tuple[str, ...]
+
+
+def score_cells(instrument: Instrument) -> list[Cell]:
+    """List the cells of an instrument: every (interface ×) dimension, then every tension source.
+
+    Tension cells group the items of one interface tagged with one ``tension`` source in
+    the YAML (seed 001: economic, cultural, organisational).
+
+    Examples
+    --------
+    >>> from assessment.core.instruments import load_instrument
+    >>> cells = score_cells(load_instrument("alignment"))
+    >>> sum(c.level == "dimension" for c in cells), sum(c.level == "tension" for c in cells)
+    (21, 3)
+    """
+    level = "discipline" if instrument.profile is not None else "dimension"
+    cells = [
+        Cell(level, iface, dim, tuple(ids)) for (iface, dim), ids in item_groups(instrument).items()
+    ]
+    ifaces = [i.id for i in instrument.interfaces] or [None]
+    scale_items = [i for i in instrument.scored_items if i.type != "nps"]
+    for iface in ifaces:
+        for source in TENSION_SOURCES:
+            ids = tuple(
+                i.id
+                for i in scale_items
+                if i.tension == source and (iface is None or i.interface == iface)
+            )
+            if ids:
+                cells.append(Cell("tension", iface, source, ids))
+    return cells
+
+
+def respondent_means(block: np.ndarray) -> np.ndarray:
+    """Mean of each row's answered values; NaN when fewer than half are answered.
+
+    The scoring rule, for a respondent's items on a cell and for an interface's
+    dimension means alike.
+
+    Examples
+    --------
+    >>> respondent_means(np.array([[1.0, 2.0, np.nan], [4.0, np.nan, np.nan]]))
+    array([1.5, nan])
+    """
+    ok = ~np.isnan(block)
+    answered = ok.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(ok, block, 0.0).sum(axis=1) / answered
+    mean[answered * 2 < block.shape[1]] = np.nan
+    return mean
+
+
+@dataclass(frozen=True)
+class RespondentScores:
+    """Every respondent's score on every cell of one instrument, computed once.
+
+    Attributes
+    ----------
+    instrument : Instrument
+    cells : list of Cell
+        :func:`score_cells` of the instrument; the columns of ``means``.
+    keys : DataFrame
+        The respondents' :data:`KEY_COLUMNS` present in the data, with the data's index.
+    means : ndarray
+        Respondents × cells, on the answer scale; NaN where fewer than half of the cell's
+        items are answered.
+    answers : ndarray
+        Respondents × scored items (``items``), reverse keying applied; for the statistics
+        over items (agreement, α).
+    items : tuple of str
+        The item ids of the columns of ``answers``.
+    """
+
+    instrument: Instrument
+    cells: list[Cell]
+    keys: pd.DataFrame
+    means: np.ndarray
+    answers: np.ndarray
+    items: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def columns(self, item_ids) -> list[int]:
+        """Return the positions of items in ``answers``."""
+        position = {i: k for k, i in enumerate(self.items)}
+        return [position[i] for i in item_ids]
+
+    def where(self, mask: np.ndarray | pd.Series) -> RespondentScores:
+        """Return the respondents where ``mask`` (one boolean per respondent) is true."""
+        mask = np.asarray(mask, dtype=bool)
+        return RespondentScores(self.instrument, self.cells, self.keys[mask], self.means[mask],
+                                self.answers[mask], self.items)
+
+    def with_keys(self, **columns) -> RespondentScores:
+        """Return the same scores with some key columns replaced (one value per respondent)."""
+        keys = self.keys.assign(**{k: np.asarray(v, dtype=object) for k, v in columns.items()})
+        return RespondentScores(self.instrument, self.cells, keys, self.means, self.answers,
+                                self.items)
+
+    def wide(self) -> pd.DataFrame:
+        """Return the keys and one column per (interface,) dimension (:func:`respondent_scores`)."""
+        inst = self.instrument
+        dims = [(k, c) for k, c in enumerate(self.cells) if c.level != "tension"]
+        frame = pd.DataFrame(
+            {(c.interface, c.dimension) if inst.interfaces else c.dimension: self.means[:, k]
+             for k, c in dims},
+            index=self.keys.index,
+        )
+        keys = self.keys
+        if inst.interfaces:
+            frame.columns = pd.MultiIndex.from_tuples(frame.columns,
+                                                      names=["interface", "dimension"])
+            keys = keys.copy()
+            keys.columns = pd.MultiIndex.from_tuples([(c, "") for c in keys.columns])
+        return pd.concat([keys, frame], axis=1)
+
+
+def score_respondents(data: pd.DataFrame, instrument: Instrument) -> RespondentScores:
+    """Score every respondent on every cell of ``instrument``: the one place this is done.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Accepted responses (``Responses.data``): key columns plus item columns.
+    instrument : Instrument
+
+    Returns
+    -------
+    RespondentScores
+        Each cell's score is the mean of the respondent's answered items on it (reverse
+        keying applied), given when at least half are answered.
+
+    Examples
+    --------
+    >>> from assessment.core.instruments import load_instrument
+    >>> al = load_instrument("alignment")
+    >>> ids = [i.id for i in al.items if i.interface == "marketing_sales"
+    ...        and i.dimension == "roles"]
+    >>> rs = score_respondents(pd.DataFrame({ids[0]: [2.0], ids[1]: [3.0]}), al)
+    >>> float(rs.means[0, 0]), rs.cells[0].dimension
+    (2.5, 'roles')
+    """
+    keyed = keyed_items(data, instrument)
+    answers = keyed.to_numpy(dtype="float64")
+    cells = score_cells(instrument)
+    position = {c: k for k, c in enumerate(keyed.columns)}
+    means = (
+        np.column_stack(
+            [respondent_means(answers[:, [position[i] for i in c.items]]) for c in cells])
+        if cells else np.empty((len(data), 0))
+    )
+    keys = data[[c for c in KEY_COLUMNS if c in data]]
+    return RespondentScores(instrument, cells, keys, means, answers, tuple(keyed.columns))
+
+
 def respondent_scores(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """Score every respondent on every (interface,) dimension of ``instrument``.
 
@@ -113,25 +303,9 @@ def respondent_scores(data: pd.DataFrame, instrument: Instrument) -> pd.DataFram
         Wide: the key columns (organisation, wave, department, respondent_id) and one
         column per (interface, dimension) — a MultiIndex when the instrument has
         interfaces — holding the respondent's mean, or NaN when fewer than half of
-        the items were answered.
+        the items were answered (:func:`score_respondents`).
     """
-    keyed = keyed_items(data, instrument).to_numpy(dtype="float64")
-    col_index = {item.id: k for k, item in enumerate(instrument.scored_items)}
-    scores = {}
-    for key, ids in item_groups(instrument).items():
-        block = keyed[:, [col_index[i] for i in ids]]
-        answered = np.sum(~np.isnan(block), axis=1)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = np.nansum(block, axis=1) / answered
-        mean[answered * 2 < len(ids)] = np.nan
-        scores[key if instrument.interfaces else key[1]] = mean
-    frame = pd.DataFrame(scores, index=data.index)
-    keys = data[[c for c in ("organisation", "wave", "department", "respondent_id") if c in data]]
-    if instrument.interfaces:
-        frame.columns = pd.MultiIndex.from_tuples(frame.columns, names=["interface", "dimension"])
-        keys = keys.copy()
-        keys.columns = pd.MultiIndex.from_tuples([(c, "") for c in keys.columns])
-    return pd.concat([keys, frame], axis=1)
+    return score_respondents(data, instrument).wide()
 
 
 def stage_of(scores: pd.Series | float, instrument: Instrument) -> pd.Series | str | None:
@@ -176,8 +350,11 @@ def to_percent(mean: pd.Series | float, instrument: Instrument) -> pd.Series | f
     return (mean - lo) / (hi - lo) * 100
 
 
-def score_alignment(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+def score_alignment(data: pd.DataFrame, instrument: Instrument,
+                    scored: RespondentScores | None = None) -> pd.DataFrame:
     """Score a staged instrument per organisation × wave × interface × dimension.
+
+    ``scored`` is :func:`score_respondents` of ``data``, when already computed.
 
     Returns
     -------
@@ -185,7 +362,7 @@ def score_alignment(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         Tidy rows with ``level`` = "dimension" (score, n, stage) and "interface"
         (index, n respondents, stage, floor_stage, floor_dimension).
     """
-    resp = respondent_scores(data, instrument)
+    resp = (score_respondents(data, instrument) if scored is None else scored).wide()
     keys = [(k, "") for k in GROUP_KEYS]
     value_cols = [c for c in resp.columns if c[1] != ""]
     grouped = resp.groupby(keys, sort=True)[value_cols]
@@ -353,8 +530,11 @@ def declared_by_group(data: pd.DataFrame, item_id: str) -> pd.Series:
     return clear[clear != "none"]
 
 
-def score_disciplines(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+def score_disciplines(data: pd.DataFrame, instrument: Instrument,
+                      scored: RespondentScores | None = None) -> pd.DataFrame:
     """Score a likert instrument per organisation × wave × discipline on 0–100, with profile.
+
+    ``scored`` is :func:`score_respondents` of ``data``, when already computed.
 
     Returns
     -------
@@ -364,7 +544,7 @@ def score_disciplines(data: pd.DataFrame, instrument: Instrument) -> pd.DataFram
         rule (e.g. the Service-Profit Chain links) gives ``level`` = "dimension" rows
         with score, mean and n only.
     """
-    resp = respondent_scores(data, instrument)
+    resp = (score_respondents(data, instrument) if scored is None else scored).wide()
     dims = [d.id for d in instrument.dimensions]
     grouped = resp.groupby(GROUP_KEYS, sort=True)[dims]
     mean = grouped.mean().stack(future_stack=True)
@@ -433,7 +613,8 @@ COLUMNS = [
 ]
 
 
-def score_responses(data: pd.DataFrame, instruments: list[Instrument]) -> pd.DataFrame:
+def score_responses(data: pd.DataFrame, instruments: list[Instrument],
+                    scored: Mapping[str, RespondentScores] | None = None) -> pd.DataFrame:
     """Score every instrument present in ``data``; one tidy table.
 
     Parameters
@@ -442,6 +623,8 @@ def score_responses(data: pd.DataFrame, instruments: list[Instrument]) -> pd.Dat
         Accepted responses (``Responses.data``).
     instruments : list of Instrument
         Instruments to score (those without items in ``data`` are skipped).
+    scored : mapping, optional
+        Instrument id -> :func:`score_respondents` of ``data``, where already computed.
 
     Returns
     -------
@@ -454,7 +637,7 @@ def score_responses(data: pd.DataFrame, instruments: list[Instrument]) -> pd.Dat
         if not any(i.id in data for i in inst.scored_items) or data.empty:
             continue
         scorer = score_alignment if inst.scale.type == "stages4" else score_disciplines
-        parts.append(scorer(data, inst))
+        parts.append(scorer(data, inst, (scored or {}).get(inst.id)))
     if not parts:
         return pd.DataFrame(columns=COLUMNS)
     out = pd.concat(parts, ignore_index=True)

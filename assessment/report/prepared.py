@@ -66,13 +66,16 @@ def prepare_reports(responses: Responses, table, min_group_size: int,
 
 
 def iter_prepared(responses: Responses, table, min_group_size: int,
-                  only: set[tuple[str, str]] | None = None
+                  only: set[tuple[str, str]] | None = None, cache: dict | None = None
                   ) -> Iterator[tuple[tuple[str, str], PreparedReport]]:
     """Yield ``((organisation, wave), PreparedReport)`` one by one, as :func:`prepare_reports`.
 
+    ``cache`` is the one :func:`~assessment.analysis.whole_file.analyse` computed ``table``
+    with, when at hand (the respondents are then not scored again).
+
     A batch hands each report to a worker as soon as its input is ready.
     """
-    cache: dict = {}
+    cache = {} if cache is None else cache
     restricted: dict[str, Responses] = {}
     pairs = responses.data[["organisation", "wave"]].drop_duplicates().itertuples(index=False)
     for org, wave in pairs:

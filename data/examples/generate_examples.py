@@ -122,7 +122,7 @@ import pandas as pd
 from assessment.analysis.waves import wave_changes
 from assessment.core.ingest import read_responses
 from assessment.core.instruments import Instrument, Item, load_instrument
-from assessment.core.scoring import score_responses
+from assessment.core.scoring import score_respondents, score_responses
 
 SEED = 20261123
 #: default output folder: the project's data/ folder (this script lives in data/examples/)
@@ -967,7 +967,7 @@ def check_waves(out_dir: Path, catalog: list[dict[str, str]],
     codes = {i.code: i.id for i in alignment.interfaces}
     levels = [lv.id for lv in alignment.levels]
     data = read_responses(out_dir / WAVES, instruments).data
-    changes = wave_changes(data, alignment)
+    changes = wave_changes(score_respondents(data, alignment))
     changes = changes[changes["level"] == "interface"].set_index(["organisation", "interface"])
     entries = [e for e in catalog if e["file"] == WAVES]
     ok = True

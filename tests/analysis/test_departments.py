@@ -12,6 +12,7 @@ from assessment.analysis.departments import (
     perception_gaps,
     reporting_groups,
 )
+from assessment.core.scoring import score_respondents
 
 
 def _depts(**counts: int) -> pd.Series:
@@ -97,7 +98,7 @@ def hand(alignment):
 def test_department_means_by_hand(hand, alignment):
     """Hand calculation: goals on marketing–sales = 4/3 (marketing), 11/3 (sales), 7/3 (service)."""
     data, _ = hand
-    rows = department_scores(data, alignment)
+    rows = department_scores(score_respondents(data, alignment))
     goals = rows[(rows["level"] == "dimension") & (rows["interface"] == "marketing_sales")
                  & (rows["dimension"] == "goals")].set_index("department")
     assert goals["score"].to_dict() == pytest.approx(
@@ -114,7 +115,7 @@ def test_perception_gap_by_hand(hand, alignment):
     Every other cell has all departments at 2 (gap 0), so goals comes first.
     """
     data, _ = hand
-    gaps = perception_gaps(department_scores(data, alignment))
+    gaps = perception_gaps(department_scores(score_respondents(data, alignment)))
     top = gaps.iloc[0]
     assert (top["interface"], top["dimension"]) == ("marketing_sales", "goals")
     assert (top["high"], top["low"]) == ("sales", "marketing")
@@ -139,7 +140,7 @@ def test_small_group_never_scored(hand, alignment):
     groups, groupings = reporting_groups(data)
     g = groupings[("Hand BV", "")]
     assert g.hidden == ("management",) and g.withheld == ("service",)
-    rows = department_scores(data, alignment)
+    rows = department_scores(score_respondents(data, alignment))
     assert set(rows["department"]) == {"marketing", "sales"}
     assert not np.isclose(rows["score"].astype(float), 4.0).any()
     assert groups.isna().sum() == 5
@@ -153,7 +154,7 @@ def test_cell_rated_by_too_few_of_a_group_is_left_out(hand, alignment):
     data, goals = hand
     data = data.copy()
     data.loc[data["respondent_id"].isin(["sales-1", "sales-2"]), goals] = np.nan
-    rows = department_scores(data, alignment)
+    rows = department_scores(score_respondents(data, alignment))
     sales = rows[(rows["department"] == "sales") & (rows["level"] == "dimension")]
     assert not ((sales["interface"] == "marketing_sales") & (sales["dimension"] == "goals")).any()
     assert len(sales) == 20 and (sales["n"] == 3).all()

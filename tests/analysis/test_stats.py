@@ -12,7 +12,6 @@ import pytest
 from assessment.analysis.stats import (
     answer_options,
     bootstrap_ci,
-    cell_scores,
     cohort_icc,
     cronbach_alpha,
     describe_scores,
@@ -20,10 +19,9 @@ from assessment.analysis.stats import (
     icc,
     rwg,
     rwg_j,
-    score_cells,
 )
 from assessment.core.ingest import read_responses
-from assessment.core.scoring import score_responses
+from assessment.core.scoring import score_cells, score_respondents, score_responses
 
 
 def test_expected_variance_of_uniform_answers():
@@ -184,17 +182,6 @@ def test_bootstrap_interval_needs_two_values():
     assert all(math.isnan(v) for v in bootstrap_ci([3.0]))
 
 
-def test_cells_follow_the_yaml(alignment, disciplines):
-    """Cells come from the YAML: 21 interface × dimension cells plus one per tagged tension source."""
-    cells = score_cells(alignment)
-    tension = [c for c in cells if c.level == "tension"]
-    assert sum(c.level == "dimension" for c in cells) == 21
-    assert {c.dimension for c in tension} == {"economic", "cultural", "organisational"}
-    tagged = {i.id for i in alignment.items if i.tension}
-    assert {i for c in tension for i in c.items} == tagged
-    assert all(c.level == "discipline" for c in score_cells(disciplines))
-
-
 @pytest.fixture(scope="module")
 def example():
     from assessment.core.config import EXAMPLE_RESPONSES
@@ -207,7 +194,7 @@ def test_described_scores_equal_the_scoring_rules(example):
     keys = ["organisation", "wave", "instrument", "level", "interface", "dimension"]
     for inst in example.instruments:
         scored = score_responses(example.data, [inst])
-        described = describe_scores(example.data, inst, n_boot=50)
+        described = describe_scores(score_respondents(example.data, inst), n_boot=50)
         merged = scored.merge(described, on=keys, suffixes=("", "_d"))
         assert len(merged) == len(scored)
         assert np.allclose(merged["score"].astype(float), merged["score_d"].astype(float),
@@ -217,9 +204,9 @@ def test_described_scores_equal_the_scoring_rules(example):
 
 def test_interval_is_the_same_for_one_organisation_or_the_whole_file(example, alignment):
     """Seeded per organisation and wave: the report (one organisation) and the file give one interval."""
-    whole = describe_scores(example.data, alignment, n_boot=200)
+    whole = describe_scores(score_respondents(example.data, alignment), n_boot=200)
     org = "Delta Meettechniek"
-    one = describe_scores(example.data[example.data["organisation"] == org], alignment, n_boot=200)
+    one = describe_scores(score_respondents(example.data[example.data["organisation"] == org], alignment), n_boot=200)
     mine = whole[whole["organisation"] == org].reset_index(drop=True)
     pd.testing.assert_frame_equal(mine, one.reset_index(drop=True))
     assert (mine["ci_low"] <= mine["score"]).all() and (mine["score"] <= mine["ci_high"]).all()
@@ -227,9 +214,9 @@ def test_interval_is_the_same_for_one_organisation_or_the_whole_file(example, al
 
 def test_cohort_icc_per_cell(example, alignment):
     """ICC per cell across the file's organisations equals icc() on the respondent scores."""
-    table = cohort_icc(example.data, alignment)
+    table = cohort_icc(score_respondents(example.data, alignment))
     cells = score_cells(alignment)
-    scores = cell_scores(example.data, alignment, cells)
+    scores = score_respondents(example.data, alignment).means
     k = next(i for i, c in enumerate(cells) if c.level == "dimension")
     expected = icc(scores[:, k], example.data["organisation"])
     row = table[(table["level"] == cells[k].level) & (table["interface"] == cells[k].interface)

@@ -7,6 +7,7 @@ import pytest
 
 from assessment.analysis.stats import describe_scores
 from assessment.analysis.tension import TENSION_SOURCES, tension_profile
+from assessment.core.scoring import score_respondents
 
 
 def test_every_marketing_sales_item_is_tagged(alignment):
@@ -28,7 +29,7 @@ def test_weakest_source_by_hand(alignment):
         for item in alignment.items:
             row[item.id] = by_source.get(item.tension, 2.0)
         rows.append(row)
-    described = describe_scores(pd.DataFrame(rows), alignment, n_boot=20)
+    described = describe_scores(score_respondents(pd.DataFrame(rows), alignment), n_boot=20)
     profile = tension_profile(described)
     assert profile["source"].tolist() == list(TENSION_SOURCES)
     assert profile.set_index("source")["score"].to_dict() == pytest.approx(by_source)

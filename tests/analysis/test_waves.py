@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from assessment.analysis.waves import previous_wave, wave_changes, wave_order
+from assessment.core.scoring import score_respondents
 
 
 def test_wave_order_reads_numbers_as_numbers():
@@ -34,7 +35,7 @@ def test_shift_of_one_answer_is_a_delta_of_one(alignment):
 
     (Answers 1–3 plus 1 stay within 1–4, so nothing is clipped.)
     """
-    changes = wave_changes(_two_waves(alignment, 1.0), alignment, n_boot=500)
+    changes = wave_changes(score_respondents(_two_waves(alignment, 1.0), alignment), n_boot=500)
     dims = changes[changes["level"].isin(["dimension", "interface", "tension"])]
     assert len(dims) == 21 + 3 + 3
     assert (dims["wave"] == "2026-Q3").all() and (dims["previous_wave"] == "2026-Q1").all()
@@ -45,7 +46,7 @@ def test_shift_of_one_answer_is_a_delta_of_one(alignment):
 
 def test_no_change_is_not_significant(alignment):
     """Identical waves: Δ = 0 everywhere and no change exceeds its uncertainty."""
-    changes = wave_changes(_two_waves(alignment, 0.0), alignment, n_boot=500)
+    changes = wave_changes(score_respondents(_two_waves(alignment, 0.0), alignment), n_boot=500)
     assert np.allclose(changes["delta"], 0.0)
     assert not changes["delta_significant"].any()
     assert ((changes["delta_low"] <= 0) & (changes["delta_high"] >= 0)).all()
@@ -54,9 +55,9 @@ def test_no_change_is_not_significant(alignment):
 def test_wave_deltas_reproducible_with_a_seed(alignment):
     """The same seed gives the same intervals; the interval is that of wave 2 minus wave 1."""
     data = _two_waves(alignment, 0.5, seed=9)
-    first = wave_changes(data, alignment, seed=4, n_boot=300)
-    pd.testing.assert_frame_equal(first, wave_changes(data, alignment, seed=4, n_boot=300))
-    other = wave_changes(data, alignment, seed=5, n_boot=300)
+    first = wave_changes(score_respondents(data, alignment), seed=4, n_boot=300)
+    pd.testing.assert_frame_equal(first, wave_changes(score_respondents(data, alignment), seed=4, n_boot=300))
+    other = wave_changes(score_respondents(data, alignment), seed=5, n_boot=300)
     assert not np.allclose(first["delta_low"], other["delta_low"])
     assert np.allclose(first["delta"], other["delta"])
 
@@ -71,7 +72,7 @@ def test_likert_changes_on_the_0_100_scale(disciplines):
             for item in disciplines.scored_items:
                 row[item.id] = (6 - answer) if item.reverse else answer
             rows.append(row)
-    changes = wave_changes(pd.DataFrame(rows), disciplines, n_boot=50)
+    changes = wave_changes(score_respondents(pd.DataFrame(rows), disciplines), n_boot=50)
     assert np.allclose(changes["delta"], 25.0)
     assert np.allclose(changes["previous_score"], 25.0)
 
@@ -79,4 +80,4 @@ def test_likert_changes_on_the_0_100_scale(disciplines):
 def test_first_wave_has_no_change(alignment):
     """An organisation with one wave has no row (nothing to compare with)."""
     data = _two_waves(alignment, 1.0)
-    assert wave_changes(data[data["wave"] == "2026-Q1"], alignment).empty
+    assert wave_changes(score_respondents(data[data["wave"] == "2026-Q1"], alignment)).empty

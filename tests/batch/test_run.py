@@ -20,7 +20,7 @@ from assessment.batch.run import run_batch
 from assessment.cli import app
 from assessment.core.config import REPORT_NOTEBOOK
 
-from .conftest import full_rows
+from tests.conftest import full_rows
 
 ORGS = ("Alfa BV", "Bravo Groep", "Charlie & Co")
 

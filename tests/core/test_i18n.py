@@ -13,7 +13,7 @@ from assessment.core.i18n import fmt, messages, t
 def test_every_used_key_exists():
     """Every literal t("key", ...) in the package names a message with nl and en."""
     used = set()
-    for path in PACKAGE_DIR.glob("*.py"):
+    for path in PACKAGE_DIR.rglob("*.py"):
         used |= set(re.findall(r"\bt\(\s*\"([a-z0-9_]+)\"", path.read_text(encoding="utf-8")))
     assert used, "the package uses messages"
     missing = sorted(used - set(messages()))

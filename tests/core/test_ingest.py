@@ -10,7 +10,7 @@ import pytest
 from assessment.core.exceptions import ResponsesError
 from assessment.core.ingest import read_responses, read_table
 
-from .conftest import full_rows
+from tests.conftest import full_rows
 
 
 @pytest.fixture

@@ -12,9 +12,12 @@ from assessment.core.scoring import (
     classify_profile,
     declared_choice,
     keyed_items,
+    respondent_means,
     respondent_scores,
     score_alignment,
+    score_cells,
     score_disciplines,
+    score_respondents,
     score_responses,
     stage_of,
     to_percent,
@@ -237,3 +240,69 @@ def test_management_none_is_not_overridden_by_staff():
     from assessment.core.scoring import declared_by_group
 
     assert declared_by_group(d, "q").empty
+
+
+def test_cells_follow_the_yaml(alignment, disciplines):
+    """Cells come from the YAML: 21 interface × dimension cells plus one per tagged tension source."""
+    cells = score_cells(alignment)
+    tension = [c for c in cells if c.level == "tension"]
+    assert sum(c.level == "dimension" for c in cells) == 21
+    assert {c.dimension for c in tension} == {"economic", "cultural", "organisational"}
+    tagged = {i.id for i in alignment.items if i.tension}
+    assert {i for c in tension for i in c.items} == tagged
+    assert all(c.level == "discipline" for c in score_cells(disciplines))
+
+
+def test_respondent_means_hand_calculated(alignment):
+    """One respondent, by hand: MS roles (2, 4) -> 3.0; MS tension items scored on their own cell.
+
+    Expected values: the means of the answers written here, with the half-answered rule of
+    DESIGN 3.1 (one of three answered -> not rated).
+    """
+    roles = [i.id for i in alignment.items
+             if i.interface == "marketing_sales" and i.dimension == "roles"]
+    df = _frame([{"organisation": "X", "respondent_id": "a", "department": "sales",
+                  roles[0]: 2.0, roles[1]: 4.0}])
+    rs = score_respondents(df, alignment)
+    k = next(k for k, c in enumerate(rs.cells)
+             if (c.level, c.interface, c.dimension) == ("dimension", "marketing_sales", "roles"))
+    assert rs.means[0, k] == 3.0
+    assert rs.means.shape == (1, len(score_cells(alignment)))
+    assert list(rs.keys.columns) == ["organisation", "wave", "department", "respondent_id"]
+    assert np.isnan(respondent_means(np.array([[1.0, np.nan, np.nan]])))[0]
+
+
+def test_every_score_starts_from_the_one_respondent_computation(alignment, disciplines):
+    """score_alignment/score_disciplines give the same table from score_respondents' result.
+
+    Expected: the tables computed from the raw answers (the pre-existing scoring path).
+    """
+    from tests.conftest import full_rows
+
+    df = pd.DataFrame(full_rows(alignment, disciplines, n=9))
+    for inst, scorer in ((alignment, score_alignment), (disciplines, score_disciplines)):
+        scored = score_respondents(df, inst)
+        pd.testing.assert_frame_equal(scorer(df, inst, scored), scorer(df, inst))
+        wide = respondent_scores(df, inst)
+        dims = [k for k, c in enumerate(scored.cells) if c.level != "tension"]
+        values = wide.drop(columns=[c for c in wide.columns if c[1] == "" or c in
+                                    ("organisation", "wave", "department", "respondent_id")])
+        np.testing.assert_array_equal(values.to_numpy(dtype=float), scored.means[:, dims])
+
+
+def test_respondent_scores_subset_and_keys(alignment, disciplines):
+    """where() keeps the chosen respondents' rows of every array; with_keys() replaces a key."""
+    from tests.conftest import full_rows
+
+    df = pd.DataFrame(full_rows(alignment, disciplines, n=6))
+    rs = score_respondents(df, alignment)
+    mask = np.array([True, False, True, False, False, True])
+    sub = rs.where(mask)
+    assert len(sub) == 3
+    np.testing.assert_array_equal(sub.means, rs.means[mask])
+    np.testing.assert_array_equal(sub.answers, rs.answers[mask])
+    assert sub.keys["respondent_id"].tolist() == df["respondent_id"][mask].tolist()
+    relabelled = rs.with_keys(department=["other"] * 6)
+    assert set(relabelled.keys["department"]) == {"other"}
+    assert set(rs.keys["department"]) != {"other"}
+

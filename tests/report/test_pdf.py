@@ -11,7 +11,7 @@ from PIL import Image
 
 from assessment.batch.run import run_batch
 
-from .conftest import full_rows
+from tests.conftest import full_rows
 
 pytestmark = pytest.mark.skipif(
     shutil.which("pdftoppm") is None or shutil.which("chromium") is None,

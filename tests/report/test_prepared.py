@@ -33,7 +33,7 @@ from assessment.report.prepared import (
 )
 from assessment.report.sections import data_quality, load_report_data
 
-from .conftest import full_rows
+from tests.conftest import full_rows
 
 WAVES = PROJECT_ROOT / "data" / "examples" / "waves.csv"
 EXAMPLES = {"responses": EXAMPLE_RESPONSES, "waves": WAVES}

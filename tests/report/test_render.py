@@ -36,7 +36,7 @@ def rendered(tmp_path_factory, alignment, disciplines):
     """Render the English report of a fixture organisation once for the checks below."""
     import pandas as pd
 
-    from .conftest import full_rows
+    from tests.conftest import full_rows
 
     tmp = tmp_path_factory.mktemp("render")
     rows = full_rows(alignment, disciplines, "Fixture & Zn. B.V.", 8, seed=11)
