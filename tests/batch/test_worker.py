@@ -15,7 +15,8 @@ runpy.run_path(sys.argv[1], run_name="__mp_main__")
 import assessment.batch.worker as w
 w._skip_slow_imports()
 import nbclient, papermill
-from assessment.batch.run import kernels; from assessment.report import render
+from assessment.batch import kernels
+from assessment.report import render
 print(json.dumps({m: m in sys.modules for m in sys.argv[2:]}))
 """
 
