@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 from assessment.batch.run import run_batch
 from assessment.cli import app
 from assessment.core.config import REPORT_NOTEBOOK
-
 from tests.conftest import full_rows
 
 ORGS = ("Alfa BV", "Bravo Groep", "Charlie & Co")

@@ -9,7 +9,6 @@ import pytest
 
 from assessment.core.exceptions import ResponsesError
 from assessment.core.ingest import read_responses, read_table
-
 from tests.conftest import full_rows
 
 

@@ -10,7 +10,6 @@ import pytest
 from PIL import Image
 
 from assessment.batch.run import run_batch
-
 from tests.conftest import full_rows
 
 pytestmark = pytest.mark.skipif(

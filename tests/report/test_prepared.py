@@ -32,7 +32,6 @@ from assessment.report.prepared import (
     write_prepared,
 )
 from assessment.report.sections import data_quality, load_report_data
-
 from tests.conftest import full_rows
 
 WAVES = PROJECT_ROOT / "data" / "examples" / "waves.csv"
