@@ -70,6 +70,10 @@ def template(
     console.print(f"wrote {path}")
 
 
+#: organisation rows ``validate`` prints (a class or a client fits; a national file is summed up)
+SHOWN_ORGANISATIONS = 30
+
+
 def _read(responses: Path):
     from assessment.core.ingest import read_responses  # pandas: only for the commands that read
 
@@ -100,9 +104,12 @@ def validate(
         highlight=False,
     )
     table = Table("organisation", "wave", *summary.columns, "total")
-    for (org, wave), row in summary.iterrows():
+    for (org, wave), row in summary.head(SHOWN_ORGANISATIONS).iterrows():
         table.add_row(org, wave or "–", *(str(v) for v in row), str(int(row.sum())))
     console.print(table)
+    if len(summary) > SHOWN_ORGANISATIONS:
+        console.print(f"… and {len(summary) - SHOWN_ORGANISATIONS} more organisation(s) × wave; "
+                      "`assess score` writes every one", highlight=False, markup=False)
 
 
 @app.command()

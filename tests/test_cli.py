@@ -44,6 +44,25 @@ def test_validate_clean(fixture_csv):
     assert "Fixture BV" in result.stdout and "marketing" in result.stdout
 
 
+def test_validate_sums_up_a_large_file(tmp_path, alignment, disciplines):
+    """A file of 35 organisations: the first 30 rows of the table, then one line with the rest.
+
+    Expected: 35 organisations written here − SHOWN_ORGANISATIONS (30) = 5 more.
+    """
+    from assessment.cli import SHOWN_ORGANISATIONS
+    from tests.conftest import full_rows
+
+    rows = [r for k in range(35)
+            for r in full_rows(alignment, disciplines, organisation=f"Org {k:02d}", n=3, seed=k)]
+    path = tmp_path / "many.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert SHOWN_ORGANISATIONS == 30
+    assert "Org 29" in result.stdout and "Org 30" not in result.stdout
+    assert "… and 5 more organisation(s) × wave" in result.stdout
+
+
 def test_validate_problems(tmp_path, fixture_csv, alignment):
     """Every problem printed (file, row, column), then exit 1."""
     frame = pd.read_csv(fixture_csv)

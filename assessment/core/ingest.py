@@ -20,7 +20,7 @@ import pandas as pd
 
 from assessment.core.exceptions import Problem, ResponsesError
 from assessment.core.instruments import Instrument, Item, list_instruments
-from assessment.core.text import normalise, normalise_series
+from assessment.core.text import map_unique, normalise, normalise_series
 
 __all__ = [
     "DEPARTMENTS",
@@ -258,7 +258,7 @@ def _read_xlsx(path: Path, raw: bytes) -> pd.DataFrame:
 
 def _clean_table(table: pd.DataFrame) -> pd.DataFrame:
     table = table.astype("string")
-    table = table.apply(lambda s: s.str.strip()).replace("", pd.NA)
+    table = table.apply(lambda s: map_unique(s, lambda u: u.str.strip())).replace("", pd.NA)
     table.columns = [str(c).strip() for c in table.columns]
     # spreadsheet row numbers: header is row 1
     table.index = pd.RangeIndex(2, 2 + len(table))
@@ -351,9 +351,27 @@ def _allowed(item: Item) -> str:
 
 
 def _parse_item(values: pd.Series, inst: Instrument, item: Item, header: str, file: str):
-    """Return (parsed values, problems) for one item column."""
+    """Return (parsed values, problems) for one item column (each distinct answer parsed once)."""
     if item.type == "text":
         return values.astype(object).where(values.notna(), None), []
+    answers = values.astype("string")
+    parsed = map_unique(answers, lambda u: _parse_answers(u, inst, item))
+    bad = values.notna() & parsed.isna()
+    problems = [
+        _problem(
+            file,
+            f"{values[row]!r} is not an answer on this item ({_allowed(item)}); "
+            "the answer is ignored",
+            row=int(row),
+            column=header,
+        )
+        for row in values.index[bad.to_numpy(dtype=bool)]
+    ]
+    return parsed, problems
+
+
+def _parse_answers(values: pd.Series, inst: Instrument, item: Item) -> pd.Series:
+    """Parse answers (no missing values) of one item: the value, or missing when not valid."""
     keys = normalise_series(values)
     lookup = _answer_lookup(item, inst)
     by_text = keys.map(lookup)
@@ -368,17 +386,7 @@ def _parse_item(values: pd.Series, inst: Instrument, item: Item, header: str, fi
         parsed = parsed.fillna(pd.to_numeric(by_text, errors="coerce"))
         bad = values.notna() & parsed.isna()
         parsed = parsed.astype("float64")
-    problems = [
-        _problem(
-            file,
-            f"{values[row]!r} is not an answer on this item ({_allowed(item)}); "
-            "the answer is ignored",
-            row=int(row),
-            column=header,
-        )
-        for row in values.index[bad.to_numpy(dtype=bool)]
-    ]
-    return parsed.where(~bad), problems
+    return parsed.where(~bad)
 
 
 def _canonical_names(names: pd.Series) -> pd.Series:

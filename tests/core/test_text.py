@@ -1,0 +1,42 @@
+"""Text normalisation (assessment.core.text): the Series version equals the scalar rule."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from assessment.core.text import map_unique, normalise, normalise_series
+
+TRICKY = ["  “Helemaal  mee eens”\n", "HELEMAAL MEE EENS", "ﬁnancieel", "Marketing’s plan",
+          "a\xa0b", "Café", "Cafe\u0301", "–", "", " ", "3", "3,0", "ß", "İ"]
+
+
+def test_normalise_series_equals_normalise_per_value():
+    """Each distinct value once (map_unique): the same keys as the scalar normalise().
+
+    Expected values: normalise() applied to every element, one by one (the reference rule).
+    """
+    values = pd.Series(TRICKY * 3 + [None, pd.NA], index=range(10, 10 + 3 * len(TRICKY) + 2))
+    out = normalise_series(values)
+    expected = [normalise(v) for v in TRICKY * 3]
+    assert out.iloc[:-2].tolist() == expected
+    assert out.iloc[-2:].isna().all()
+    assert out.index.equals(values.index) and out.dtype == "string"
+
+
+def test_map_unique_keeps_positions_dtype_and_missing():
+    """Distinct values are mapped once and spread back to every row, in place; NA stays NA.
+
+    Expected: the element-wise result written out by hand.
+    """
+    calls = []
+
+    def double(u: pd.Series) -> pd.Series:
+        calls.append(len(u))
+        return u.astype("float64") * 2
+
+    values = pd.Series(["1", "2", None, "1", "2", "1"], dtype="string", index=list("abcdef"))
+    out = map_unique(values, double)
+    assert calls == [2]
+    assert out.tolist()[:2] == [2.0, 4.0] and pd.isna(out["c"])
+    assert out[["d", "e", "f"]].tolist() == [2.0, 4.0, 2.0]
+    assert out.dtype == "float64"
