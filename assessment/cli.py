@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from assessment.core.exceptions import AssessmentError
-from assessment.core.files import write_atomic, xlsx_bytes
+from assessment.core.files import csv_text, write_atomic, xlsx_bytes
 
 app = typer.Typer(
     add_completion=False,
@@ -133,7 +133,7 @@ def score(
     if out.suffix.lower() == ".xlsx":
         write_atomic(out, xlsx_bytes(scores, "scores"))
     else:
-        write_atomic(out, scores.to_csv(index=False))
+        write_atomic(out, csv_text(scores))
     console.print(
         f"wrote {out}: {len(scores)} rows for {scores['organisation'].nunique()} "
         f"organisation(s); {len(r.data)} respondents scored, {len(r.rejected)} rejected",

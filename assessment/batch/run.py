@@ -26,7 +26,7 @@ import pandas as pd
 from assessment.analysis.whole_file import analyse
 from assessment.batch.worker import BatchItem, render_item, warm_worker
 from assessment.core.config import PACKAGE_DIR, REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
-from assessment.core.files import report_names, write_atomic, xlsx_bytes
+from assessment.core.files import csv_text, report_names, write_atomic, xlsx_bytes
 from assessment.core.i18n import check_lang, t
 from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import profile_instrument, staged_instrument
@@ -358,7 +358,7 @@ def _collect(futures: dict[Future, BatchItem], summary: BatchSummary, manifest: 
 
 def write_scores(scores: pd.DataFrame, out_dir: Path) -> None:
     """Write ``scores.csv`` and ``scores.xlsx`` atomically."""
-    write_atomic(out_dir / "scores.csv", scores.to_csv(index=False))
+    write_atomic(out_dir / "scores.csv", csv_text(scores))
     write_atomic(out_dir / "scores.xlsx", xlsx_bytes(scores, "scores"))
 
 

@@ -1,4 +1,4 @@
-"""Files: safe, unique names for reports; writing through a temporary name and an atomic rename."""
+"""Files: safe, unique names for reports; CSV text a spreadsheet never runs; atomic writes."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["OUTPUT_NAMES", "report_names", "safe_name", "write_atomic", "xlsx_bytes"]
+__all__ = ["OUTPUT_NAMES", "csv_text", "report_names", "safe_name", "write_atomic", "xlsx_bytes"]
 
 #: file names (without suffix) a batch writes for itself; no report is ever named so
 OUTPUT_NAMES = frozenset({"index", "manifest", "scores", "cohort_overview"})
@@ -27,6 +27,9 @@ _DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in rang
 MAX_SLUG = 80
 #: hex digits of the hash that tells apart names sharing a slug
 HASH_LENGTH = 8
+#: first characters a spreadsheet reads as the start of a formula (OWASP, CSV injection)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -122,6 +125,45 @@ def report_names(keys: Iterable[tuple[str, str]],
             return names
         marked |= clash  # a name that happens to equal another's hashed name
         length *= 2
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """Return ``frame`` as CSV text (no index) that a spreadsheet opens without running it.
+
+    Text cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a
+    leading ``'``, as OWASP advises against CSV injection; numbers stay numbers (also
+    text that is just a number, such as ``-0.5``), missing values stay empty. Every CSV
+    the package writes goes through here.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(csv_text(pd.DataFrame({"organisation": ["=1+1", "-0.5", "Acme"],
+    ...                              "score": [-0.5, 1.0, None]})), end="")
+    organisation,score
+    '=1+1,-0.5
+    -0.5,1.0
+    Acme,
+    """
+
+    def cell(value: object) -> object:
+        if (isinstance(value, str) and value.startswith(_FORMULA_START)
+                and not _NUMBER.fullmatch(value)):
+            return "'" + value
+        return value
+
+    text_columns = [c for c in frame.columns if not _is_numeric(frame[c])]
+    safe = frame.copy() if text_columns else frame
+    for column in text_columns:
+        safe[column] = frame[column].map(cell, na_action="ignore")
+    safe.columns = [cell(str(c)) for c in frame.columns]
+    return safe.to_csv(index=False)
+
+
+def _is_numeric(column: pd.Series) -> bool:
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    return is_numeric_dtype(column.dtype) or is_bool_dtype(column.dtype)
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:

@@ -1,4 +1,4 @@
-"""Tests for assessment.core.files: atomic writes, the XLSX writer, report names."""
+"""Tests for assessment.core.files: atomic writes, the XLSX and CSV writers, report names."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from assessment.core.config import EXAMPLE_RESPONSES
 from assessment.core.files import (
     MAX_SLUG,
     OUTPUT_NAMES,
+    csv_text,
     report_names,
     safe_name,
     write_atomic,
@@ -181,3 +182,33 @@ def test_long_names_are_capped():
     names = report_names([(long_a, "2026-Q1"), (long_b, "2026-Q1")])
     assert len(set(names.values())) == 2
     assert all(len(n) < 140 for n in names.values())
+
+
+# -- CSV text a spreadsheet does not run (case 4)
+
+def test_csv_text_escapes_formula_cells(mixed):
+    """Text cells starting with = + - @ tab or CR get a leading quote; numbers stay numbers.
+
+    Expected: the OWASP advice on CSV injection (prefix such cells with a single quote);
+    the numeric columns as written in the fixture, -0.5 included.
+    """
+    frame = mixed.assign(wave=["-0.5", "=1", None], comment=["-1+2", "@SUM(A1)", "\tTab"],
+                         department=["+31 sales", "sales", "plain - text"])
+    back = pd.read_csv(io.StringIO(csv_text(frame)), keep_default_na=False,
+                       dtype={"code": str, "wave": str})
+    assert list(back["organisation"]) == ["Alfa", "'=SUM(A1:A2)", ""]
+    assert list(back["comment"]) == ["'-1+2", "'@SUM(A1)", "'\tTab"]
+    assert list(back["department"]) == ["'+31 sales", "sales", "plain - text"]
+    assert list(back["wave"]) == ["-0.5", "'=1", ""]  # text that is just a number stays
+    assert list(back["code"]) == ["007", "http://example.org", "1e3"]
+    numbers = pd.read_csv(io.StringIO(csv_text(frame)))
+    assert numbers["score"].tolist()[0] == 2.25 and numbers["score"].tolist()[2] == -0.5
+    assert numbers["count"].tolist() == [1, 2, 3]
+    assert csv_text(pd.DataFrame({"t": ["\rx"]})) == "t\n'\rx\n"
+
+
+def test_csv_text_of_the_example_scores_is_pandas_own():
+    """Without formula-like text the CSV is byte for byte what DataFrame.to_csv writes."""
+    r = read_responses(EXAMPLE_RESPONSES)
+    scores = analyse(r.data, r.instruments, min_group_size=3)
+    assert csv_text(scores) == scores.to_csv(index=False)
