@@ -8,24 +8,27 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from assessment.core.exceptions import AssessmentError
-from assessment.core.files import write_atomic, xlsx_bytes
+from assessment.core.files import csv_text, write_atomic, xlsx_bytes
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Score how well marketing, sales and service work together, and render reports.",
 )
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+# markup off: names, paths and errors come from the user's files and are printed as they are
+# (an organisation "[bold]" or "[/]" is text); the few styled prefixes escape what they show
+console = Console(soft_wrap=True, markup=False)
+err = Console(stderr=True, soft_wrap=True, markup=False)
 
 Lang = Annotated[str, typer.Option("--lang", help="Report language: nl or en.")]
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     raise typer.Exit(code=1)
 
 
@@ -140,7 +143,7 @@ def score(
     if out.suffix.lower() == ".xlsx":
         write_atomic(out, xlsx_bytes(scores, "scores"))
     else:
-        write_atomic(out, scores.to_csv(index=False))
+        write_atomic(out, csv_text(scores))
     console.print(
         f"wrote {out}: {len(scores)} rows for {scores['organisation'].nunique()} "
         f"organisation(s); {len(r.data)} respondents scored, {len(r.rejected)} rejected",
@@ -236,7 +239,8 @@ def batch(
             if result.get("status") == "failed":
                 who = result.get("organisation") or "cohort overview"
                 where = f" in cell {result['cell']}" if result.get("cell") is not None else ""
-                progress.console.print(f"[red]failed[/] {who}{where}: {result['error']}",
+                progress.console.print(f"[red]failed[/] {escape(f'{who}{where}')}: "
+                                       f"{escape(str(result['error']))}",
                                        highlight=False, markup=True)
 
         try:

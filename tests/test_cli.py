@@ -6,6 +6,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from assessment.cli import app
+from tests.conftest import full_rows
 
 runner = CliRunner()
 
@@ -146,3 +147,46 @@ def test_score_refuses_other_formats(tmp_path, fixture_csv):
     """The scores file is .csv or .xlsx; anything else exits 1 naming what is allowed."""
     result = runner.invoke(app, ["score", str(fixture_csv), "--out", str(tmp_path / "s.json")])
     assert result.exit_code == 1 and "--out must end in .csv or .xlsx" in result.stderr
+
+
+def test_user_text_is_not_read_as_markup(tmp_path, alignment, disciplines):
+    """Names with [/], [bold] or [v2] print as written; no rich MarkupError, exit codes as usual.
+
+    Expected: the organisation names and the file name exactly as in the file (rich markup
+    would crash on '[/]' and swallow '[bold]' and '[v2]').
+    """
+    orgs = ("Alfa [/] BV", "[bold]Bravo", "Charlie [v2]")
+    rows = [r for k, org in enumerate(orgs) for r in full_rows(alignment, disciplines, org, 4,
+                                                               seed=40 + k)]
+    path = tmp_path / "[v2] responses.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    result = runner.invoke(app, ["validate", str(path)], terminal_width=200)
+    assert result.exit_code == 0, result.stderr
+    assert "[v2] responses.csv: 12 rows" in result.stdout
+    for org in orgs:
+        assert org in result.stdout
+    result = runner.invoke(app, ["report", str(path), "--org", "[/]Delta",
+                                 "--out", str(tmp_path / "out")], terminal_width=200)
+    assert result.exit_code == 1
+    assert "error: " in result.stderr and "no accepted rows for organisation '[/]Delta'" in (
+        result.stderr)
+    assert "[v2] responses.csv" in result.stderr and "MarkupError" not in result.stderr
+
+
+def test_score_csv_escapes_formulas(tmp_path, alignment, disciplines):
+    """Text cells a spreadsheet would run get a leading quote in scores.csv; numbers do not.
+
+    Expected: OWASP's advice on CSV injection ("'" before a cell starting with =, +, -, @,
+    tab or CR); scores are the numbers written by pandas, negatives (delta) included.
+    """
+    orgs = ("=HYPERLINK(\"http://x\")", "+31 Telecom", "@Home", "-Minus BV")
+    rows = [r for k, org in enumerate(orgs) for r in full_rows(alignment, disciplines, org, 4,
+                                                               seed=50 + k)]
+    path = tmp_path / "responses.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    out = tmp_path / "scores.csv"
+    result = runner.invoke(app, ["score", str(path), "--out", str(out)])
+    assert result.exit_code == 0, result.stderr
+    scores = pd.read_csv(out)
+    assert set(scores["organisation"]) == {"'" + org for org in orgs}
+    assert pd.api.types.is_float_dtype(scores["score"]) and scores["score"].notna().any()

@@ -26,7 +26,7 @@ import pandas as pd
 from assessment.analysis.whole_file import analyse
 from assessment.batch.worker import BatchItem, render_item, warm_worker
 from assessment.core.config import PACKAGE_DIR, REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
-from assessment.core.files import safe_name, write_atomic, xlsx_bytes
+from assessment.core.files import csv_text, report_names, write_atomic, xlsx_bytes
 from assessment.core.i18n import check_lang, t
 from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import profile_instrument, staged_instrument
@@ -116,7 +116,9 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
     the file-level row counts, the parameters, the notebook and the package; with a
     cohort of at least five organisations (benchmark shown) also every organisation's
     interface and discipline scores. ``cohort`` is the cohort overview's item when
-    already planned (:func:`cohort_item`).
+    already planned (:func:`cohort_item`). Items are named by
+    :func:`~assessment.core.files.report_names`: one file name each, never one of the
+    batch's own (index, manifest, scores, cohort_overview).
     """
     pkg = package_digest()
     report_nb = Path(report_notebook).read_bytes()
@@ -128,11 +130,12 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
                          & scores["department"].isna()]
         cohort_part = _rows_digest(summary[["organisation", "wave", "instrument", "interface",
                                             "dimension", "score"]].round(9))
+    names = report_names(groups.itertuples(index=False, name=None))
     items = []
     for org, wave in groups.itertuples(index=False):
         rows = responses.for_organisation(org, wave or None)
         rejected = responses.rejected_for(org)
-        name = safe_name(org, wave)
+        name = names[(org, wave)]
         params = {"responses_path": str(responses_path), "organisation": org, "wave": wave,
                   "lang": lang, "min_group_size": min_group_size}
         digest = _digest(_rows_digest(rows), _rows_digest(rejected), counts, cohort_part,
@@ -355,7 +358,7 @@ def _collect(futures: dict[Future, BatchItem], summary: BatchSummary, manifest: 
 
 def write_scores(scores: pd.DataFrame, out_dir: Path) -> None:
     """Write ``scores.csv`` and ``scores.xlsx`` atomically."""
-    write_atomic(out_dir / "scores.csv", scores.to_csv(index=False))
+    write_atomic(out_dir / "scores.csv", csv_text(scores))
     write_atomic(out_dir / "scores.xlsx", xlsx_bytes(scores, "scores"))
 
 

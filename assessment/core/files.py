@@ -1,19 +1,35 @@
-"""Files: safe names for organisations; writing through a temporary name and an atomic rename."""
+"""Files: safe, unique names for reports; CSV text a spreadsheet never runs; atomic writes."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
 import tempfile
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["safe_name", "write_atomic", "xlsx_bytes"]
+__all__ = ["OUTPUT_NAMES", "csv_text", "report_names", "safe_name", "write_atomic", "xlsx_bytes"]
+
+#: file names (without suffix) a batch writes for itself; no report is ever named so
+OUTPUT_NAMES = frozenset({"index", "manifest", "scores", "cohort_overview"})
+#: names Windows refuses as a file name, whatever the suffix
+_DEVICE_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                           *(f"lpt{i}" for i in range(1, 10))})
+#: longest organisation slug kept whole (a wave's: half that); longer ones get a hash
+MAX_SLUG = 80
+#: hex digits of the hash that tells apart names sharing a slug
+HASH_LENGTH = 8
+#: first characters a spreadsheet reads as the start of a formula (OWASP, CSV injection)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -32,8 +48,24 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _short_hash(organisation: str, wave: str, length: int = HASH_LENGTH) -> str:
+    return hashlib.sha256(f"{organisation}\0{wave}".encode()).hexdigest()[:length]
+
+
 def safe_name(organisation: str, wave: str = "") -> str:
     """Return a file-name-safe version of an organisation name (and wave).
+
+    The slug of the name: ASCII letters and digits joined by hyphens, then ``_`` and the
+    wave's slug. A slug that is empty (a name in another script) becomes
+    ``organisation`` (``wave``), one longer than :data:`MAX_SLUG` characters (half that
+    for a wave) is cut; both then end in ``-`` and a short hash of the exact name and
+    wave, so the name is never empty nor too long for a file system. Names that share a
+    slug are told apart by :func:`report_names`.
 
     Examples
     --------
@@ -41,13 +73,97 @@ def safe_name(organisation: str, wave: str = "") -> str:
     'bakkerij-de-vries-zn-b-v'
     >>> safe_name("Zoë's Café", "2026-Q1")
     'zoe-s-cafe_2026-q1'
+    >>> safe_name("Ωμέγα")
+    'organisation-1f33f6a7'
+    """
+    org_slug, wave_slug = _slug(organisation), _slug(wave)
+    exact = (0 < len(org_slug) <= MAX_SLUG) and (not wave or 0 < len(wave_slug) <= MAX_SLUG // 2)
+    name = org_slug[:MAX_SLUG].rstrip("-") or "organisation"
+    if wave:
+        name += "_" + (wave_slug[:MAX_SLUG // 2].rstrip("-") or "wave")
+    return name if exact else f"{name}-{_short_hash(organisation, wave)}"
+
+
+def report_names(keys: Iterable[tuple[str, str]],
+                 reserved: Iterable[str] = OUTPUT_NAMES) -> dict[tuple[str, str], str]:
+    """Return a distinct file name (no suffix) for each (organisation, wave) of a file.
+
+    Each gets its :func:`safe_name`; where that is shared by another key, or is one of
+    the ``reserved`` names (the batch's own files; ``-`` and ``_`` alike, any case) or a
+    Windows device name, a hyphen and a short hash of the exact organisation and wave are
+    added. The names depend only on the set of keys, never on their order, so the same
+    file gets the same names in every run.
+
+    Examples
+    --------
+    >>> names = report_names([("Acme & Co", ""), ("Acme Co", ""), ("Delta", ""),
+    ...                       ("Index", "")])
+    >>> for key, name in names.items():
+    ...     print(key, name)
+    ('Acme & Co', '') acme-co-56935291
+    ('Acme Co', '') acme-co-912a6e6d
+    ('Delta', '') delta
+    ('Index', '') index-789d7ac5
+    """
+    keys = list(dict.fromkeys(keys))
+    base = {k: safe_name(*k) for k in keys}
+
+    def folded(name: str) -> str:
+        return name.casefold().replace("_", "-")
+
+    taken = {folded(r) for r in reserved} | _DEVICE_NAMES
+    shared = Counter(folded(b) for b in base.values())
+    marked = {k for k, b in base.items()
+              if shared[folded(b)] > 1 or folded(b) in taken}
+    length = HASH_LENGTH
+    while True:
+        names = {k: f"{base[k]}-{_short_hash(*k, length)}" if k in marked else base[k]
+                 for k in keys}
+        count = Counter(folded(n) for n in names.values())
+        clash = {k for k, n in names.items() if count[folded(n)] > 1}
+        if not clash or length >= 64:
+            return names
+        marked |= clash  # a name that happens to equal another's hashed name
+        length *= 2
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """Return ``frame`` as CSV text (no index) that a spreadsheet opens without running it.
+
+    Text cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a
+    leading ``'``, as OWASP advises against CSV injection; numbers stay numbers (also
+    text that is just a number, such as ``-0.5``), missing values stay empty. Every CSV
+    the package writes goes through here.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> print(csv_text(pd.DataFrame({"organisation": ["=1+1", "-0.5", "Acme"],
+    ...                              "score": [-0.5, 1.0, None]})), end="")
+    organisation,score
+    '=1+1,-0.5
+    -0.5,1.0
+    Acme,
     """
 
-    def slug(text: str) -> str:
-        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-        return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "organisation"
+    def cell(value: object) -> object:
+        if (isinstance(value, str) and value.startswith(_FORMULA_START)
+                and not _NUMBER.fullmatch(value)):
+            return "'" + value
+        return value
 
-    return slug(organisation) + (f"_{slug(wave)}" if wave else "")
+    text_columns = [c for c in frame.columns if not _is_numeric(frame[c])]
+    safe = frame.copy() if text_columns else frame
+    for column in text_columns:
+        safe[column] = frame[column].map(cell, na_action="ignore")
+    safe.columns = [cell(str(c)) for c in frame.columns]
+    return safe.to_csv(index=False)
+
+
+def _is_numeric(column: pd.Series) -> bool:
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    return is_numeric_dtype(column.dtype) or is_bool_dtype(column.dtype)
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str) -> bytes:

@@ -18,7 +18,7 @@ from nbconvert import HTMLExporter
 
 from assessment.core.config import REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
 from assessment.core.exceptions import AssessmentError
-from assessment.core.files import safe_name, write_atomic
+from assessment.core.files import report_names, safe_name, write_atomic
 from assessment.core.i18n import check_lang, t
 
 __all__ = [
@@ -257,7 +257,8 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
     from assessment.report.data import load_report_data  # pandas: not in a batch's workers
 
     rd = load_report_data(path, organisation, wave, lang)  # fail fast, before a kernel starts
-    name = safe_name(rd.organisation, rd.wave)
+    keys = rd.responses.data[["organisation", "wave"]].drop_duplicates()
+    name = report_names(keys.itertuples(index=False, name=None))[(rd.organisation, rd.wave)]
     parameters = {"responses_path": str(path), "organisation": rd.organisation,
                   "wave": rd.wave, "lang": lang, "min_group_size": min_group_size}
     return render_notebook(notebook, parameters, out_dir, name,

@@ -703,11 +703,11 @@ class SelfAssessmentForm(_Form, w.VBox):
         if not self.answers:
             self.html.value = self._warn(t("teach_w_need_answers", lang))
             return None
-        from assessment.core.files import safe_name
+        from assessment.core.files import csv_text, safe_name
 
         frame = answers_frame(self.answers, self.instruments, org, self.department.value,
                               self.respondent_id, lang)
-        data = frame.to_csv(index=False).encode("utf-8")
+        data = csv_text(frame).encode("utf-8")
         path = self.out_dir / f"{safe_name(org)}_{self.respondent_id}.csv"
         write_atomic(path, data)
         self.saved = path

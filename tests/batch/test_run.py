@@ -257,3 +257,41 @@ def test_dask_scheduler(cohort_csv, tmp_path, serial):
     assert result.exit_code == 0, result.stdout
     assert "4 done" in result.stdout
     assert _files(tmp_path) == _files(serial.out_dir)
+
+
+#: names that all map to a shared, reserved, empty or too long slug (issue "Safe with any
+#: client file", cases 1 and 8)
+CLASHING = ("a/b", "A_B", "Acme & Co", "Acme\u200b Co", "Ωμέγα", "Альфа", "Index",
+            "cohort_overview", "Organisatie " * 25 + "Lang")
+
+
+def test_clashing_names_get_one_report_each(tmp_path, alignment, disciplines):
+    """Every organisation gets its own report; index, manifest and scores list the same set.
+
+    Expected: one report per organisation in CLASHING (9, none sharing a file, none named
+    index/manifest/scores/cohort_overview, none longer than 80 + 9 characters), plus the
+    overview; a second run of the same file finds every name again (all up to date).
+    """
+    rows = [r for k, org in enumerate(CLASHING)
+            for r in full_rows(alignment, disciplines, org, 4, seed=60 + k)]
+    data = tmp_path / "clashing.csv"
+    pd.DataFrame(rows).to_csv(data, index=False)
+    out = tmp_path / "out"
+    summary = run_batch(data, out, jobs=2, lang="en")
+    assert summary.count("ok") == len(CLASHING) + 1 and summary.count("failed") == 0
+    reports = {n: i for n, i in summary.items.items() if i["kind"] == "organisation"}
+    assert sorted(i["organisation"] for i in reports.values()) == sorted(CLASHING)
+    assert not set(reports) & {"index", "manifest", "scores", "cohort_overview"}
+    assert all(len(n) <= 89 for n in reports)
+    for name in reports:
+        assert {f"{name}.html", f"{name}.ipynb"} <= _files(out)
+    assert len(list(out.glob("*.html"))) == len(CLASHING) + 2  # + overview and index
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["items"]) == set(reports) | {"cohort_overview"}
+    assert set(pd.read_csv(out / "scores.csv")["organisation"]) == set(CLASHING)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert set(re.findall(r'<a href="([^"]+)\.html">', index)) == set(reports) | {
+        "cohort_overview"}
+    again = run_batch(data, out, jobs=2, lang="en")
+    assert set(again.items) == set(summary.items)
+    assert all(v.get("skipped") for v in again.items.values())

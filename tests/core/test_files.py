@@ -1,7 +1,8 @@
-"""Tests for assessment.core.files: atomic writes and the XLSX writer."""
+"""Tests for assessment.core.files: atomic writes, the XLSX and CSV writers, report names."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import numpy as np
@@ -11,7 +12,15 @@ import pytest
 
 from assessment.analysis.whole_file import analyse
 from assessment.core.config import EXAMPLE_RESPONSES
-from assessment.core.files import write_atomic, xlsx_bytes
+from assessment.core.files import (
+    MAX_SLUG,
+    OUTPUT_NAMES,
+    csv_text,
+    report_names,
+    safe_name,
+    write_atomic,
+    xlsx_bytes,
+)
 from assessment.core.ingest import read_responses
 
 
@@ -75,3 +84,131 @@ def test_write_atomic_replaces_whole_and_leaves_no_temporary(tmp_path):
     write_atomic(target, b"new")
     assert target.read_bytes() == b"new"
     assert [p.name for p in target.parent.iterdir()] == ["scores.csv"]
+
+
+# -- report names: distinct, readable, stable (issue "Safe with any client file", cases 1 and 8)
+
+#: the report names of data/examples/responses.csv before names were made unique
+EXAMPLE_NAMES = {
+    "van-dijk-installatietechniek-b-v", "noordhaven-logistiek", "brightwave-software",
+    "zorgpartner-midden", "kempen-kantoorinrichting", "harbour-hart-events",
+    "bakkerij-verhoeven-groep", "delta-meettechniek", "lindeboom-accountants",
+    "orion-print-media",
+}
+#: the same for data/examples/waves.csv
+WAVES_NAMES = {
+    "veldhoven-machinebouw_2026-q1", "veldhoven-machinebouw_2026-q3",
+    "greenfield-foods_2026-q1", "greenfield-foods_2026-q3", "stadsbank-oost_2026-q1",
+    "stadsbank-oost_2026-q3",
+}
+
+
+def _hash(organisation: str, wave: str = "") -> str:
+    return hashlib.sha256(f"{organisation}\0{wave}".encode()).hexdigest()[:8]
+
+
+def test_report_names_of_colliding_names_are_distinct():
+    """Names that share a slug each get the slug plus a hash of the exact name; others keep theirs.
+
+    Expected: the slug rules of safe_name ('a/b' and 'A_B' -> 'a-b', 'Acme & Co', 'Acme Co'
+    and 'Acme<zero-width space> Co' -> 'acme-co', Greek and Cyrillic -> 'organisation'), then
+    '-' and the first 8 hex digits of sha256(organisation + NUL + wave), computed here.
+    """
+    zero_width = "Acme\u200b Co"
+    keys = [("a/b", ""), ("A_B", ""), ("Acme & Co", ""), ("Acme Co", ""),
+            (zero_width, ""), ("Ωμέγα", ""), ("Альфа", ""), ("Delta", "")]
+    names = report_names(keys)
+    assert names == {
+        ("a/b", ""): f"a-b-{_hash('a/b')}", ("A_B", ""): f"a-b-{_hash('A_B')}",
+        ("Acme & Co", ""): f"acme-co-{_hash('Acme & Co')}",
+        ("Acme Co", ""): f"acme-co-{_hash('Acme Co')}",
+        (zero_width, ""): f"acme-co-{_hash(zero_width)}",
+        ("Ωμέγα", ""): f"organisation-{_hash('Ωμέγα')}",
+        ("Альфа", ""): f"organisation-{_hash('Альфа')}",
+        ("Delta", ""): "delta",
+    }
+
+
+def test_report_names_never_the_batch_own_files():
+    """An organisation named like one of the batch's own files gets a hash; waves tell apart.
+
+    Expected: OUTPUT_NAMES (index, manifest, scores, cohort_overview; '-' and '_' alike)
+    get '-' and the hash; 'Index' in wave '2026' is 'index_2026' (no file of the batch).
+    Windows device names (con, nul, ...) are refused the same way.
+    """
+    keys = [("Index", ""), ("manifest", ""), ("SCORES", ""), ("cohort_overview", ""),
+            ("cohort", "overview"), ("CON", ""), ("Index", "2026")]
+    names = report_names(keys)
+    assert OUTPUT_NAMES == {"index", "manifest", "scores", "cohort_overview"}
+    assert names[("Index", "")] == f"index-{_hash('Index')}"
+    assert names[("cohort", "overview")] == f"cohort_overview-{_hash('cohort', 'overview')}"
+    assert names[("cohort_overview", "")] == f"cohort-overview-{_hash('cohort_overview')}"
+    assert names[("CON", "")] == f"con-{_hash('CON')}"
+    assert names[("Index", "2026")] == "index_2026"
+    assert len(set(names.values())) == len(keys)
+    assert not {n.replace("-", "_") for n in names.values()} & OUTPUT_NAMES
+
+
+def test_report_names_are_stable():
+    """Same keys in any order give the same names; the example files keep their names.
+
+    Expected: EXAMPLE_NAMES and WAVES_NAMES above, the file names of the bundled examples'
+    reports as rendered before names were made unique (printed with safe_name then).
+    """
+    keys = [("Acme & Co", ""), ("Acme Co", ""), ("Delta", ""), ("Index", "")]
+    assert report_names(keys) == report_names(reversed(keys))
+    r = read_responses(EXAMPLE_RESPONSES)
+    groups = list(r.data[["organisation", "wave"]].drop_duplicates()
+                  .itertuples(index=False, name=None))
+    assert set(report_names(groups).values()) == EXAMPLE_NAMES
+    waves = read_responses(EXAMPLE_RESPONSES.with_name("waves.csv"))
+    groups = list(waves.data[["organisation", "wave"]].drop_duplicates()
+                  .itertuples(index=False, name=None))
+    assert set(report_names(groups).values()) == WAVES_NAMES
+
+
+def test_long_names_are_capped():
+    """A 300-character name gives an 80-character slug plus '-' and the hash (89 in all).
+
+    Expected: MAX_SLUG = 80 (a file name must stay under the 255 bytes of common file
+    systems with its suffix and temporary prefix); two long names alike in their first 80
+    characters still differ by their hash.
+    """
+    long_a, long_b = "Organisatie " * 25 + "A", "Organisatie " * 25 + "B"
+    assert len(long_a) == 301
+    name = safe_name(long_a)
+    assert name == ("organisatie-" * 7)[:80].rstrip("-") + f"-{_hash(long_a)}"
+    assert len(name) <= MAX_SLUG + 9
+    names = report_names([(long_a, "2026-Q1"), (long_b, "2026-Q1")])
+    assert len(set(names.values())) == 2
+    assert all(len(n) < 140 for n in names.values())
+
+
+# -- CSV text a spreadsheet does not run (case 4)
+
+def test_csv_text_escapes_formula_cells(mixed):
+    """Text cells starting with = + - @ tab or CR get a leading quote; numbers stay numbers.
+
+    Expected: the OWASP advice on CSV injection (prefix such cells with a single quote);
+    the numeric columns as written in the fixture, -0.5 included.
+    """
+    frame = mixed.assign(wave=["-0.5", "=1", None], comment=["-1+2", "@SUM(A1)", "\tTab"],
+                         department=["+31 sales", "sales", "plain - text"])
+    back = pd.read_csv(io.StringIO(csv_text(frame)), keep_default_na=False,
+                       dtype={"code": str, "wave": str})
+    assert list(back["organisation"]) == ["Alfa", "'=SUM(A1:A2)", ""]
+    assert list(back["comment"]) == ["'-1+2", "'@SUM(A1)", "'\tTab"]
+    assert list(back["department"]) == ["'+31 sales", "sales", "plain - text"]
+    assert list(back["wave"]) == ["-0.5", "'=1", ""]  # text that is just a number stays
+    assert list(back["code"]) == ["007", "http://example.org", "1e3"]
+    numbers = pd.read_csv(io.StringIO(csv_text(frame)))
+    assert numbers["score"].tolist()[0] == 2.25 and numbers["score"].tolist()[2] == -0.5
+    assert numbers["count"].tolist() == [1, 2, 3]
+    assert csv_text(pd.DataFrame({"t": ["\rx"]})) == "t\n'\rx\n"
+
+
+def test_csv_text_of_the_example_scores_is_pandas_own():
+    """Without formula-like text the CSV is byte for byte what DataFrame.to_csv writes."""
+    r = read_responses(EXAMPLE_RESPONSES)
+    scores = analyse(r.data, r.instruments, min_group_size=3)
+    assert csv_text(scores) == scores.to_csv(index=False)
