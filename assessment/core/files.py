@@ -145,6 +145,8 @@ def csv_text(frame: pd.DataFrame) -> str:
     -0.5,1.0
     Acme,
     """
+    import numpy as np
+    import pandas as pd
 
     def cell(value: object) -> object:
         if (isinstance(value, str) and value.startswith(_FORMULA_START)
@@ -155,7 +157,10 @@ def csv_text(frame: pd.DataFrame) -> str:
     text_columns = [c for c in frame.columns if not _is_numeric(frame[c])]
     safe = frame.copy() if text_columns else frame
     for column in text_columns:
-        safe[column] = frame[column].map(cell, na_action="ignore")
+        # each distinct value once: a scores table repeats a few texts in many rows
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
+        escaped = np.array([cell(u) for u in uniques] + [None], dtype=object)
+        safe[column] = np.where(codes >= 0, escaped[codes], frame[column].to_numpy(dtype=object))
     safe.columns = [cell(str(c)) for c in frame.columns]
     return safe.to_csv(index=False)
 
