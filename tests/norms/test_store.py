@@ -238,3 +238,19 @@ def test_comparison_needs_five_other_organisations(target, files):
     assert not small.enough and small.group_size == 4
     assert small.table["percentile"].isna().all()
     assert compare_organisation(own, ORGS[0], target, sector="zorg").group_size == 0
+
+
+def test_a_class_against_the_norms_of_earlier_classes(tmp_path, files):
+    """The trainer's recipe (notebooks/README.md): this class's medians among earlier classes."""
+    from assessment.norms.compare import class_against_norms
+
+    target = str(tmp_path / "classes.duckdb")
+    _store(target, files, label="earlier")
+    path, _, _ = files["second"]
+    out = class_against_norms(path, target)
+    row = out[(out["level"] == "interface") & (out["interface"] == "marketing_sales")].iloc[0]
+    assert row["class_n"] == 2 and row["norm_n"] == 7
+    assert 0 <= row["class_percentile"] <= 100
+    assert row["norm_p25"] <= row["norm_p50"] <= row["norm_p75"]
+    assert out["class_percentile"].isna().sum() == 0
+    assert class_against_norms(path, target, exclude_label="earlier")["norm_n"].isna().all()
