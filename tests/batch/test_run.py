@@ -257,3 +257,20 @@ def test_dask_scheduler(cohort_csv, tmp_path, serial):
     assert result.exit_code == 0, result.stdout
     assert "4 done" in result.stdout
     assert _files(tmp_path) == _files(serial.out_dir)
+
+
+def test_norms_enter_the_plan_only_when_given(cohort_csv):
+    """--norms adds two notebook parameters and the store's fingerprint to each report's digest."""
+    from assessment.analysis.whole_file import analyse
+    from assessment.batch.run import plan_items
+    from assessment.core.ingest import read_responses
+
+    r = read_responses(cohort_csv)
+    scores = analyse(r.data, r.instruments, n_boot=50)
+    plain = plan_items(r, cohort_csv, "en", ("html",), scores)
+    one = plan_items(r, cohort_csv, "en", ("html",), scores, norms="n.duckdb", norms_state="1")
+    two = plan_items(r, cohort_csv, "en", ("html",), scores, norms="n.duckdb", norms_state="2")
+    assert "norms" not in plain[0].parameters
+    assert one[0].parameters["norms"] == "n.duckdb" and one[0].parameters["norms_sector"] == ""
+    assert len({plain[0].digest, one[0].digest, two[0].digest}) == 3
+    assert plain[-1].digest == one[-1].digest  # the cohort overview does not use the norms
