@@ -11,10 +11,13 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 setup: $(STAMP)
 
-# Chromium prints PDFs (assess batch --format pdf); poppler's pdftoppm checks them in the tests.
+# Chromium prints PDFs (assess batch --format pdf); poppler's pdftoppm checks them in the tests;
+# PostgreSQL's server runs the norm store's tests (tests/norms). apt-get only when one is missing.
+PG_INITDB = $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
 system-deps:
-	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || \
-	  ( $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium poppler-utils )
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && [ -n "$(PG_INITDB)" ] || \
+	  ( $(SUDO) apt-get update -qq && \
+	    $(SUDO) apt-get install -y -qq chromium poppler-utils postgresql )
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,9 +25,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)  ## render every organisation's report, the overview and index into reports/
+demo: $(STAMP)  ## render every organisation's report, the overview and index into reports/; a norm store in build/
 	$(BIN)/assess validate data/examples/responses.csv
 	$(BIN)/assess batch data/examples/responses.csv --out reports --lang $(LANG_REPORT)
+	$(BIN)/assess store data/examples/responses.csv --db build/norms.duckdb --label examples
 	@echo "Open $(CURDIR)/reports/index.html"
 
 test: $(STAMP) system-deps  ## every test: the import contracts, pytest (doctests, nbval over the notebooks) and ruff

@@ -25,6 +25,13 @@ console = Console(soft_wrap=True, markup=False)
 err = Console(stderr=True, soft_wrap=True, markup=False)
 
 Lang = Annotated[str, typer.Option("--lang", help="Report language: nl or en.")]
+Db = Annotated[str, typer.Option(
+    "--db", help="Norm store: a DuckDB file or a postgresql:// URL (default: $ASSESS_NORMS, "
+                 "else norms.duckdb in the user's data folder).")]
+Norms = Annotated[str, typer.Option(
+    "--norms", help="Compare with the norm group of this store (DuckDB file or postgresql:// "
+                    "URL).")]
+Sector = Annotated[str, typer.Option("--sector", help="Sector of the norm group (with --norms).")]
 
 
 def _fail(message: str) -> None:
@@ -162,15 +169,19 @@ def report(
         int, typer.Option(help="Anonymity: smallest department group shown.")
     ] = 3,
     format: Annotated[str, typer.Option("--format", help="html or html,pdf")] = "html",
+    norms: Norms = "",
+    sector: Sector = "",
 ) -> None:
     """Render one organisation's report as executed notebook and HTML (no code visible)."""
     from assessment.report.render import render_report
 
     _check_lang(lang)
+    _norms_state(norms, sector)
     try:
         result = render_report(responses, org, out, lang=lang, wave=wave,
                                min_group_size=min_group_size,
-                               formats=("html", "pdf") if "pdf" in format else ("html",))
+                               formats=("html", "pdf") if "pdf" in format else ("html",),
+                               norms=norms, norms_sector=sector)
     except AssessmentError as exc:
         _fail(str(exc))
     for path in result.outputs:
@@ -197,6 +208,8 @@ def batch(
     min_group_size: Annotated[
         int, typer.Option(help="Anonymity: smallest department group shown.")
     ] = 3,
+    norms: Norms = "",
+    sector: Sector = "",
 ) -> None:
     """Render every organisation (× wave) in parallel, resumably, with index and overview."""
     from rich.progress import (
@@ -219,6 +232,7 @@ def batch(
     formats = ("html", *(["pdf"] if "pdf" in formats else []))
     if jobs < 0:
         _fail(f"--jobs must be 1 or more, got {jobs}")
+    state = _norms_state(norms, sector)
     executor = client = None
     if dask_scheduler:
         from distributed import Client
@@ -247,6 +261,7 @@ def batch(
             summary = run_batch(responses, out, jobs=jobs or None, lang=lang, formats=formats,
                                 fail_fast=fail_fast, force=force, executor=executor,
                                 on_progress=on_progress, min_group_size=min_group_size,
+                                norms=norms, norms_sector=sector, norms_state=state,
                                 **({"report_notebook": notebook} if notebook else {}))
         except (AssessmentError, ValueError) as exc:
             _fail(str(exc))
@@ -265,6 +280,145 @@ def batch(
     console.print(f"index: {summary.index}", highlight=False)
     if summary.count("failed") or summary.count("cancelled"):
         raise typer.Exit(code=1)
+
+
+def _norms_state(norms: str, sector: str) -> str:
+    """Open (and upgrade) the norm store before any kernel reads it; its fingerprint."""
+    if sector and not norms:
+        _fail("--sector needs --norms")
+    if not norms:
+        return ""
+    from assessment.norms.compare import norms_state
+
+    try:
+        return norms_state(norms)
+    except AssessmentError as exc:
+        _fail(str(exc))
+
+
+def _target(db: str) -> str:
+    from assessment.norms.store import default_target
+
+    return db or default_target()
+
+
+@app.command()
+def store(
+    responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
+    db: Db = "",
+    sector: Annotated[str, typer.Option(help="Sector of these organisations.")] = "",
+    size: Annotated[str, typer.Option(help="small, medium or large.")] = "",
+    label: Annotated[str, typer.Option(help="Label, e.g. client or class (forget by it).")]
+    = "",
+    keep_names: Annotated[bool, typer.Option(
+        "--keep-names", help="Store organisation names instead of a salted hash.")] = False,
+) -> None:
+    """Score a file and store its anonymous aggregates in the norm store (idempotent).
+
+    Per organisation × wave × instrument: scores with n, spread and trust figures, stages,
+    profile, NPS counts, instrument version, date, sector, size and label. Never respondent
+    rows, ids, names or free text; organisations under a salted hash unless --keep-names.
+    """
+    from assessment.norms.compare import store_responses
+    from assessment.norms.records import SIZES
+    from assessment.norms.store import describe_target
+
+    if size and size not in SIZES:
+        _fail(f"--size must be one of {', '.join(SIZES)}, got {size!r}")
+    target = _target(db)
+    r = _read(responses)
+    for p in r.problems:
+        err.print(f"warning: {p}", highlight=False, markup=False)
+    try:
+        result = store_responses(r, target, sector=sector, size=size, label=label,
+                                 keep_names=keep_names)
+    except (AssessmentError, ValueError) as exc:
+        _fail(str(exc))
+    groups = r.data[["organisation", "wave"]].drop_duplicates()
+    console.print(
+        f"{describe_target(target)}: {result.new} new, {result.replaced} replaced, "
+        f"{result.unchanged} unchanged record(s) (organisation × wave × instrument) for "
+        f"{len(groups)} organisation × wave(s) of {responses}", highlight=False, markup=False)
+
+
+@app.command()
+def norms(
+    db: Db = "",
+    sector: Annotated[str, typer.Option(help="Only this sector.")] = "",
+    size: Annotated[str, typer.Option(help="Only this size (small, medium, large).")] = "",
+    instrument: Annotated[str, typer.Option(help="Only this instrument id.")] = "",
+    out: Annotated[Path | None, typer.Option(help="Write the table (.csv or .xlsx).")] = None,
+) -> None:
+    """Print or write the norm table of the stored records.
+
+    Per interface, dimension and discipline: the number of organisations (latest record of
+    each), mean, percentiles 10/25/50/75/90 and the share in each stage.
+    """
+    from assessment.norms.store import describe_target, open_store
+    from assessment.norms.table import PERCENTILES, norm_table
+
+    if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
+        _fail(f"--out must end in .csv or .xlsx, got {out.name!r}")
+    target = _target(db)
+    try:
+        with open_store(target) as st:
+            table = norm_table(st.scores(instrument=instrument, sector=sector, size=size))
+    except AssessmentError as exc:
+        _fail(str(exc))
+    if out is not None:
+        if out.suffix.lower() == ".xlsx":
+            write_atomic(out, xlsx_bytes(table, "norms"))
+        else:
+            write_atomic(out, table.to_csv(index=False))
+        console.print(f"wrote {out}: {len(table)} rows", highlight=False)
+        return
+    if table.empty:
+        console.print(f"{describe_target(target)}: no records"
+                      + (" for this selection" if sector or size or instrument else ""),
+                      highlight=False, markup=False)
+        return
+    stages = [c for c in table.columns[table.columns.get_loc("p90") + 1:]]
+    view = Table("instrument", "level", "part", "orgs", "mean",
+                 *(f"p{p}" for p in PERCENTILES), *stages)
+    for row in table.itertuples(index=False):
+        d = row._asdict()
+        view.add_row(d["instrument"], d["level"],
+                     "/".join(x for x in (d["interface"], d["dimension"]) if x),
+                     str(d["organisations"]),
+                     *(f"{d[c]:.2f}" for c in ["mean", *(f"p{p}" for p in PERCENTILES)]),
+                     *("" if d[c] != d[c] else f"{d[c]:.0%}" for c in stages))
+    console.print(view)
+
+
+@app.command()
+def forget(
+    db: Db = "",
+    label: Annotated[str, typer.Option(help="Remove every record with this label.")] = "",
+    organisation: Annotated[str, typer.Option(
+        help="Remove every record of this organisation (name as in its files).")] = "",
+    organisation_hash: Annotated[str, typer.Option(
+        help="Remove every record stored under this organisation hash.")] = "",
+) -> None:
+    """Remove records from the norm store (a client's right to be forgotten); say how many."""
+    from assessment.norms.records import organisation_key
+    from assessment.norms.store import describe_target, open_store
+
+    if sum(bool(x) for x in (label, organisation, organisation_hash)) != 1:
+        _fail("give exactly one of --label, --organisation, --organisation-hash")
+    target = _target(db)
+    try:
+        with open_store(target) as st:
+            if label:
+                records, orgs = st.forget(label=label)
+            else:
+                keys = ({organisation_hash} if organisation_hash else
+                        {organisation_key(organisation, st.salt), organisation})
+                counts = [st.forget(organisation=k) for k in keys]
+                records, orgs = (sum(c[0] for c in counts), sum(c[1] for c in counts))
+    except AssessmentError as exc:
+        _fail(str(exc))
+    console.print(f"{describe_target(target)}: removed {records} record(s) of {orgs} "
+                  "organisation(s)", highlight=False, markup=False)
 
 
 def main() -> None:  # pragma: no cover

@@ -14,10 +14,16 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
+#: extras that are no conda package: conda-forge's psycopg brings its own libpq
+PIP_ONLY_EXTRAS = {"psycopg": {"binary"}}
+
+
 def _conda_names(requirement: str) -> set[str]:
     """A pip requirement's conda packages: the name, plus its extras (dask[distributed])."""
     extras = re.search(r"\[([^\]]+)\]", requirement)
-    return {_name(requirement)} | (set(extras.group(1).split(",")) if extras else set())
+    name = _name(requirement)
+    found = set(extras.group(1).split(",")) if extras else set()
+    return {name} | (found - PIP_ONLY_EXTRAS.get(name, set()))
 
 
 def test_environment_yml_matches_pyproject():

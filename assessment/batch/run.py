@@ -109,7 +109,9 @@ def _rows_digest(frame: pd.DataFrame) -> str:
 def plan_items(responses: Responses, responses_path: Path, lang: str,
                formats: tuple[str, ...], scores: pd.DataFrame,
                report_notebook: Path = REPORT_NOTEBOOK,
-               min_group_size: int = 3, cohort: BatchItem | None = None) -> list[BatchItem]:
+               min_group_size: int = 3, cohort: BatchItem | None = None,
+               norms: str = "", norms_sector: str = "", norms_state: str = "",
+               ) -> list[BatchItem]:
     """Return one item per organisation × wave plus the cohort overview (last), with digests.
 
     An item's digest covers what its report shows: its own accepted and rejected rows,
@@ -118,7 +120,9 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
     interface and discipline scores. ``cohort`` is the cohort overview's item when
     already planned (:func:`cohort_item`). Items are named by
     :func:`~assessment.core.files.report_names`: one file name each, never one of the
-    batch's own (index, manifest, scores, cohort_overview).
+    batch's own (index, manifest, scores, cohort_overview). With ``norms`` (a norm store)
+    the reports compare with its norm group, and ``norms_state`` (its fingerprint) is part
+    of the digest, so that a report is redone when the store changes.
     """
     pkg = package_digest()
     report_nb = Path(report_notebook).read_bytes()
@@ -138,8 +142,11 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
         name = names[(org, wave)]
         params = {"responses_path": str(responses_path), "organisation": org, "wave": wave,
                   "lang": lang, "min_group_size": min_group_size}
+        if norms:
+            params |= {"norms": norms, "norms_sector": norms_sector}
         digest = _digest(_rows_digest(rows), _rows_digest(rejected), counts, cohort_part,
-                         json.dumps(params, sort_keys=True), report_nb, pkg)
+                         json.dumps(params, sort_keys=True), report_nb, pkg,
+                         *([norms_state] if norms else []))
         items.append(BatchItem("organisation", name, org, wave,
                                str(report_notebook), params,
                                f"{org} — {t('report_title', lang)}", digest, formats))
@@ -221,7 +228,8 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
               force: bool = False, executor: Executor | None = None,
               on_progress: Callable[[dict, dict], None] | None = None,
               report_notebook: str | Path = REPORT_NOTEBOOK,
-              min_group_size: int = 3) -> BatchSummary:
+              min_group_size: int = 3, norms: str = "", norms_sector: str = "",
+              norms_state: str = "") -> BatchSummary:
     """Render every organisation (× wave) of a responses file, plus the cohort overview.
 
     Parameters
@@ -249,6 +257,10 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
     min_group_size : int
         Anonymity: department figures only for groups of at least this many respondents
         (reports and the scores files alike).
+    norms, norms_sector, norms_state : str
+        A norm store to compare every report with (:mod:`assessment.norms`), the sector of
+        its norm group, and the store's fingerprint
+        (:func:`assessment.norms.compare.norms_state`; a report is redone when it changes).
 
     Returns
     -------
@@ -280,7 +292,8 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
         scores = analyse(responses.data, responses.instruments, min_group_size=min_group_size,
                          cache=cache)
         items = plan_items(responses, path, lang, tuple(formats), scores,
-                           resolve_path(report_notebook), min_group_size, cohort)
+                           resolve_path(report_notebook), min_group_size, cohort,
+                           norms=norms, norms_sector=norms_sector, norms_state=norms_state)
         manifest = {"responses": str(path), "lang": lang, "formats": list(formats),
                     "items": {k: v for k, v in previous.get("items", {}).items()
                               if k in {i.name for i in items}}}

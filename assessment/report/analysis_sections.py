@@ -24,6 +24,7 @@ from assessment.analysis.whole_file import OrganisationAnalysis, analyse_organis
 from assessment.core.i18n import fmt, t
 from assessment.core.ingest import read_responses
 from assessment.core.instruments import Instrument
+from assessment.norms.compare import compare_organisation
 from assessment.report import analysis_plots
 from assessment.report.data import ReportData, figure_html
 
@@ -352,12 +353,20 @@ def _comments(rd: ReportData, inst: Instrument, min_group_size: int) -> str:
 # --------------------------------------------------------------------------- section 6
 
 
-def comparison_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
-    """Compare with the cohort (rank, percentile) and with the previous wave (change)."""
+def comparison_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE, norms: str = "",
+                       norms_sector: str = "") -> str:
+    """Compare with the cohort (rank, percentile), the norm group and the previous wave.
+
+    ``norms`` names a norm store (:mod:`assessment.norms`); without it the section has no
+    norm group paragraph. ``norms_sector`` limits the norm group to one sector.
+    """
     lang = rd.lang
     a = analyse_report(rd, min_group_size)
     out = [_section("comparison", t("h_comparison", lang)), f"<h3>{t('h_benchmark', lang)}</h3>"]
     out.append(_benchmark(rd, a))
+    if norms:
+        out.append(f"<h3>{t('h_norms', lang)}</h3>")
+        out.append(_norms(rd, a, norms, norms_sector))
     out.append(f"<h3>{t('h_waves', lang)}</h3>")
     out.append(_waves(rd, a))
     out.append("</section>")
@@ -394,6 +403,35 @@ def _benchmark(rd: ReportData, a: OrganisationAnalysis) -> str:
                    t("col_percentile", lang)], rows),
            f'<p class="muted">{t("bench_caveat", lang)}</p>']
     return "".join(out)
+
+
+def _norms(rd: ReportData, a: OrganisationAnalysis, target: str, sector: str) -> str:
+    """Return the organisation's percentile rank in its norm group, or one line saying why not."""
+    lang = rd.lang
+    placed = compare_organisation(a.table, rd.organisation, target, sector=sector)
+    where = t("norms_where", lang, sector=escape(sector)) if sector else ""
+    if not placed.enough:
+        why = t("norms_too_few", lang, n=placed.group_size, where=where, min=placed.min_group)
+        return f"<p>{why}</p>"
+    group = t("norms_group", lang, n=placed.group_size, where=where)
+    rows = []
+    shown = placed.table[placed.table["level"].isin(["interface", "discipline"])
+                         & placed.table["percentile"].notna()]
+    for inst in rd.instruments.values():
+        for _, r in shown[shown["instrument"] == inst.id].iterrows():
+            level = r["level"]
+            title = (inst.interface(r["interface"]).title.get(lang) if level == "interface"
+                     else inst.dimension(r["dimension"]).title.get(lang))
+            decimals = 1 if level == "interface" else 0
+            interval = (f'<span class="muted">[{fmt(r["percentile_low"], lang, 0)}; '
+                        f'{fmt(r["percentile_high"], lang, 0)}]</span>')
+            rows.append([escape(title), fmt(r["score"], lang, decimals),
+                         f"{fmt(r['percentile'], lang, 0)} {interval}",
+                         fmt(r["group_median"], lang, decimals)])
+    return "".join([f"<p>{t('norms_intro', lang, group=group)}</p>",
+                    _table([t("col_score_of", lang), t("col_score", lang),
+                            t("col_norm_percentile", lang), t("col_norm_median", lang)], rows),
+                    f'<p class="muted">{t("norms_caveat", lang)}</p>'])
 
 
 def _changes(a: OrganisationAnalysis) -> pd.DataFrame:

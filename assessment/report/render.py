@@ -218,7 +218,8 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
 def render_report(responses_path: str | Path, organisation: str, out_dir: str | Path,
                   lang: str = "nl", wave: str = "", notebook: Path = REPORT_NOTEBOOK,
                   kernel_name: str = "python3", formats: tuple[str, ...] = ("html",),
-                  printer=None, min_group_size: int = 3) -> RenderResult:
+                  printer=None, min_group_size: int = 3, norms: str = "",
+                  norms_sector: str = "") -> RenderResult:
     """Render one organisation's report as executed ``.ipynb`` and ``.html`` in ``out_dir``.
 
     Parameters
@@ -242,6 +243,9 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
         An open printer to reuse for PDF.
     min_group_size : int
         Anonymity: department figures only for groups of at least this many respondents.
+    norms, norms_sector : str
+        A norm store to compare with (:mod:`assessment.norms`), and the sector of the norm
+        group; without ``norms`` the notebook gets neither parameter.
 
     Returns
     -------
@@ -261,6 +265,8 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
     name = report_names(keys.itertuples(index=False, name=None))[(rd.organisation, rd.wave)]
     parameters = {"responses_path": str(path), "organisation": rd.organisation,
                   "wave": rd.wave, "lang": lang, "min_group_size": min_group_size}
+    if norms:
+        parameters |= {"norms": norms, "norms_sector": norms_sector}
     return render_notebook(notebook, parameters, out_dir, name,
                            f"{rd.organisation} — {t('report_title', lang)}", formats, printer,
                            kernel_name)

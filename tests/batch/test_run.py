@@ -295,3 +295,20 @@ def test_clashing_names_get_one_report_each(tmp_path, alignment, disciplines):
     again = run_batch(data, out, jobs=2, lang="en")
     assert set(again.items) == set(summary.items)
     assert all(v.get("skipped") for v in again.items.values())
+
+
+def test_norms_enter_the_plan_only_when_given(cohort_csv):
+    """--norms adds two notebook parameters and the store's fingerprint to each report's digest."""
+    from assessment.analysis.whole_file import analyse
+    from assessment.batch.run import plan_items
+    from assessment.core.ingest import read_responses
+
+    r = read_responses(cohort_csv)
+    scores = analyse(r.data, r.instruments, n_boot=50)
+    plain = plan_items(r, cohort_csv, "en", ("html",), scores)
+    one = plan_items(r, cohort_csv, "en", ("html",), scores, norms="n.duckdb", norms_state="1")
+    two = plan_items(r, cohort_csv, "en", ("html",), scores, norms="n.duckdb", norms_state="2")
+    assert "norms" not in plain[0].parameters
+    assert one[0].parameters["norms"] == "n.duckdb" and one[0].parameters["norms_sector"] == ""
+    assert len({plain[0].digest, one[0].digest, two[0].digest}) == 3
+    assert plain[-1].digest == one[-1].digest  # the cohort overview does not use the norms
