@@ -48,9 +48,7 @@ def test_committed_clean_with_a_generic_kernel(path):
 
 @pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.stem)
 def test_kernelspec_is_what_jupyterlab_writes(path):
-    """Issue 17, item 6: every notebook (teaching and reports) carries the kernelspec JupyterLab 4.x
-    writes on save, display name "Python 3 (ipykernel)" (the name ipykernel's kernel.json gives the
-    python3 kernel), so opening one does not mark it modified."""
+    """Issue 17, item 6: every notebook (teaching and reports) carries the kernelspec JupyterLab 4.x writes on save, display name "Python 3 (ipykernel)" (the name ipykernel's kernel.json gives the python3 kernel), so opening one does not mark it modified."""
     assert len(ALL_NOTEBOOKS) >= 11
     assert load(path)["metadata"]["kernelspec"] == GENERIC_KERNEL
 

@@ -16,6 +16,7 @@ import io
 import os
 import secrets
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -49,11 +50,11 @@ from assessment.teaching.forms import (
 )
 from assessment.teaching.simulations import (
     METRICS,
-    REICHHELD_SASSER_RANGE,
     choose_option,
     clv_table,
     deal_metrics,
     experience,
+    in_reichheld_sasser_range,
     incentive_case,
     nps_sampling,
     retention_effect,
@@ -74,6 +75,7 @@ __all__ = [
     "download_link",
     "png",
     "query_lang",
+    "slider_value",
 ]
 
 #: where the self-assessment form saves answers and reports (git-ignored build folder)
@@ -117,6 +119,16 @@ def query_lang(default: str = "en") -> str:
     """
     asked = parse_qs(os.environ.get("QUERY_STRING", "")).get("lang", [default])[0]
     return asked if asked in ("nl", "en") else check_lang(default)
+
+
+def slider_value(slider: w.FloatSlider) -> float:
+    """Return the slider's value at its step's precision: what the student sees on screen.
+
+    The browser sends a FloatSlider at 85% with step 0.01 as 0.8499999999999999; range
+    checks on that value would disagree with the number on screen.
+    """
+    decimals = max(0, -Decimal(str(slider.step)).normalize().as_tuple().exponent)
+    return round(float(slider.value), decimals)
 
 
 def _chart() -> w.Image:
@@ -513,17 +525,16 @@ class RetentionExplorer(w.VBox):
     def update(self, *_: object) -> None:
         """Recompute the value before and after, and compare with Reichheld & Sasser."""
         lang = self.lang
-        kw = {"margin": self.margin.value, "discount_rate": self.discount.value,
-              "margin_growth": self.growth.value}
+        kw = {"margin": slider_value(self.margin), "discount_rate": slider_value(self.discount),
+              "margin_growth": slider_value(self.growth)}
         try:
-            eff = retention_effect(self.retention.value, self.uplift.value,
-                                   acquisition_cost=self.acquisition.value, **kw)
+            eff = retention_effect(slider_value(self.retention), slider_value(self.uplift),
+                                   acquisition_cost=slider_value(self.acquisition), **kw)
         except ValueError as exc:
             self.html.value = f'<p style="color:#b35900">{escape(str(exc))}</p>'
             return
         self.result = eff
-        low, high = REICHHELD_SASSER_RANGE
-        inside = low <= eff["change_pct"] <= high
+        inside = in_reichheld_sasser_range(eff["change_pct"])  # as shown, in whole percents
         self.html.value = "<p>" + escape(t(
             "teach_w_retention_result", lang,
             before=fmt(eff["retention_before"] * 100, lang, 0),
@@ -568,7 +579,7 @@ class IncentiveExplorer(w.VBox):
         lang = self.lang
         scheme = scheme_for(self.case["schemes"], self.target.value, self.bonus.value)
         scored = choose_option(self.deals, {m: scheme[m] for m in METRICS},
-                               self.integrity.value)
+                               slider_value(self.integrity))
         self.result = scored
         pick = scored[scored["advised"]].iloc[0]
         best = scored.loc[scored["fit"].idxmax()]

@@ -145,6 +145,35 @@ def test_retention_explorer_against_reichheld_sasser():
     assert "infinite" in r.html.value
 
 
+def test_retention_explorer_browser_float_at_the_edge():
+    """Issue 17, item 1: at 85% the browser sends 0.8499999999999999. Hand calculation: 100 / (1.1 − 0.85) = 400 → 100 / (1.1 − 0.90) = 500, +25%: the lower edge of Reichheld & Sasser's +25% to +85% (HBR 1990, seed 000), which counts as inside, as the "25%" the widget shows does."""
+    r = W.RetentionExplorer(lang="en")
+    r.retention.value = 0.8499999999999999
+    assert r.result["retention_before"] == 0.85 and r.result["change_pct"] == pytest.approx(25.0)
+    text = unescape(r.html.value)
+    assert "85% to 90%" in text and "25%" in text
+    assert "inside" in text and "outside" not in text
+
+
+def test_retention_explorer_browser_float_at_full_retention():
+    """Issue 17, item 1: 90% + 10% is 100% retention, allowed (hand calculation: 100 / (1.1 − 1.0) = 1000); the browser's 0.9000000000000001 + 0.1 = 1.0000000000000002 must not be refused as "above 1"."""
+    r = W.RetentionExplorer(lang="en")
+    r.uplift.value = 0.1
+    r.retention.value = 0.9000000000000001
+    assert "must stay between 0 and 1" not in r.html.value
+    assert r.result["retention_after"] == 1.0 and r.result["clv_after"] == pytest.approx(1000.0)
+
+
+def test_incentive_explorer_uses_the_slider_step():
+    """Issue 17, item 1: the integrity slider's browser float (0.15000000000000002 for 0.15) is taken at its step, so the explorer decides on the value the student sees."""
+    inc = W.IncentiveExplorer(lang="en")
+    inc.integrity.value = 0.15000000000000002
+    reference = W.IncentiveExplorer(lang="en")
+    reference.integrity.value = 0.15
+    assert inc.result.equals(reference.result)
+    assert W.slider_value(inc.integrity) == 0.15
+
+
 def test_incentive_explorer_by_hand():
     """As tests/test_simulations.py: revenue + individual advises A; margin + team advises C, the best-fitting offer; with integrity 0.4 even the revenue bonus gives C."""
     inc = W.IncentiveExplorer(lang="en")
