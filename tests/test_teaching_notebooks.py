@@ -89,6 +89,28 @@ def test_checked_cells_carry_their_expected_output(path):
             assert expected, cell["id"]
 
 
+def test_examples_do_not_give_exercises_away():
+    """Issue 17, item 4: a worked example in a notebook must not use an exercise's own scores (notebook 4 printed the profile of 82/61/55, exercise item (a)); the score sets are those of data/teaching/exercises.yaml."""
+    from assessment.teaching.data import exercise
+
+    for prefix, exercise_id in (("04", "profiles"),):
+        path = next(p for p in NOTEBOOKS if p.name.startswith(prefix))
+        code = [source(c) for c in code_cells(load(path))]
+        for s in exercise(exercise_id)["sets"]:
+            numbers = [str(v) for v in s["scores"].values()]
+            for cell in code:
+                assert not all(re.search(rf"\b{n}\b", cell) for n in numbers), (path.name, s["id"])
+
+
+def test_the_profile_rule_is_shown_in_words():
+    """Issue 17, item 4: notebook 4's worked example prints the profile with the rule's steps, not a raw ProfileResult(kind='leader', …)."""
+    path = next(p for p in NOTEBOOKS if p.name.startswith("04"))
+    printed = "".join(c["metadata"].get("nbval", {}).get("expected_stdout", "")
+                      for c in code_cells(load(path)))
+    assert "ProfileResult(" not in printed
+    assert "at least 75? yes" in printed
+
+
 def test_the_numbers_that_matter_are_checked():
     """The seed's worked example (25/55/20 → +5), the NPS margin, CLV and the incentive case are each in a checked cell."""
     expected = {
