@@ -66,6 +66,15 @@ def test_shape(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_first_cell_says_run_all_cells(path):
+    """Issue 17, item 5: a notebook reopened with a fresh kernel shows "Error displaying widget: model not found" until it is run again, so the first cell a student sees (title, goals, time) says to run all cells after opening, with the menu path and the Dutch term."""
+    first = source(load(path)["cells"][0])
+    assert "**Run all cells after opening**" in first
+    assert "*Run ▸ Run All Cells*" in first and "*alle cellen uitvoeren*" in first
+    assert "model not found" in first
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
 def test_at_least_two_checked_exercises(path):
     """Issue 5: at least two exercises checked by a check_* function (notebook 9 wraps them in widgets for Voilà)."""
     code = "\n".join(source(c) for c in code_cells(load(path)))
