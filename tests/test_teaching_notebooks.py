@@ -11,7 +11,10 @@ from assessment.core.config import PROJECT_ROOT
 
 TEACHING = PROJECT_ROOT / "notebooks" / "teaching"
 NOTEBOOKS = sorted(TEACHING.glob("[0-9][0-9]-*.ipynb"))
-GENERIC_KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
+#: the kernelspec JupyterLab 4 writes for the generic python3 kernel: saving a notebook with any other
+#: display name (e.g. "Python 3") rewrites it, and the notebook opens as modified (issue 17, item 6)
+GENERIC_KERNEL = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+ALL_NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*/*.ipynb"))
 
 
 def load(path):
@@ -43,6 +46,13 @@ def test_committed_clean_with_a_generic_kernel(path):
         assert cell["outputs"] == [] and cell["execution_count"] is None, cell["id"]
 
 
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=lambda p: p.stem)
+def test_kernelspec_is_what_jupyterlab_writes(path):
+    """Issue 17, item 6: every notebook (teaching and reports) carries the kernelspec JupyterLab 4.x writes on save, display name "Python 3 (ipykernel)" (the name ipykernel's kernel.json gives the python3 kernel), so opening one does not mark it modified."""
+    assert len(ALL_NOTEBOOKS) >= 11
+    assert load(path)["metadata"]["kernelspec"] == GENERIC_KERNEL
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
 def test_shape(path):
     """Title, learning goals and time first; a `lang` parameters cell; a summary at the end."""
@@ -53,6 +63,15 @@ def test_shape(path):
     lang_cells = [c for c in code_cells(nb) if "parameters" in c["metadata"].get("tags", [])]
     assert len(lang_cells) == 1 and 'lang = "en"' in source(lang_cells[0])
     assert "## Summary" in source(nb["cells"][-1])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
+def test_first_cell_says_run_all_cells(path):
+    """Issue 17, item 5: a notebook reopened with a fresh kernel shows "Error displaying widget: model not found" until it is run again, so the first cell a student sees (title, goals, time) says to run all cells after opening, with the menu path and the Dutch term."""
+    first = source(load(path)["cells"][0])
+    assert "**Run all cells after opening**" in first
+    assert "*Run ▸ Run All Cells*" in first and "*alle cellen uitvoeren*" in first
+    assert "model not found" in first
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name[:2])
@@ -77,6 +96,28 @@ def test_checked_cells_carry_their_expected_output(path):
         if "# NBVAL_CHECK_OUTPUT" in source(cell):
             expected = cell["metadata"].get("nbval", {}).get("expected_stdout")
             assert expected, cell["id"]
+
+
+def test_examples_do_not_give_exercises_away():
+    """Issue 17, item 4: a worked example in a notebook must not use an exercise's own scores (notebook 4 printed the profile of 82/61/55, exercise item (a)); the score sets are those of data/teaching/exercises.yaml."""
+    from assessment.teaching.data import exercise
+
+    for prefix, exercise_id in (("04", "profiles"),):
+        path = next(p for p in NOTEBOOKS if p.name.startswith(prefix))
+        code = [source(c) for c in code_cells(load(path))]
+        for s in exercise(exercise_id)["sets"]:
+            numbers = [str(v) for v in s["scores"].values()]
+            for cell in code:
+                assert not all(re.search(rf"\b{n}\b", cell) for n in numbers), (path.name, s["id"])
+
+
+def test_the_profile_rule_is_shown_in_words():
+    """Issue 17, item 4: notebook 4's worked example prints the profile with the rule's steps, not a raw ProfileResult(kind='leader', …)."""
+    path = next(p for p in NOTEBOOKS if p.name.startswith("04"))
+    printed = "".join(c["metadata"].get("nbval", {}).get("expected_stdout", "")
+                      for c in code_cells(load(path)))
+    assert "ProfileResult(" not in printed
+    assert "at least 75? yes" in printed
 
 
 def test_the_numbers_that_matter_are_checked():

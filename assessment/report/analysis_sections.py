@@ -26,7 +26,7 @@ from assessment.core.ingest import read_responses
 from assessment.core.instruments import Instrument
 from assessment.norms.compare import compare_organisation
 from assessment.report import analysis_plots
-from assessment.report.data import ReportData, figure_html
+from assessment.report.data import ReportData, figure_html, index_basis, section_heading
 
 __all__ = [
     "analyse_report",
@@ -168,9 +168,11 @@ def _anonymity_note(g: Grouping, lang: str) -> str:
     return " ".join(parts)
 
 
-def _section(cls: str, title: str) -> str:
-    # page break before each numbered section in print (REPORT-OUTLINE, look and feel)
-    return f'<section class="{cls}" style="break-before: page"><h2>{title}</h2>'
+def _section(rd: ReportData, cls: str, title: str) -> str:
+    # page break before each numbered section in print (REPORT-OUTLINE, look and feel);
+    # numbered by its place among the sections this report shows
+    return (f'<section class="{cls}" style="break-before: page">'
+            f"<h2>{section_heading(rd, cls, title)}</h2>")
 
 
 def _table(header: list[str], rows: list[list[str]], cls: str = "compact") -> str:
@@ -185,9 +187,7 @@ def _flag(text: str) -> str:
 
 def _loyalty(rd: ReportData) -> Instrument | None:
     """Return the instrument with an ``nps`` item (customer loyalty), if answered."""
-    return next(
-        (i for i in rd.instruments.values() if any(it.type == "nps" for it in i.items)), None
-    )
+    return rd.loyalty
 
 
 # --------------------------------------------------------------------------- section 3
@@ -196,7 +196,7 @@ def _loyalty(rd: ReportData) -> Instrument | None:
 def departments_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
     """Where departments differ: heatmap, perception gaps, agreement and intervals, tension."""
     lang, inst = rd.lang, rd.alignment
-    out = [_section("departments", t("h_departments", lang))]
+    out = [_section(rd, "departments", t("h_departments", lang))]
     if inst is None:
         out.append(f"<p>{t('summary_no_alignment', lang)}</p></section>")
         return "".join(out)
@@ -301,7 +301,7 @@ def loyalty_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str
     if inst is None:
         return ""
     a = analyse_report(rd, min_group_size)
-    out = [_section("loyalty", t("h_loyalty", lang)), f"<p>{t('loyalty_intro', lang)}</p>"]
+    out = [_section(rd, "loyalty", t("h_loyalty", lang)), f"<p>{t('loyalty_intro', lang)}</p>"]
     for _, row in a.rows(inst.id, "nps").iterrows():
         out.append(f"<h3>{t('h_nps', lang)}</h3>")
         out.append(f'<p class="lead">{_nps_sentence(row, lang)}</p>')
@@ -362,7 +362,8 @@ def comparison_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE, nor
     """
     lang = rd.lang
     a = analyse_report(rd, min_group_size)
-    out = [_section("comparison", t("h_comparison", lang)), f"<h3>{t('h_benchmark', lang)}</h3>"]
+    out = [_section(rd, "comparison", t("h_comparison", lang)),
+           f"<h3>{t('h_benchmark', lang)}</h3>"]
     out.append(_benchmark(rd, a))
     if norms:
         out.append(f"<h3>{t('h_norms', lang)}</h3>")
@@ -387,9 +388,15 @@ def _benchmark(rd: ReportData, a: OrganisationAnalysis) -> str:
             continue
         level = part["level"].iloc[0]
         panels.append((inst, level))
+        basis = index_basis(rd.scores_of(inst)) if level == "interface" else None
         for _, r in part.iterrows():
             title = (inst.interface(r["interface"]).title.get(lang) if level == "interface"
                      else inst.dimension(r["dimension"]).title.get(lang))
+            if basis is not None and r["interface"] in basis.index and basis.at[r["interface"],
+                                                                                 "partial"]:
+                b = basis.loc[r["interface"]]  # an index on fewer dimensions says so
+                title += " (" + t("index_basis_short", lang, rated=b["rated"],
+                                  total=b["total"]) + ")"
             decimals = 1 if level == "interface" else 0
             interval = (f'<span class="muted">[{fmt(r["ci_low"], lang, decimals)}; '
                         f'{fmt(r["ci_high"], lang, decimals)}]</span>')

@@ -83,9 +83,63 @@ class ReportData:
         """The value-discipline instrument, if answered."""
         return profile_instrument(self.instruments.values())
 
+    @property
+    def loyalty(self) -> Instrument | None:
+        """The instrument with an ``nps`` item (customer loyalty), if answered."""
+        return next((i for i in self.instruments.values()
+                     if any(it.type == "nps" for it in i.items)), None)
+
     def scores_of(self, instrument: Instrument) -> pd.DataFrame:
         """Scores of one instrument."""
         return self.scores[self.scores["instrument"] == instrument.id]
+
+
+#: the report's numbered sections, in the order of REPORT-OUTLINE and the report notebook
+SECTIONS = ("summary", "alignment", "departments", "disciplines", "loyalty", "comparison",
+            "roadmap", "methodology")
+
+
+def shown_sections(rd: ReportData) -> tuple[str, ...]:
+    """Return the numbered sections this report shows: those whose instrument was answered."""
+    shown = {
+        "alignment": rd.alignment is not None,
+        "disciplines": rd.disciplines is not None,
+        "loyalty": rd.loyalty is not None,
+        "roadmap": rd.alignment is not None,
+    }
+    return tuple(s for s in SECTIONS if shown.get(s, True))
+
+
+def section_heading(rd: ReportData, section: str, title: str) -> str:
+    """Return ``title`` numbered by the section's place among the sections shown ("5. ...")."""
+    return f"{shown_sections(rd).index(section) + 1}. {title}"
+
+
+def index_basis(scores: pd.DataFrame) -> pd.DataFrame:
+    """Say what each interface's index rests on: its rated dimensions out of all of them.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Tidy scores of one organisation and one staged instrument.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by interface: ``rated`` and ``total`` (dimensions), ``missing`` (tuple of
+        the dimension ids not rated, in the instrument's order) and ``partial`` (some
+        dimensions not rated).
+    """
+    dims = scores[scores["level"] == "dimension"]
+    rows = {}
+    for iface, part in dims.groupby("interface", sort=False):
+        rated = part["score"].notna()
+        rows[iface] = {"rated": int(rated.sum()), "total": len(part),
+                       "missing": tuple(part.loc[~rated, "dimension"])}
+    out = pd.DataFrame.from_dict(rows, orient="index",
+                                 columns=["rated", "total", "missing"])
+    out["partial"] = out["rated"] < out["total"]
+    return out
 
 
 def load_report_data(

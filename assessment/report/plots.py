@@ -96,12 +96,22 @@ def stage_ladder(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
     fig, ax = plt.subplots(figsize=(A4_WIDTH, 0.75 + 0.65 * len(order)))
     _band_patches(ax, instrument, lang, labels=True)
     ypos = np.arange(len(order))[::-1]
+    rated = dims.groupby("interface")["score"].count()
+    total = dims.groupby("interface")["score"].size()
+
+    def basis(iface: str) -> str:
+        """" (4 of 7 dimensions)" when the index rests on fewer than all its dimensions."""
+        if iface not in total.index or rated[iface] == total[iface] or rated[iface] == 0:
+            return ""
+        return " (" + t("index_basis_short", lang, rated=int(rated[iface]),
+                        total=int(total[iface])) + ")"
+
     for y, (iface, row) in zip(ypos, ifaces.iterrows(), strict=True):
         if pd.isna(row["score"]):
             ax.text(
                 instrument.scale.min + 0.05,
                 y,
-                t("not_rated", lang),
+                t("not_rated", lang) + basis(iface),
                 va="center",
                 fontsize=9,
                 color="#666666",
@@ -119,7 +129,7 @@ def stage_ladder(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
         ax.text(
             row["score"] + 0.04,
             y + 0.05,
-            fmt(row["score"], lang),
+            fmt(row["score"], lang) + basis(iface),
             va="center",
             fontsize=9,
             fontweight="bold",
@@ -243,12 +253,18 @@ def radar(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Figure:
         for k, a in enumerate(angles):  # numbered as the key below
             ax.text(1.14 * np.cos(a), 1.14 * np.sin(a), str(k + 1), fontsize=7.5, color=INK,
                     ha="center", va="center")
-        r = radius(np.where(np.isnan(values), lo, values))
+        # an unrated dimension breaks the outline (NaN) instead of pulling it to the centre
+        r = radius(values)
         x, y = r * np.cos(angles), r * np.sin(angles)
         ax.plot(np.append(x, x[0]), np.append(y, y[0]), color=INK, lw=1.3)
-        ax.fill(x, y, color=INK, alpha=0.12, lw=0)
         rated = ~np.isnan(values)
+        if rated.all():
+            ax.fill(x, y, color=INK, alpha=0.12, lw=0)
         ax.scatter(x[rated], y[rated], color=INK, s=10, zorder=3)
+        if not rated.all():
+            numbers = ", ".join(str(k + 1) for k in np.flatnonzero(~rated))
+            ax.text(0, -1.2, t("radar_not_rated", lang, numbers=numbers), fontsize=7,
+                    color="#666666", ha="center", va="top")
         ax.set_xlim(-1.02, 1.02)  # the numbers stand just outside the rim
         ax.set_ylim(-1.02, 1.02)
         ax.set_aspect("equal")

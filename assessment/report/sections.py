@@ -17,7 +17,14 @@ from assessment.core.ingest import DEPARTMENT_ORDER
 from assessment.core.instruments import Instrument
 from assessment.report import analysis_sections as extra
 from assessment.report import plots
-from assessment.report.data import ReportData, figure_html, load_report_data, package_version
+from assessment.report.data import (
+    ReportData,
+    figure_html,
+    index_basis,
+    load_report_data,
+    package_version,
+    section_heading,
+)
 from assessment.report.recommend import roadmap
 
 __all__ = [
@@ -139,11 +146,13 @@ def executive_summary(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> s
     :mod:`assessment.report.analysis_sections`; ``min_group_size`` is the anonymity minimum).
     """
     lang = rd.lang
-    parts = [f'<section class="summary"><h2>{t("h_summary", lang)}</h2><ul>']
+    heading = section_heading(rd, "summary", t("h_summary", lang))
+    parts = [f'<section class="summary"><h2>{heading}</h2><ul>']
     inst = rd.alignment
     if inst is not None:
         s = rd.scores_of(inst)
         dims = s[s["level"] == "dimension"]
+        basis = index_basis(s)
         for row in s[s["level"] == "interface"].itertuples():
             iface = escape(inst.interface(row.interface).title.get(lang))
             if pd.isna(row.score):
@@ -173,8 +182,25 @@ def executive_summary(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> s
                     stage=escape(inst.level(row.floor_stage).label.get(lang).lower()),
                     score=fmt(floor_score, lang),
                 )
+            if row.interface in basis.index and basis.at[row.interface, "partial"]:
+                b = basis.loc[row.interface]
+                text += " " + t(
+                    "summary_index_basis", lang, rated=b["rated"], total=b["total"],
+                    missing=escape("; ".join(extra.lower_title(inst.dimension(d).title.get(lang))
+                                             for d in b["missing"])),
+                )
             parts.append(f"<li>{text}</li>")
         overall = dims.groupby("dimension")["score"].mean().dropna()
+        rated_in = dims.groupby("dimension")["score"].count()
+        n_ifaces = dims["interface"].nunique()
+
+        def extreme_score(d: str) -> str:
+            # a dimension not rated in every interface says so (it is not silently a mean of all)
+            score = fmt(overall[d], lang)
+            if rated_in[d] < n_ifaces:
+                score += "; " + t("summary_rated_in", lang, rated=int(rated_in[d]), total=n_ifaces)
+            return score
+
         if len(overall) >= 2:
             strong, weak = overall.idxmax(), overall.idxmin()
             parts.append(
@@ -183,9 +209,9 @@ def executive_summary(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> s
                     "summary_extremes",
                     lang,
                     strong=escape(extra.lower_title(inst.dimension(strong).title.get(lang))),
-                    strong_score=fmt(overall[strong], lang),
+                    strong_score=extreme_score(strong),
                     weak=escape(extra.lower_title(inst.dimension(weak).title.get(lang))),
-                    weak_score=fmt(overall[weak], lang),
+                    weak_score=extreme_score(weak),
                 )
                 + "</li>"
             )
@@ -224,7 +250,8 @@ def alignment_section(rd: ReportData) -> str:
         return ""
     s = rd.scores_of(inst)
     out = [
-        f'<section class="alignment"><h2>{t("h_alignment", lang)}</h2>',
+        f'<section class="alignment"><h2>{section_heading(rd, "alignment", t("h_alignment", lang))}'
+        "</h2>",
         f"<h3>{t('h_ladder', lang)}</h3>",
         figure_html(plots.stage_ladder(s, inst, lang), t("h_ladder", lang)),
         f"<h3>{t('h_table', lang)}</h3>",
@@ -246,16 +273,18 @@ def alignment_section(rd: ReportData) -> str:
                 )
         rows.append(cells)
     ifaces = s[s["level"] == "interface"].set_index("interface")
-    rows.append(
-        [f"<b>{t('row_index', lang)}</b>"]
-        + [
-            (
-                f"<b>{fmt(ifaces.at[i.id, 'score'], lang)}</b> · "
-                f"{_stage_chip(inst, ifaces.at[i.id, 'stage'], lang)}"
-            )
-            for i in inst.interfaces
-        ]
-    )
+    basis = index_basis(s)
+
+    def index_cell(iface: str) -> str:
+        cell = (f"<b>{fmt(ifaces.at[iface, 'score'], lang)}</b> · "
+                f"{_stage_chip(inst, ifaces.at[iface, 'stage'], lang)}")
+        if iface in basis.index and basis.at[iface, "partial"]:  # say what the index rests on
+            b = basis.loc[iface]
+            cell += (f'<br><span class="muted">'
+                     f'{t("index_basis_short", lang, rated=b["rated"], total=b["total"])}</span>')
+        return cell
+
+    rows.append([f"<b>{t('row_index', lang)}</b>"] + [index_cell(i.id) for i in inst.interfaces])
     out.append(_table(header, rows, "scores"))
     out += [
         f"<h3>{t('h_dimensions', lang)}</h3>",
@@ -273,7 +302,8 @@ def disciplines_section(rd: ReportData) -> str:
         return ""
     s = rd.scores_of(inst)
     out = [
-        f'<section class="disciplines"><h2>{t("h_disciplines", lang)}</h2>',
+        f'<section class="disciplines"><h2>'
+        f'{section_heading(rd, "disciplines", t("h_disciplines", lang))}</h2>',
         f"<p>{t('disciplines_intro', lang)}</p>",
         figure_html(plots.discipline_bars(s, inst, lang), t("h_disciplines", lang)),
         f'<p class="lead">{_profile_sentence(rd)}</p>',
@@ -314,7 +344,7 @@ def roadmap_section(rd: ReportData, n: int = 3) -> str:
         return ""
     steps = roadmap(rd.scores_of(inst), inst, n=n)
     out = [
-        f'<section class="roadmap"><h2>{t("h_roadmap", lang)}</h2>',
+        f'<section class="roadmap"><h2>{section_heading(rd, "roadmap", t("h_roadmap", lang))}</h2>',
         f"<p>{t('roadmap_intro', lang)}</p>",
     ]
     if steps.empty:
@@ -392,7 +422,8 @@ def methodology_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) ->
     """
     lang = rd.lang
     out = [
-        f'<section class="methodology" id="methodology"><h2>{t("h_methodology", lang)}</h2>',
+        f'<section class="methodology" id="methodology">'
+        f'<h2>{section_heading(rd, "methodology", t("h_methodology", lang))}</h2>',
         f"<h3>{t('method_scores', lang)}</h3>",
     ]
     if rd.alignment is not None:

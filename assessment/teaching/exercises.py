@@ -76,6 +76,7 @@ __all__ = [
     "check_stage_order",
     "check_stages",
     "check_tensions",
+    "explain_profile",
     "solution",
 ]
 
@@ -423,28 +424,60 @@ def check_profiles(answers: Mapping[str, object], lang: str = "en") -> Feedback:
             details.append(t("teach_unknown_choice", lang, item=s["id"], given=given,
                              choices=", ".join(PROFILE_KINDS)))
         elif kind != result.kind:
-            ranked = sorted(s["scores"].items(), key=lambda kv: kv[1], reverse=True)
-            (top, top_v), (_, second_v) = ranked[0], ranked[1]
-            weak = [inst.dimension(d).title.get(lang) for d, v in ranked if v < prof.threshold]
             details.append(
                 t("teach_wrong_choice", lang, item=s["id"], given=t(f"teach_profile_{kind}", lang))
-                + " "
-                + t(
-                    "teach_profile_steps",
-                    lang,
-                    top=inst.dimension(top).title.get(lang),
-                    score=fmt(top_v, lang, 0),
-                    excellence=fmt(prof.excellence, lang, 0),
-                    verdict_e=t("teach_yes" if top_v >= prof.excellence else "teach_no", lang),
-                    lead=fmt(top_v - second_v, lang, 0),
-                    margin=fmt(prof.lead_margin, lang, 0),
-                    verdict_m=t("teach_yes" if top_v - second_v >= prof.lead_margin
-                                else "teach_no", lang),
-                    threshold=fmt(prof.threshold, lang, 0),
-                    weak=", ".join(weak) or t("teach_none", lang),
-                )
+                + " " + t("teach_profile_apply", lang)
+                + " " + _profile_steps(s["scores"], inst, lang)
             )
     return summary(details, len(ex["sets"]), lang)
+
+
+def _profile_steps(scores: Mapping[str, float], inst, lang: str) -> str:
+    """Apply the profile rule step by step: highest ≥ E? lead ≥ M? which ones under T."""
+    prof = inst.profile
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    (top, top_v), (_, second_v) = ranked[0], ranked[1]
+    weak = [_discipline(inst, d, lang) for d, v in ranked if v < prof.threshold]
+    return t(
+        "teach_profile_steps",
+        lang,
+        top=_discipline(inst, top, lang),
+        score=fmt(top_v, lang, 0),
+        excellence=fmt(prof.excellence, lang, 0),
+        verdict_e=t("teach_yes" if top_v >= prof.excellence else "teach_no", lang),
+        lead=fmt(top_v - second_v, lang, 0),
+        margin=fmt(prof.lead_margin, lang, 0),
+        verdict_m=t("teach_yes" if top_v - second_v >= prof.lead_margin else "teach_no", lang),
+        threshold=fmt(prof.threshold, lang, 0),
+        weak=", ".join(weak) or t("teach_none", lang),
+    )
+
+
+def _discipline(inst, dimension: str, lang: str) -> str:
+    return inst.dimension(dimension).title.get(lang).lower()
+
+
+def explain_profile(scores: Mapping[str, float], lang: str = "en",
+                    instrument: str = "value_disciplines") -> str:
+    """Say which profile a set of discipline scores (0–100) has, and why, step by step.
+
+    Uses the instrument's own T, E and M (notebook 4's worked example and solutions).
+
+    Examples
+    --------
+    >>> print(explain_profile({"customer_intimacy": 64, "operational_excellence": 79,
+    ...                        "product_leadership": 57}))  # doctest: +NORMALIZE_WHITESPACE
+    Leader in operational excellence. The highest is operational excellence at 79; at least 75? yes.
+    Its lead over the second is 15; at least 10? yes. Under the threshold of 50: none.
+    """
+    inst = load_instrument(instrument)
+    p = inst.profile
+    result = classify_profile(dict(scores), p.threshold, p.excellence, p.lead_margin)
+    if result.kind == "not_rated":
+        return t("teach_profile_is_not_rated", lang)
+    leader = _discipline(inst, result.leader, lang) if result.leader else ""
+    return (t(f"teach_profile_is_{result.kind}", lang, leader=leader) + " "
+            + _profile_steps(scores, inst, lang))
 
 
 def check_clv(answer: object, lang: str = "en") -> Feedback:
@@ -717,14 +750,11 @@ def solution(exercise_id: str, lang: str = "en") -> Feedback:
     elif kind == "profiles":
         inst = load_instrument(ex["instrument"])
         p = inst.profile
-        kinds = [
-            classify_profile(s["scores"], p.threshold, p.excellence, p.lead_margin).kind
-            for s in ex["sets"]
-        ]
-        lines = [
-            f"{s['id']}: " + t(f"teach_profile_{kind}", lang)
-            for s, kind in zip(ex["sets"], kinds, strict=True)
-        ]
+        lines = []
+        for s in ex["sets"]:
+            result = classify_profile(s["scores"], p.threshold, p.excellence, p.lead_margin)
+            lines.append(f"{s['id']}: " + t(f"teach_profile_{result.kind}", lang) + ". "
+                         + _profile_steps(s["scores"], inst, lang))
     elif kind == "clv":
         value = customer_lifetime_value(ex["margin"], ex["retention"], ex["discount_rate"])
         lines = [t("teach_clv_solution", lang, m=fmt(ex["margin"], lang, 0),

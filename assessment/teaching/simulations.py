@@ -38,6 +38,7 @@ __all__ = [
     "customer_lifetime_value",
     "deal_metrics",
     "experience",
+    "in_reichheld_sasser_range",
     "incentive_case",
     "nps_sampling",
     "required_sample_size",
@@ -49,6 +50,8 @@ __all__ = [
 
 #: Reichheld & Sasser (HBR 1990): 5 points more retention, 25% to 85% more profit (seed 000)
 REICHHELD_SASSER_RANGE = (25.0, 85.0)
+#: decimals that strip binary float noise (0.8499999999999999 → 0.85) without changing a real value
+_NOISE_DECIMALS = 10
 #: the deal's numbers the incentive schemes can weigh (seed 004)
 METRICS = (
     "revenue",
@@ -256,7 +259,8 @@ def retention_effect(
     >>> round(retention_effect(0.80)["change_pct"], 1)
     20.0
     """
-    after = retention + uplift
+    retention = round(retention, _NOISE_DECIMALS)
+    after = round(retention + uplift, _NOISE_DECIMALS)  # 0.9000000000000001 + 0.1 is 1.0
     if not 0 <= after <= 1:
         raise ValueError(f"retention + uplift must stay between 0 and 1, got {after}")
     kw = {
@@ -279,6 +283,26 @@ def retention_effect(
     }
 
 
+def in_reichheld_sasser_range(change_pct: float, decimals: int = 0) -> bool:
+    """Whether a change in value lies within Reichheld & Sasser's +25% to +85% (edges included).
+
+    The change is compared as it is shown, rounded to ``decimals`` (whole percents), so
+    the verdict agrees with the number next to it: a slider at 85% that the browser sends
+    as 0.8499999999999999 gives +24.999999999999993%, shown and judged as +25%.
+
+    Examples
+    --------
+    >>> in_reichheld_sasser_range(24.999999999999993), in_reichheld_sasser_range(24.4)
+    (True, False)
+    >>> in_reichheld_sasser_range(float("nan"))
+    False
+    """
+    if not math.isfinite(change_pct):
+        return False
+    low, high = REICHHELD_SASSER_RANGE
+    return round(low, decimals) <= round(change_pct, decimals) <= round(high, decimals)
+
+
 def retention_scenarios(
     retention: float = 0.80,
     uplift: float = 0.05,
@@ -297,7 +321,8 @@ def retention_scenarios(
     -------
     DataFrame
         One row per scenario: scenario, acquisition_cost, margin_growth, clv_before,
-        clv_after, change_pct, in_range (inside Reichheld & Sasser's 25–85%).
+        clv_after, change_pct, in_range (inside Reichheld & Sasser's 25–85%, compared in whole
+        percents as shown: :func:`in_reichheld_sasser_range`).
 
     Examples
     --------
@@ -323,8 +348,7 @@ def retention_scenarios(
             }
         )
     out = pd.DataFrame(rows)
-    low, high = REICHHELD_SASSER_RANGE
-    out["in_range"] = out["change_pct"].between(low, high)
+    out["in_range"] = out["change_pct"].map(in_reichheld_sasser_range).astype(bool)
     return out
 
 

@@ -16,6 +16,7 @@ import io
 import os
 import secrets
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from html import escape
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -49,11 +50,11 @@ from assessment.teaching.forms import (
 )
 from assessment.teaching.simulations import (
     METRICS,
-    REICHHELD_SASSER_RANGE,
     choose_option,
     clv_table,
     deal_metrics,
     experience,
+    in_reichheld_sasser_range,
     incentive_case,
     nps_sampling,
     retention_effect,
@@ -74,6 +75,7 @@ __all__ = [
     "download_link",
     "png",
     "query_lang",
+    "slider_value",
 ]
 
 #: where the self-assessment form saves answers and reports (git-ignored build folder)
@@ -92,6 +94,8 @@ _CSS = """<style>
   max-width: none !important; }
 </style>"""
 _DESC = {"description_width": "initial"}
+#: a link inside a widget inherits the plain text style; colour and underline make it look like one
+_LINK_STYLE = "color:#1565c0;text-decoration:underline;font-weight:bold"
 
 
 def png(fig: Figure, dpi: int = 110) -> bytes:
@@ -105,8 +109,13 @@ def png(fig: Figure, dpi: int = 110) -> bytes:
 def download_link(data: bytes, filename: str, label: str, mime: str = "text/csv") -> str:
     """Return an HTML link that downloads ``data`` as ``filename`` (JupyterLab and Voilà)."""
     encoded = base64.b64encode(data).decode("ascii")
-    return (f'<a download="{escape(filename)}" href="data:{mime};base64,{encoded}">'
-            f"{escape(label)}</a>")
+    return (f'<a download="{escape(filename)}" href="data:{mime};base64,{encoded}" '
+            f'style="{_LINK_STYLE}">{escape(label)}</a>')
+
+
+def _button(description: str, **kwargs) -> w.Button:
+    """Make a button as wide as its label (ipywidgets' fixed 148 px cuts longer labels off)."""
+    return w.Button(description=description, layout=w.Layout(width="auto"), **kwargs)
 
 
 def query_lang(default: str = "en") -> str:
@@ -117,6 +126,16 @@ def query_lang(default: str = "en") -> str:
     """
     asked = parse_qs(os.environ.get("QUERY_STRING", "")).get("lang", [default])[0]
     return asked if asked in ("nl", "en") else check_lang(default)
+
+
+def slider_value(slider: w.FloatSlider) -> float:
+    """Return the slider's value at its step's precision: what the student sees on screen.
+
+    The browser sends a FloatSlider at 85% with step 0.01 as 0.8499999999999999; range
+    checks on that value would disagree with the number on screen.
+    """
+    decimals = max(0, -Decimal(str(slider.step)).normalize().as_tuple().exponent)
+    return round(float(slider.value), decimals)
 
 
 def _chart() -> w.Image:
@@ -513,17 +532,16 @@ class RetentionExplorer(w.VBox):
     def update(self, *_: object) -> None:
         """Recompute the value before and after, and compare with Reichheld & Sasser."""
         lang = self.lang
-        kw = {"margin": self.margin.value, "discount_rate": self.discount.value,
-              "margin_growth": self.growth.value}
+        kw = {"margin": slider_value(self.margin), "discount_rate": slider_value(self.discount),
+              "margin_growth": slider_value(self.growth)}
         try:
-            eff = retention_effect(self.retention.value, self.uplift.value,
-                                   acquisition_cost=self.acquisition.value, **kw)
+            eff = retention_effect(slider_value(self.retention), slider_value(self.uplift),
+                                   acquisition_cost=slider_value(self.acquisition), **kw)
         except ValueError as exc:
             self.html.value = f'<p style="color:#b35900">{escape(str(exc))}</p>'
             return
         self.result = eff
-        low, high = REICHHELD_SASSER_RANGE
-        inside = low <= eff["change_pct"] <= high
+        inside = in_reichheld_sasser_range(eff["change_pct"])  # as shown, in whole percents
         self.html.value = "<p>" + escape(t(
             "teach_w_retention_result", lang,
             before=fmt(eff["retention_before"] * 100, lang, 0),
@@ -568,7 +586,7 @@ class IncentiveExplorer(w.VBox):
         lang = self.lang
         scheme = scheme_for(self.case["schemes"], self.target.value, self.bonus.value)
         scored = choose_option(self.deals, {m: scheme[m] for m in METRICS},
-                               self.integrity.value)
+                               slider_value(self.integrity))
         self.result = scored
         pick = scored[scored["advised"]].iloc[0]
         best = scored.loc[scored["fit"].idxmax()]
@@ -604,7 +622,7 @@ class ExerciseForm(w.VBox):
                  lang: str = "en") -> None:
         self.lang = check_lang(lang)
         self.check, self.fields = check, dict(fields)
-        self.button = w.Button(description=t("teach_w_check", lang), button_style="primary")
+        self.button = _button(t("teach_w_check", lang), button_style="primary")
         self.html = w.HTML()
         self.button.on_click(self.run)
         super().__init__([*self.fields.values(), self.button, self.html])
@@ -673,18 +691,23 @@ class SelfAssessmentForm(_Form, w.VBox):
                 titles.append(title)
         self.tabs = w.Tab(children=pages, titles=titles)
         self.progress = w.HTML()
-        self.save_button = w.Button(description=t("teach_w_save", lang), icon="save")
-        self.scores_button = w.Button(description=t("teach_w_scores", lang), icon="bar-chart")
-        self.report_button = w.Button(description=t("teach_w_report", lang), icon="file",
-                                      button_style="primary")
+        self.save_button = _button(t("teach_w_save", lang), icon="save")
+        self.scores_button = _button(t("teach_w_scores", lang), icon="bar-chart")
+        self.report_button = _button(t("teach_w_report", lang), icon="file",
+                                     button_style="primary")
         self.save_button.on_click(self.save)
         self.scores_button.on_click(self.show_scores)
         self.report_button.on_click(self.make_report)
+        # status: what the buttons did (warnings, saved, making the report), right under them;
+        # html: the profile sentence of "Show my scores", which saving leaves alone
+        self.status = w.HTML()
         self.html, self.chart, self.chart2, self.report = w.HTML(), _chart(), _chart(), w.HTML()
+        self._warning: str | None = None
+        self.organisation.observe(self._input_changed, "value")
         super().__init__([
             w.HTML(_CSS), self.organisation, self.department, self.tabs, self.progress,
             w.HBox([self.save_button, self.scores_button, self.report_button]),
-            self.html, self.chart, self.chart2, self.report,
+            self.status, self.html, self.chart, self.chart2, self.report,
         ])
         self._changed()
 
@@ -693,15 +716,28 @@ class SelfAssessmentForm(_Form, w.VBox):
                     for inst in self.instruments)
         self.progress.value = escape(t("teach_w_progress", self.lang, done=len(self.answers),
                                        total=total))
+        self._input_changed()
+
+    def _input_changed(self, *_: object) -> None:
+        """Take a warning away once what it asked for is there (a name, an answer)."""
+        solved = {"teach_w_need_organisation": bool(self.organisation.value.strip()),
+                  "teach_w_need_answers": bool(self.answers)}
+        if self._warning is not None and solved.get(self._warning):
+            self._warning = None
+            self.status.value = ""
+
+    def _warn_about(self, key: str) -> None:
+        self._warning = key
+        self.status.value = self._warn(t(key, self.lang))
 
     def save(self, *_: object) -> Path | None:
         """Write the answers to ``out_dir`` in the project's input format; return the path."""
         lang, org = self.lang, self.organisation.value.strip()
         if not org:
-            self.html.value = self._warn(t("teach_w_need_organisation", lang))
+            self._warn_about("teach_w_need_organisation")
             return None
         if not self.answers:
-            self.html.value = self._warn(t("teach_w_need_answers", lang))
+            self._warn_about("teach_w_need_answers")
             return None
         from assessment.core.files import csv_text, safe_name
 
@@ -711,7 +747,8 @@ class SelfAssessmentForm(_Form, w.VBox):
         path = self.out_dir / f"{safe_name(org)}_{self.respondent_id}.csv"
         write_atomic(path, data)
         self.saved = path
-        self.html.value = "<p>" + escape(t("teach_w_saved", lang, path=str(path))) + " " + (
+        self._warning = None
+        self.status.value = "<p>" + escape(t("teach_w_saved", lang, path=str(path))) + " " + (
             download_link(data, path.name, t("teach_w_download_answers", lang))) + "</p>"
         return path
 
@@ -731,28 +768,43 @@ class SelfAssessmentForm(_Form, w.VBox):
         self.html.value = "".join(f"<p>{p}</p>" for p in parts)
 
     def make_report(self, *_: object) -> Path | None:
-        """Save, render the full report (about 10–20 s) and show it; return the HTML path."""
+        """Save, render the full report (about 10–20 s) and show it; return the HTML path.
+
+        While the report is being made the button is disabled (a second click would
+        queue a second report) and the status under the buttons says so.
+        """
+        if self.report_button.disabled:
+            return None
+        self.report_button.disabled = True
+        try:
+            return self._make_report()
+        finally:
+            self.report_button.disabled = False
+
+    def _make_report(self) -> Path | None:
         lang = self.lang
         path = self.save()
         if path is None:
             return None
-        self.report.value = f"<p><i>{escape(t('teach_w_rendering', lang))}</i></p>"
+        saved = self.status.value
+        self.status.value = saved + f"<p><i>{escape(t('teach_w_rendering', lang))}</i></p>"
         from assessment.report.render import render_report  # imports nbconvert: slow, so on click
 
         try:
             result = render_report(path, self.organisation.value.strip(),
                                    self.out_dir / "reports", lang=lang)
         except AssessmentError as exc:
-            self.report.value = self._warn(str(exc))
+            self.status.value = saved + self._warn(str(exc))
             return None
         html = result.html.read_bytes()
         self.report_path = result.html
+        ready = ("<p>" + escape(t("teach_w_report_ready", lang, path=str(result.html))) + " "
+                 + download_link(html, result.html.name, t("teach_w_download_report", lang),
+                                 "text/html")
+                 + "</p>")
+        self.status.value = saved + ready
         self.report.value = (
-            "<p>" + escape(t("teach_w_report_ready", lang, path=str(result.html))) + " "
-            + download_link(html, result.html.name, t("teach_w_download_report", lang),
-                            "text/html")
-            + "</p>"
-            + f'<iframe srcdoc="{escape(html.decode("utf-8"), quote=True)}" '
+            ready + f'<iframe srcdoc="{escape(html.decode("utf-8"), quote=True)}" '
             'style="width:100%;height:900px;border:1px solid #ccc"></iframe>'
         )
         return result.html

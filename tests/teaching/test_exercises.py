@@ -160,6 +160,29 @@ def test_profiles():
     assert "Its lead over the second is 5; at least 10? no" in fb.details[0]
 
 
+def test_profiles_solution_shows_the_steps():
+    """Issue 17, item 4: the worked answer applies the rule (T 50, E 75, M 10 from the instrument) to each set of data/teaching/exercises.yaml, by hand: a 82/61/55 → highest 82 ≥ 75, lead 21 ≥ 10, none under 50: leader; d 77/72/45 → 77 ≥ 75 but lead 5 < 10, product leadership 45 < 50: below the threshold."""
+    sol = ex.solution("profiles", "en")
+    a, b, c, d = sol.details
+    assert a.startswith("a: leader")
+    assert ("The highest is customer intimacy at 82; at least 75? yes. Its lead over the second is 21; "
+            "at least 10? yes. Under the threshold of 50: none.") in a
+    assert "leader with a weak spot" in b and "Under the threshold of 50: product leadership." in b
+    assert "stuck in the middle" in c and "Its lead over the second is 2; at least 10? no." in c
+    assert d.startswith("d: below the threshold")
+    assert "Its lead over the second is 5; at least 10? no. Under the threshold of 50: product leadership." in d
+    nl = ex.solution("profiles", "nl").details[0]
+    assert "De hoogste is klantintimiteit met 82; minstens 75? ja." in nl
+
+
+def test_explain_profile_in_words():
+    """Issue 17, item 4: a profile in words with the rule's steps instead of a raw ProfileResult; hand check of 64/79/57: operational excellence 79 ≥ 75 and 15 ≥ 10 ahead, none under 50 → leader."""
+    text = ex.explain_profile({"customer_intimacy": 64, "operational_excellence": 79,
+                               "product_leadership": 57}, "en")
+    assert text.startswith("Leader in operational excellence.")
+    assert "Its lead over the second is 15; at least 10? yes." in text and "ProfileResult" not in text
+
+
 CLV_MISTAKES = {
     800: "You left out discounting",  # 200 / (1 − 0.75)
     240.96: "the share of customers who leave",  # 200 / (1.08 − 0.25)

@@ -16,6 +16,7 @@ from assessment.teaching.simulations import (
     customer_lifetime_value,
     deal_metrics,
     experience,
+    in_reichheld_sasser_range,
     incentive_case,
     nps_sampling,
     required_sample_size,
@@ -93,6 +94,22 @@ def test_scenarios_against_reichheld_sasser():
     assert REICHHELD_SASSER_RANGE == (25.0, 85.0)
     assert table["change_pct"].round(1).tolist() == [20.0, 36.4, 33.3, 49.8]
     assert table["in_range"].tolist() == [False, True, True, True]
+
+
+def test_reichheld_sasser_range_compares_what_is_shown():
+    """Issue 17, item 1: 24.999999999999993% (the browser's 85% slider) is shown as "25%", Reichheld & Sasser's lower edge (HBR 1990: +25% to +85%), so it counts as inside; 24.4% is shown as "24%", outside; NaN never."""
+    assert in_reichheld_sasser_range(24.999999999999993)
+    assert in_reichheld_sasser_range(85.4) and not in_reichheld_sasser_range(85.6)
+    assert not in_reichheld_sasser_range(24.4)
+    assert not in_reichheld_sasser_range(float("nan"))
+    eff = retention_effect(0.8499999999999999, 0.05)
+    assert eff["retention_after"] == 0.9
+
+
+def test_retention_effect_float_noise_at_full_retention():
+    """Issue 17, item 1: 0.9000000000000001 + 0.1 is 1.0 (100% retention, allowed); hand calculation 100 / (1.1 − 1.0) = 1000."""
+    eff = retention_effect(0.9000000000000001, 0.1)
+    assert eff["retention_after"] == 1.0 and eff["clv_after"] == pytest.approx(1000.0)
 
 
 # ------------------------------------------------------------------------------ NPS sampling

@@ -145,6 +145,35 @@ def test_retention_explorer_against_reichheld_sasser():
     assert "infinite" in r.html.value
 
 
+def test_retention_explorer_browser_float_at_the_edge():
+    """Issue 17, item 1: at 85% the browser sends 0.8499999999999999. Hand calculation: 100 / (1.1 − 0.85) = 400 → 100 / (1.1 − 0.90) = 500, +25%: the lower edge of Reichheld & Sasser's +25% to +85% (HBR 1990, seed 000), which counts as inside, as the "25%" the widget shows does."""
+    r = W.RetentionExplorer(lang="en")
+    r.retention.value = 0.8499999999999999
+    assert r.result["retention_before"] == 0.85 and r.result["change_pct"] == pytest.approx(25.0)
+    text = unescape(r.html.value)
+    assert "85% to 90%" in text and "25%" in text
+    assert "inside" in text and "outside" not in text
+
+
+def test_retention_explorer_browser_float_at_full_retention():
+    """Issue 17, item 1: 90% + 10% is 100% retention, allowed (hand calculation: 100 / (1.1 − 1.0) = 1000); the browser's 0.9000000000000001 + 0.1 = 1.0000000000000002 must not be refused as "above 1"."""
+    r = W.RetentionExplorer(lang="en")
+    r.uplift.value = 0.1
+    r.retention.value = 0.9000000000000001
+    assert "must stay between 0 and 1" not in r.html.value
+    assert r.result["retention_after"] == 1.0 and r.result["clv_after"] == pytest.approx(1000.0)
+
+
+def test_incentive_explorer_uses_the_slider_step():
+    """Issue 17, item 1: the integrity slider's browser float (0.15000000000000002 for 0.15) is taken at its step, so the explorer decides on the value the student sees."""
+    inc = W.IncentiveExplorer(lang="en")
+    inc.integrity.value = 0.15000000000000002
+    reference = W.IncentiveExplorer(lang="en")
+    reference.integrity.value = 0.15
+    assert inc.result.equals(reference.result)
+    assert W.slider_value(inc.integrity) == 0.15
+
+
 def test_incentive_explorer_by_hand():
     """As tests/test_simulations.py: revenue + individual advises A; margin + team advises C, the best-fitting offer; with integrity 0.4 even the revenue bonus gives C."""
     inc = W.IncentiveExplorer(lang="en")
@@ -198,16 +227,16 @@ def test_self_assessment_form_saves_in_the_input_format(tmp_path):
     """Saved answers read back through the project's own ingest with no problem at all, one accepted row with every answer as given."""
     form = W.SelfAssessmentForm(lang="en", out_dir=tmp_path)
     form.save_button.click()
-    assert "Fill in the organisation's name first" in unescape(form.html.value)
+    assert "Fill in the organisation's name first" in unescape(form.status.value)
     form.organisation.value = "Stage & Co"
     form.save_button.click()
-    assert "Answer at least some questions first" in form.html.value
+    assert "Answer at least some questions first" in form.status.value
     answers = _all_answers()
     form.set_answers(answers)
     form.department.value = "service"
     form.save_button.click()
     assert form.saved is not None and form.saved.parent == tmp_path
-    assert 'download="stage-co_self-' in form.html.value
+    assert 'download="stage-co_self-' in form.status.value
     responses = read_responses(form.saved)
     assert responses.ok, responses.problems
     row = responses.data.iloc[0]
@@ -236,6 +265,78 @@ def test_self_assessment_renders_the_report(tmp_path):
     html = form.report_path.read_text(encoding="utf-8")
     assert "Stage Company" in html and "Executive summary" in html
     assert "<iframe srcdoc=" in form.report.value and "Download the report" in form.report.value
+
+
+def _buttons(widget):
+    """Every Button inside a widget tree."""
+    found = [widget] if isinstance(widget, W.w.Button) else []
+    for child in getattr(widget, "children", ()):
+        found += _buttons(child)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_form_buttons_fit_their_labels(tmp_path, lang):
+    """Issue 17, item 3: ipywidgets gives a Button a fixed width (148 px) that cuts off "Save my answers" / "Bewaar mijn antwoorden"; every button of the forms sizes to its label."""
+    forms = [W.SelfAssessmentForm(lang=lang, out_dir=tmp_path), W.ExerciseForm.dimension_score(lang),
+             W.ExerciseForm.discipline_score(lang)]
+    buttons = [b for f in forms for b in _buttons(f)]
+    assert len(buttons) == 5
+    assert all(b.layout.width == "auto" for b in buttons), [b.description for b in buttons]
+
+
+def test_download_links_look_like_links():
+    """Issue 17, item 3: inside a widget, an <a> inherits the plain text style; the link is styled (colour, underline) so it is seen as one."""
+    link = W.download_link(b"x", "a.csv", "Download")
+    assert "text-decoration:underline" in link and "color:" in link
+
+
+def test_self_assessment_warning_goes_when_the_name_is_filled_in(tmp_path):
+    """Issue 17, item 3: the warning "Fill in the organisation's name first." disappears once the name is filled in; "Answer at least some questions first." once a question is answered."""
+    form = W.SelfAssessmentForm(lang="en", out_dir=tmp_path)
+    form.save_button.click()
+    assert "Fill in the organisation's name first" in unescape(form.status.value)
+    form.organisation.value = "Stage Company"
+    assert "Fill in the organisation" not in unescape(form.status.value)
+    form.save_button.click()
+    assert "Answer at least some questions first" in form.status.value
+    form.set_answers({"MS-roles-1": 2})
+    assert "Answer at least some questions first" not in form.status.value
+
+
+def test_self_assessment_saving_keeps_the_scores_text(tmp_path):
+    """Issue 17, item 3: "Save my answers" after "Show my scores" adds its message beside the buttons and leaves the profile sentence in place."""
+    form = W.SelfAssessmentForm(lang="en", out_dir=tmp_path)
+    form.organisation.value = "Stage Company"
+    form.set_answers(_all_answers())
+    form.scores_button.click()
+    profile = form.html.value
+    assert "Management declares customer intimacy" in profile
+    form.save_button.click()
+    assert form.html.value == profile and "Saved as" in form.status.value
+
+
+def test_self_assessment_report_busy_state(tmp_path, monkeypatch):
+    """Issue 17, item 3: while the report is being made, "Making the report" shows right under the buttons (before the charts) and the report button is disabled; afterwards it is enabled again, also when making the report fails."""
+    import assessment.report.render as render
+    from assessment.core.exceptions import AssessmentError
+
+    form = W.SelfAssessmentForm(lang="en", out_dir=tmp_path)
+    form.organisation.value = "Stage Company"
+    form.set_answers(_all_answers())
+    children = list(form.children)
+    buttons_row = next(k for k, c in enumerate(children) if form.report_button in getattr(c, "children", ()))
+    assert children.index(form.status) == buttons_row + 1 < children.index(form.chart)
+    seen = {}
+
+    def fake_render(*args, **kwargs):
+        seen.update(disabled=form.report_button.disabled, status=form.status.value)
+        raise AssessmentError("no kernel")
+
+    monkeypatch.setattr(render, "render_report", fake_render)
+    form.report_button.click()
+    assert seen["disabled"] and "Making the report" in seen["status"]
+    assert not form.report_button.disabled and "no kernel" in form.status.value
 
 
 def test_collect_answers_for_the_trainer(tmp_path):
