@@ -295,3 +295,19 @@ def test_clashing_names_get_one_report_each(tmp_path, alignment, disciplines):
     again = run_batch(data, out, jobs=2, lang="en")
     assert set(again.items) == set(summary.items)
     assert all(v.get("skipped") for v in again.items.values())
+
+
+def test_workers_leave_ctrl_c_to_the_batch():
+    """The default pool's workers ignore SIGINT, so Ctrl-C gives one line, not a traceback per worker.
+
+    Expected: signal.SIG_IGN, the handler the pool's initializer sets (issue 10, case 14).
+    """
+    import signal
+
+    from assessment.batch.run import default_executor
+
+    pool = default_executor(1)
+    try:
+        assert pool.submit(signal.getsignal, signal.SIGINT).result(timeout=120) == signal.SIG_IGN
+    finally:
+        pool.shutdown()
