@@ -115,9 +115,14 @@ def _check_lang(lang: str) -> str:
 
 
 def _input_file(value: Path | None) -> Path | None:
-    """Check a file argument before anything is read: a regular, readable file."""
+    """Check a file argument before anything is read: a regular, readable file.
+
+    Looked up as the package looks it up (:func:`~assessment.core.config.resolve_path`).
+    """
+    from assessment.core.config import resolve_path
+
     if value is not None and str(value):
-        problem = check_input_file(value)
+        problem = check_input_file(resolve_path(value))
         if problem:
             raise typer.BadParameter(f"{value}: {problem}")
     return value
