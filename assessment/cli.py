@@ -1,4 +1,10 @@
-"""The ``assess`` command: parses arguments and delegates to the package."""
+"""The ``assess`` command: parses arguments and delegates to the package.
+
+Every error ends the command with one line on stderr, ``error: …`` naming the file (and
+row and column where they apply): exit 1 for bad data or a failed run, 2 for bad usage
+(a wrong option, a path of the wrong kind), 130 for Ctrl-C. ``assess --debug …`` shows
+the traceback instead.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +16,68 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
 
 from assessment.core.exceptions import AssessmentError
-from assessment.core.files import csv_text, write_atomic, xlsx_bytes
+from assessment.core.files import (
+    check_input_file,
+    check_output,
+    csv_text,
+    write_atomic,
+    xlsx_bytes,
+)
+
+#: click's UsageError as typer ships it (typer bundles its own click): exit code 2
+_UsageErrorBase = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+class _OneLineErrors(TyperGroup):
+    """The command group: whatever goes wrong in a command ends as one ``error:`` line."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):
+            raise
+        except _UsageErrorBase as exc:  # bad usage: an option or argument (exit 2)
+            if ctx.params.get("debug"):
+                raise
+            message = exc.format_message()
+            if exc.ctx is not None:
+                message += f" (see `{exc.ctx.command_path} --help`)"
+            _error_line(message)
+            raise typer.Exit(code=exc.exit_code) from None
+        except KeyboardInterrupt:
+            if ctx.params.get("debug"):
+                raise
+            _error_line("interrupted (Ctrl-C); what was finished is kept, run the command "
+                        "again to complete the rest")
+            raise typer.Exit(code=130) from None
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            _error_line(_describe(exc))
+            raise typer.Exit(code=1) from None
+
+
+def _describe(exc: Exception) -> str:
+    """One line for an error: the message of ours, the file and reason of an OSError."""
+    if isinstance(exc, AssessmentError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror}"
+    what = str(exc).splitlines()[0] if str(exc) else ""
+    return (f"{type(exc).__name__}{': ' + what if what else ''} "
+            "(unexpected; `assess --debug …` shows where)")
+
+
+def _error_line(message: str) -> None:
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
+
 
 app = typer.Typer(
+    cls=_OneLineErrors,
     add_completion=False,
     no_args_is_help=True,
     help="Score how well marketing, sales and service work together, and render reports.",
@@ -35,14 +98,69 @@ Sector = Annotated[str, typer.Option("--sector", help="Sector of the norm group 
 
 
 def _fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
+    """End the command: bad data or a failed run (exit 1)."""
+    _error_line(message)
     raise typer.Exit(code=1)
+
+
+class _UsageError(typer.BadParameter):
+    """Bad usage found inside a command: said as written (exit 2)."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def _usage(message: str) -> None:
+    """End the command: bad usage, an option or argument that cannot work (exit 2)."""
+    raise _UsageError(message)
 
 
 def _check_lang(lang: str) -> str:
     if lang not in ("nl", "en"):
-        _fail(f"--lang must be nl or en, got {lang!r}")
+        _usage(f"--lang must be nl or en, got {lang!r}")
     return lang
+
+
+def _input_file(value: Path | None) -> Path | None:
+    """Check a file argument before anything is read: a regular, readable file.
+
+    Looked up as the package looks it up (:func:`~assessment.core.config.resolve_path`).
+    """
+    from assessment.core.config import resolve_path
+
+    if value is not None and str(value):
+        problem = check_input_file(resolve_path(value))
+        if problem:
+            raise typer.BadParameter(f"{value}: {problem}")
+    return value
+
+
+def _output_folder(value: Path) -> Path:
+    problem = check_output(value, folder=True)
+    if problem:
+        raise typer.BadParameter(f"{value}: {problem}")
+    return value
+
+
+def _output_file(value: Path) -> Path:
+    problem = check_output(value, folder=False)
+    if problem:
+        raise typer.BadParameter(f"{value}: {problem}")
+    return value
+
+
+ResponsesFile = Annotated[
+    Path, typer.Argument(help="CSV or XLSX responses file.", callback=_input_file)
+]
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option(
+        "--debug", envvar="ASSESS_DEBUG",
+        help="Show the full traceback of an error instead of one line.")] = False,
+) -> None:
+    """Score how well marketing, sales and service work together, and render reports."""
 
 
 @app.command()
@@ -65,7 +183,8 @@ def instruments() -> None:
 @app.command()
 def template(
     instrument: Annotated[str, typer.Option(help="Instrument id (see `assess instruments`).")],
-    out: Annotated[Path, typer.Option(help="File to write: .xlsx (drop-downs) or .csv.")],
+    out: Annotated[Path, typer.Option(help="File to write: .xlsx (drop-downs) or .csv.",
+                                      callback=_output_file)],
     lang: Lang = "nl",
 ) -> None:
     """Write a fill-in file: the right columns (XLSX adds drop-downs and an explanation)."""
@@ -95,10 +214,16 @@ def _read(responses: Path):
 
 @app.command()
 def validate(
-    responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
+    responses: ResponsesFile,
 ) -> None:
-    """Check a responses file; print every problem (exit 1) or the counts (exit 0)."""
+    """Check a responses file; print every problem (exit 1) or the counts (exit 0).
+
+    Warnings (lines repaired from another encoding, invisible characters removed from
+    names, organisation names that look alike) are printed too, without failing the file.
+    """
     r = _read(responses)
+    for w in r.warnings:
+        err.print(f"warning: {w}", highlight=False, markup=False)
     if r.problems:
         for p in r.problems:
             err.print(str(p), highlight=False, markup=False)
@@ -124,8 +249,9 @@ def validate(
 
 @app.command()
 def score(
-    responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
-    out: Annotated[Path, typer.Option(help="Tidy scores file to write (.csv or .xlsx).")],
+    responses: ResponsesFile,
+    out: Annotated[Path, typer.Option(help="Tidy scores file to write (.csv or .xlsx).",
+                                      callback=_output_file)],
     min_group_size: Annotated[
         int, typer.Option(help="Anonymity: smallest department group shown.")
     ] = 3,
@@ -139,9 +265,9 @@ def score(
     from assessment.analysis.whole_file import analyse
 
     if out.suffix.lower() not in (".csv", ".xlsx"):
-        _fail(f"--out must end in .csv or .xlsx, got {out.name!r}")
+        _usage(f"--out must end in .csv or .xlsx, got {out.name!r}")
     r = _read(responses)
-    for p in r.problems:
+    for p in [*r.warnings, *r.problems]:
         err.print(f"warning: {p}", highlight=False, markup=False)
     try:
         scores = analyse(r.data, r.instruments, min_group_size=min_group_size, seed=seed)
@@ -160,9 +286,10 @@ def score(
 
 @app.command()
 def report(
-    responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
+    responses: ResponsesFile,
     org: Annotated[str, typer.Option("--org", help="Organisation as named in the file.")],
-    out: Annotated[Path, typer.Option(help="Folder for the .ipynb and .html report.")],
+    out: Annotated[Path, typer.Option(help="Folder for the .ipynb and .html report.",
+                                      callback=_output_folder)],
     lang: Lang = "nl",
     wave: Annotated[str, typer.Option(help="Wave, when the file has several.")] = "",
     min_group_size: Annotated[
@@ -190,8 +317,9 @@ def report(
 
 @app.command()
 def batch(
-    responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
-    out: Annotated[Path, typer.Option(help="Output folder (reports, index.html, manifest).")],
+    responses: ResponsesFile,
+    out: Annotated[Path, typer.Option(help="Output folder (reports, index.html, manifest).",
+                                      callback=_output_folder)],
     jobs: Annotated[int, typer.Option(help="Worker processes; default one per core.")] = 0,
     lang: Lang = "nl",
     format: Annotated[str, typer.Option("--format", help="html or html,pdf")] = "html",
@@ -203,15 +331,21 @@ def batch(
         str, typer.Option("--dask-scheduler", help="Send the work to this Dask scheduler.")
     ] = "",
     notebook: Annotated[
-        str, typer.Option("--notebook", help="A customised report notebook (same parameters).")
-    ] = "",
+        Path | None, typer.Option(
+            "--notebook", callback=_input_file,
+            help="A customised report notebook (same parameters). It runs as code with your "
+                 "rights, once per organisation: use only a notebook you trust.")
+    ] = None,
     min_group_size: Annotated[
         int, typer.Option(help="Anonymity: smallest department group shown.")
     ] = 3,
     norms: Norms = "",
     sector: Sector = "",
 ) -> None:
-    """Render every organisation (× wave) in parallel, resumably, with index and overview."""
+    """Render every organisation (× wave) in parallel, resumably, with index and overview.
+
+    A --notebook is code: it runs with your rights on this machine, so use only one you trust.
+    """
     from rich.progress import (
         BarColumn,
         Progress,
@@ -228,16 +362,14 @@ def batch(
     _check_lang(lang)
     formats = tuple(f.strip() for f in format.split(",") if f.strip())
     if not set(formats) <= {"html", "pdf"}:
-        _fail(f"--format must be html or html,pdf, got {format!r}")
+        _usage(f"--format must be html or html,pdf, got {format!r}")
     formats = ("html", *(["pdf"] if "pdf" in formats else []))
     if jobs < 0:
-        _fail(f"--jobs must be 1 or more, got {jobs}")
+        _usage(f"--jobs must be 1 or more, got {jobs}")
     state = _norms_state(norms, sector)
     executor = client = None
     if dask_scheduler:
-        from distributed import Client
-
-        client = Client(dask_scheduler)
+        client = _dask_client(dask_scheduler)
         executor = client.get_executor()
     columns = [TextColumn("{task.description}"), BarColumn(),
                TextColumn("done {task.fields[done]} · failed {task.fields[failed]} · "
@@ -419,6 +551,21 @@ def forget(
         _fail(str(exc))
     console.print(f"{describe_target(target)}: removed {records} record(s) of {orgs} "
                   "organisation(s)", highlight=False, markup=False)
+
+
+#: seconds to wait for a Dask scheduler before saying it cannot be reached
+DASK_TIMEOUT = 5
+
+
+def _dask_client(address: str):
+    """Connect to a Dask scheduler, or end with one line when it cannot be reached."""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=f"{DASK_TIMEOUT}s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        _fail(f"cannot reach the Dask scheduler at {address} within {DASK_TIMEOUT} s: {reason}")
 
 
 def main() -> None:  # pragma: no cover

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from typer.testing import CliRunner
 
@@ -114,12 +116,12 @@ def test_score_writes_tidy_csv(tmp_path, fixture_csv):
 
 
 def test_report_bad_language(fixture_csv, tmp_path):
-    """--lang accepts nl and en only."""
+    """--lang accepts nl and en only; anything else is bad usage (exit 2, issue 10 case 9)."""
     result = runner.invoke(
         app,
         ["report", str(fixture_csv), "--org", "Fixture BV", "--out", str(tmp_path), "--lang", "fr"],
     )
-    assert result.exit_code == 1 and "--lang must be nl or en" in result.stderr
+    assert result.exit_code == 2 and "--lang must be nl or en" in result.stderr
 
 
 def test_score_xlsx_and_anonymity_option(tmp_path, fixture_csv):
@@ -144,9 +146,9 @@ def test_score_xlsx_and_anonymity_option(tmp_path, fixture_csv):
 
 
 def test_score_refuses_other_formats(tmp_path, fixture_csv):
-    """The scores file is .csv or .xlsx; anything else exits 1 naming what is allowed."""
+    """The scores file is .csv or .xlsx; anything else is bad usage (exit 2) naming what is allowed."""
     result = runner.invoke(app, ["score", str(fixture_csv), "--out", str(tmp_path / "s.json")])
-    assert result.exit_code == 1 and "--out must end in .csv or .xlsx" in result.stderr
+    assert result.exit_code == 2 and "--out must end in .csv or .xlsx" in result.stderr
 
 
 def test_user_text_is_not_read_as_markup(tmp_path, alignment, disciplines):
@@ -190,3 +192,149 @@ def test_score_csv_escapes_formulas(tmp_path, alignment, disciplines):
     scores = pd.read_csv(out)
     assert set(scores["organisation"]) == {"'" + org for org in orgs}
     assert pd.api.types.is_float_dtype(scores["score"]) and scores["score"].notna().any()
+
+
+# issue 10, cases 3, 9 and 14: one line for every error, warnings that do not fail a file
+
+
+def _one_error_line(result, code):
+    """The command ended with ``code`` and one ``error:`` line, no traceback."""
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.exit_code == code, result.stderr
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    return lines[0]
+
+
+def test_input_of_the_wrong_kind_is_one_line(tmp_path, fixture_csv):
+    """A folder, a named pipe or a missing file as RESPONSES: one line naming it, exit 2 (usage).
+
+    Expected: the issue's list (a directory as input; a named pipe, which hangs when read).
+    """
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    for path, why in ((tmp_path, "is a folder, not a file"),
+                      (fifo, "not a regular file"), (tmp_path / "nope.csv", "file not found")):
+        line = _one_error_line(runner.invoke(app, ["validate", str(path)]), 2)
+        assert f"{path}: " in line and why in line
+
+
+def test_out_of_the_wrong_kind_is_one_line(tmp_path, fixture_csv, monkeypatch):
+    """--out that is a file (batch, report) or a folder (score), or read-only: one line, exit 2.
+
+    Expected: the issue's list ('--out that is a file; a read-only --out'). Read-only is
+    simulated through os.access: these tests may run as root, whom permissions never stop.
+    """
+    import os
+
+    a_file = tmp_path / "taken.txt"
+    a_file.write_text("x")
+    line = _one_error_line(runner.invoke(app, ["batch", str(fixture_csv), "--out", str(a_file)]),
+                           2)
+    assert "this is a file, not a folder" in line and "--out" in line
+    line = _one_error_line(runner.invoke(app, ["score", str(fixture_csv), "--out",
+                                               str(tmp_path)]), 2)
+    assert "this is a folder; give a file name" in line
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: (
+        False if Path(p) == locked and mode & os.W_OK else real_access(p, mode, **kw)))
+    line = _one_error_line(runner.invoke(app, ["report", str(fixture_csv), "--org", "Fixture BV",
+                                               "--out", str(locked / "reports")]), 2)
+    assert f"cannot write in {locked} (read-only)" in line
+
+
+def test_missing_notebook_is_one_line(tmp_path, fixture_csv):
+    """--notebook that does not exist: one line naming it, exit 2, before any work starts."""
+    line = _one_error_line(runner.invoke(app, ["batch", str(fixture_csv), "--out",
+                                               str(tmp_path / "out"), "--notebook",
+                                               str(tmp_path / "custom.ipynb")]), 2)
+    assert "custom.ipynb: file not found" in line
+    assert not (tmp_path / "out").exists()
+
+
+def test_notebook_help_says_it_runs_code():
+    """`assess batch --help` warns that --notebook runs arbitrary code (issue 10, case 14)."""
+    result = runner.invoke(app, ["batch", "--help"], env={"COLUMNS": "200"})
+    assert "runs as code with your rights" in " ".join(result.stdout.split())
+
+
+def test_unreachable_dask_scheduler_fails_fast(tmp_path, fixture_csv):
+    """An address where no scheduler listens: one line within seconds, not a traceback after 30 s.
+
+    Expected: DASK_TIMEOUT (5 s) in the message; port 9 (discard) on localhost has no
+    scheduler.
+    """
+    import time
+
+    from assessment.cli import DASK_TIMEOUT
+
+    start = time.perf_counter()
+    result = runner.invoke(app, ["batch", str(fixture_csv), "--out", str(tmp_path / "out"),
+                                 "--dask-scheduler", "tcp://127.0.0.1:9"])
+    line = _one_error_line(result, 1)
+    assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:9 within {DASK_TIMEOUT} s" in line
+    assert time.perf_counter() - start < 4 * DASK_TIMEOUT
+
+
+def test_corrupt_xlsx_is_one_line(tmp_path):
+    """A workbook with broken XML: one line naming the file, exit 1 (bad data)."""
+    import zipfile
+
+    path = tmp_path / "answers.xlsx"
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("[Content_Types].xml", "<Types><broken")
+        book.writestr("xl/workbook.xml", "<workbook")
+    line = _one_error_line(runner.invoke(app, ["validate", str(path)]), 1)
+    assert f"{path}: this is not a readable XLSX file" in line
+
+
+def test_unexpected_error_is_one_line_and_debug_shows_it(fixture_csv, monkeypatch):
+    """An error nobody foresaw: one line and exit 1; `assess --debug` lets the exception through.
+
+    Expected: the issue ('No user error ever shows a traceback (keep --debug for one)').
+    """
+    import assessment.core.ingest as ingest
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("something unforeseen")
+
+    monkeypatch.setattr(ingest, "read_responses", broken)
+    line = _one_error_line(runner.invoke(app, ["validate", str(fixture_csv)]), 1)
+    assert "RuntimeError: something unforeseen" in line and "--debug" in line
+    result = runner.invoke(app, ["--debug", "validate", str(fixture_csv)])
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_ctrl_c_is_one_line(fixture_csv, monkeypatch):
+    """Ctrl-C during a command: one line, exit 130 (128 + SIGINT), no traceback."""
+    import assessment.core.ingest as ingest
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest, "read_responses", interrupted)
+    line = _one_error_line(runner.invoke(app, ["validate", str(fixture_csv)]), 130)
+    assert "interrupted" in line
+
+
+def test_warnings_do_not_fail_a_clean_file(tmp_path, alignment, disciplines):
+    """Repaired lines, stripped format characters and look-alike names are warnings: exit 0.
+
+    Expected: every row is accepted (12 rows), so validate exits 0 as before; each warning
+    is printed once as 'warning: …'.
+    """
+    rows = (full_rows(alignment, disciplines, "Café Noord", 4, seed=60)
+            + full_rows(alignment, disciplines, "CafÃ© Noord", 4, seed=61)
+            + full_rows(alignment, disciplines, "Acme\u200b BV", 4, seed=62))
+    path = tmp_path / "warn.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    result = runner.invoke(app, ["validate", str(path)], terminal_width=200)
+    assert result.exit_code == 0, result.stderr
+    assert "12 rows, all accepted; 3 organisation(s)" in result.stdout
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 2
+    assert "U+200B ZERO WIDTH SPACE" in warnings[0] and "look alike" in warnings[1]

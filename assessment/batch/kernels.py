@@ -166,6 +166,10 @@ def _kernel_main(argv: list[str], cwd: str, env: dict[str, str]) -> None:
     # the kernel ends itself when its parent (the zygote) goes away
     os.environ["JPY_PARENT_PID"] = str(os.getppid())
     os.chdir(cwd)
+    # a process group of its own: Ctrl-C in the terminal reaches the batch, not the kernel
+    # (which would log "KeyboardInterrupt caught in kernel" there); signals from its
+    # manager go to its pid and still arrive
+    os.setpgid(0, 0)
     # started as a daemon, so a dying worker takes it along; inside, it may have children
     multiprocessing.current_process().daemon = False
     import ipykernel_launcher

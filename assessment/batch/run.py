@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -219,8 +220,14 @@ def _warm_pool(jobs: int) -> Executor:
 
 
 def default_executor(jobs: int) -> Executor:
-    """Return a process pool of ``jobs`` workers started with 'spawn' (nothing shared)."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    """Return a process pool of ``jobs`` workers started with 'spawn' (nothing shared).
+
+    The workers ignore Ctrl-C (SIGINT, sent by the terminal to every process of the
+    command): the batch process alone handles it, cancels what has not started and
+    says so in one line, instead of each worker printing a traceback.
+    """
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
 
 
 def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None = None,

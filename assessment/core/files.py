@@ -1,4 +1,4 @@
-"""Files: safe, unique names for reports; CSV text a spreadsheet never runs; atomic writes."""
+"""Files: input and output paths checked, unique report names, safe CSV, atomic writes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from collections import Counter
@@ -16,7 +17,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["OUTPUT_NAMES", "csv_text", "report_names", "safe_name", "write_atomic", "xlsx_bytes"]
+__all__ = [
+    "OUTPUT_NAMES",
+    "check_input_file",
+    "check_output",
+    "csv_text",
+    "report_names",
+    "safe_name",
+    "write_atomic",
+    "xlsx_bytes",
+]
 
 #: file names (without suffix) a batch writes for itself; no report is ever named so
 OUTPUT_NAMES = frozenset({"index", "manifest", "scores", "cohort_overview"})
@@ -30,6 +40,59 @@ HASH_LENGTH = 8
 #: first characters a spreadsheet reads as the start of a formula (OWASP, CSV injection)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def check_input_file(path: str | Path) -> str | None:
+    """Return why ``path`` cannot be read as an input file, or None when it can.
+
+    Only a regular file will do: a folder is named as such, and a named pipe, device or
+    socket is refused because reading one can wait forever. Never opens the path.
+
+    Examples
+    --------
+    >>> check_input_file("/")
+    'this is a folder, not a file'
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "file not found"
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror}"
+    if stat.S_ISDIR(mode):
+        return "this is a folder, not a file"
+    if not stat.S_ISREG(mode):
+        return "this is not a regular file (a pipe, device or socket)"
+    if not os.access(path, os.R_OK):
+        return "cannot read it: permission denied"
+    return None
+
+
+def check_output(path: str | Path, folder: bool) -> str | None:
+    """Return why ``path`` cannot be written as an output folder (or file), or None when it can.
+
+    A folder must not be a file, a file not a folder, and what exists of the path (or its
+    nearest existing parent) must be a writable folder. Creates nothing.
+
+    Examples
+    --------
+    >>> check_output("/", folder=False)
+    'this is a folder; give a file name'
+    """
+    path = Path(path)
+    if path.exists():
+        if folder and not path.is_dir():
+            return "this is a file, not a folder"
+        if not folder and path.is_dir():
+            return "this is a folder; give a file name"
+    parent = path if folder else path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"{parent} is a file, not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot write in {parent} (read-only)"
+    return None
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

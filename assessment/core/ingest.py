@@ -9,8 +9,12 @@ its reason; the input file is only read.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import os
+import re
+import stat
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,7 +24,14 @@ import pandas as pd
 
 from assessment.core.exceptions import Problem, ResponsesError
 from assessment.core.instruments import Instrument, Item, list_instruments
-from assessment.core.text import map_unique, normalise, normalise_series
+from assessment.core.text import (
+    FORMAT_CHARACTERS,
+    format_characters,
+    map_unique,
+    name_key,
+    normalise,
+    normalise_series,
+)
 
 __all__ = [
     "DEPARTMENTS",
@@ -104,6 +115,10 @@ class Responses:
         Rejected rows: ``row``, ``respondent_id``, ``organisation``, ``reason``.
     problems : list of Problem
         Every problem found (rejections, ignored answers, unknown columns).
+    warnings : list of Problem
+        What was read but deserves a look, without losing any answer: lines repaired from
+        another encoding, invisible format characters removed from names, organisation
+        names that look alike but are scored apart.
     rows_in : int
         Data rows in the file.
     columns : dict
@@ -120,6 +135,7 @@ class Responses:
     columns: dict[str, str] = field(default_factory=dict)
     instruments: list[Instrument] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -154,6 +170,7 @@ class Responses:
         return replace(
             self, data=data, rejected=rejected,
             problems=[p for p in self.problems if p.row is None or p.row in rows],
+            warnings=[p for p in self.warnings if p.row is not None and p.row in rows],
         )
 
     def summary(self) -> pd.DataFrame:
@@ -170,55 +187,96 @@ def _problem(file: str, message: str, row: int | None = None, column: str | None
     return Problem(file=file, row=row, column=column, message=message)
 
 
+#: limits on an XLSX file, checked before it is parsed; a real survey stays far below them
+#: (20,000 respondents x 100 columns unpack to about 70 MB), a zip bomb does not
+MAX_XLSX_BYTES = 200 * 2**20
+#: data rows and columns a responses table may have (CSV and XLSX; Excel allows 16,384 columns)
+MAX_ROWS = 100_000
+MAX_COLUMNS = 1_000
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?\""
+)
+_SEP_LINE = re.compile(r"\A\"?sep=(.)\"?[ \t]*\r?\n", re.IGNORECASE)
+_PLAIN_NUMBER = r"[+-]?\d+(?:[.,]\d*)?"
+
+
+@dataclass
+class _Table:
+    """A table as read: cells as strings, unique column labels, the header each was read from."""
+
+    frame: pd.DataFrame
+    headers: dict[str, str]
+    warnings: list[Problem]
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
     """Read a CSV or XLSX file as strings, headers as written, without changing it.
 
     Parameters
     ----------
     path : str or Path
-        A ``.csv`` (comma or semicolon; UTF-8, UTF-8 with BOM, or cp1252) or
-        ``.xlsx`` file.
+        A ``.csv`` (comma, semicolon or tab, Excel's ``sep=`` first line understood;
+        UTF-8 with or without BOM, cp1252, or UTF-16/32 with BOM) or ``.xlsx`` file.
 
     Returns
     -------
     DataFrame
-        All cells as strings, blanks as missing.
+        All cells as strings, blanks as missing. A header that appears twice is
+        labelled with its column letter the second time (``organisation (column E)``).
 
     Raises
     ------
     ResponsesError
-        When the file is missing, empty, or not a table.
+        When the file is missing, not a regular file, empty, not a table, or over the
+        size limits (:data:`MAX_XLSX_BYTES`, :data:`MAX_ROWS`, :data:`MAX_COLUMNS`).
     """
+    return _read_table(path).frame
+
+
+def _read_bytes(path: Path) -> bytes:
+    """Return the bytes of a regular file; refuse folders, pipes and devices (never blocks)."""
+    file = str(path)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise ResponsesError([_problem(file, "file not found")]) from None
+    except IsADirectoryError:
+        raise ResponsesError([_problem(file, "this is a folder, not a file: give the "
+                                             "responses file (.csv or .xlsx) itself")]) from None
+    except OSError as exc:
+        raise ResponsesError([_problem(file, f"cannot open the file: {exc.strerror}")]) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        what = ("this is a folder, not a file: give the responses file (.csv or .xlsx) itself"
+                if stat.S_ISDIR(mode) else
+                "this is not a regular file (a pipe, device or socket): save the answers as "
+                "a .csv or .xlsx file and give that")
+        raise ResponsesError([_problem(file, what)])
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return fh.read()
+        except OSError as exc:
+            raise ResponsesError([_problem(file, f"cannot read the file: {exc.strerror}")]) \
+                from None
+
+
+def _read_table(path: str | Path) -> _Table:
     path = Path(path)
     file = str(path)
-    if not path.exists():
-        raise ResponsesError([_problem(file, "file not found")])
-    raw = path.read_bytes()
+    raw = _read_bytes(path)
     if not raw.strip():
         raise ResponsesError([_problem(file, "the file is empty")])
     if raw[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path, raw)
-    if b"\x00" in raw[:4096]:
-        raise ResponsesError(
-            [
-                _problem(
-                    file,
-                    "this is not a CSV or XLSX file (it holds binary data); "
-                    "save the answers as .csv or .xlsx",
-                )
-            ]
-        )
-    text = None
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None:
-        raise ResponsesError([_problem(file, "cannot read the text: save as UTF-8 or cp1252 CSV")])
+    text, warnings = _decode(raw, file)
+    sep = _SEP_LINE.match(text)
+    if sep:  # Excel's "sep=;" line: the separator, not a row (Excel does not show it)
+        text = text[sep.end():]
+    if not text.strip():
+        raise ResponsesError([_problem(file, "the file is empty")])
     first = text.lstrip().splitlines()[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
+    delimiter = sep.group(1) if sep else max((",", ";", "\t"), key=first.count)
     if first.count(delimiter) == 0:
         raise ResponsesError(
             [
@@ -234,6 +292,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
         table = pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
+            header=None,
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=True,
@@ -243,30 +302,222 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise ResponsesError(
             [_problem(file, f"this is not a well-formed CSV file: {exc}")]
         ) from None
-    return _clean_table(table)
+    return _clean_table(table, file, warnings)
 
 
-def _read_xlsx(path: Path, raw: bytes) -> pd.DataFrame:
-    try:
-        table = pd.read_excel(io.BytesIO(raw), sheet_name=0, dtype=str, engine="openpyxl")
-    except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
+def _decode(raw: bytes, file: str) -> tuple[str, list[Problem]]:
+    """Decode a CSV file strictly: by its BOM, as UTF-8, as cp1252, or UTF-8 with cp1252 lines.
+
+    A file that is UTF-8 except for some lines (rows pasted from a cp1252 file) has those
+    lines read as cp1252, with a warning naming them; a line that is neither is refused
+    with its row number.
+    """
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if raw.startswith(bom):
+            return _decode_wide(raw, codec, file), []
+    head = raw[:4096]
+    if b"\x00" in head:
+        zeros_odd, zeros_even = head[1::2].count(0), head[0::2].count(0)
+        if max(zeros_odd, zeros_even) >= len(head) // 4 and min(zeros_odd, zeros_even) == 0:
+            return _decode_wide(raw, "utf-16-le" if zeros_odd else "utf-16-be", file), []
         raise ResponsesError(
-            [_problem(str(path), f"this is not a readable XLSX file: {exc}")]
+            [
+                _problem(
+                    file,
+                    "this is not a CSV or XLSX file (it holds binary data); "
+                    "save the answers as .csv or .xlsx",
+                )
+            ]
+        )
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    lines = raw.split(b"\n")
+    utf8 = [_try_decode(line, "utf-8") for line in lines]
+    if not any(t is not None and not t.isascii() for t in utf8):
+        try:  # no line needs UTF-8: a cp1252 file
+            return raw.decode("cp1252"), []
+        except UnicodeDecodeError:
+            pass
+    texts = [t if t is not None else _try_decode(line, "cp1252") for t, line in
+             zip(utf8, lines, strict=True)]
+    bad = [k for k, t in enumerate(texts) if t is None]
+    repaired = [k for k, t in enumerate(utf8) if t is None and texts[k] is not None]
+    if lines[0].startswith(codecs.BOM_UTF8) and texts[0] is not None:
+        texts[0] = texts[0].removeprefix("\ufeff").removeprefix("ï»¿")
+    text = "\n".join(t if t is not None else line.decode("cp1252", "replace")
+                     for t, line in zip(texts, lines, strict=True))
+    rows = _line_rows(text)
+    if bad:
+        raise ResponsesError(
+            [
+                _problem(
+                    file,
+                    f"cannot read the text of {_rows_text(rows[k] for k in bad)}: neither "
+                    "UTF-8 nor cp1252; save the file as UTF-8 CSV",
+                )
+            ]
+        )
+    if not repaired:
+        return text, []
+    return text, [
+        _problem(
+            file,
+            f"{_rows_text(rows[k] for k in repaired)} not UTF-8 like the rest of the file "
+            "(pasted from another file?): read as cp1252 (Windows) text; check their names "
+            "and comments",
+        )
+    ]
+
+
+def _decode_wide(raw: bytes, codec: str, file: str) -> str:
+    try:
+        return raw.decode(codec).removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise ResponsesError(
+            [_problem(file, f"this file is {codec.upper()[:6]} text but not valid at byte "
+                            f"{exc.start}: save the file as UTF-8 CSV")]
         ) from None
-    return _clean_table(table.fillna(""))
 
 
-def _clean_table(table: pd.DataFrame) -> pd.DataFrame:
-    table = table.astype("string")
+def _try_decode(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _line_rows(text: str) -> list[int]:
+    """Map each line of a CSV text to its spreadsheet row (header = row 1, blank lines skipped).
+
+    A quoted cell may span lines; after an Excel ``sep=`` line the header is row 1.
+    Lines the csv module cannot follow keep their line number.
+    """
+    lines = text.split("\n")
+    start = 1 if _SEP_LINE.match(text) else 0
+    rows = list(range(1 - start, len(lines) + 1 - start))
+    delimiter = max((",", ";", "\t"), key=lines[start].count) if start < len(lines) else ","
+    reader = csv.reader((line + "\n" for line in lines[start:]), delimiter=delimiter)
+    record, done = 0, start
+    try:
+        for fields in reader:
+            if fields:
+                record += 1
+            for k in range(done, start + reader.line_num):
+                rows[k] = record
+            done = start + reader.line_num
+    except csv.Error:
+        pass
+    return rows
+
+
+def _rows_text(rows, limit: int = 12) -> str:
+    """'row 5', 'rows 2–4, 9' or 'rows 2, 4, 6, … (30 rows)'."""
+    rows = sorted(set(rows))
+    spans: list[list[int]] = []
+    for r in rows:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    parts = [f"{a}" if a == b else f"{a}–{b}" for a, b in spans]
+    text = ", ".join(parts[:limit]) + (f", … ({len(rows)} rows)" if len(parts) > limit else "")
+    return f"row {text}" if len(rows) == 1 else f"rows {text}"
+
+
+def _check_xlsx(raw: bytes, file: str) -> None:
+    """Refuse a workbook over the limits before parsing it (a zip bomb unpacks to gigabytes).
+
+    The unpacked size comes from the zip directory (Python's zipfile never unpacks more
+    than it declares); rows and columns from each worksheet's dimension element.
+    """
+    def refuse(what: str) -> ResponsesError:
+        return ResponsesError([_problem(file, f"this XLSX file is too large to be a survey: "
+                                              f"{what}; refused before reading it")])
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as book:
+        members = book.infolist()
+        size = sum(m.file_size for m in members)
+        if size > MAX_XLSX_BYTES:
+            raise refuse(f"it unpacks to {size / 2**20:,.0f} MB, over the limit of "
+                         f"{MAX_XLSX_BYTES / 2**20:,.0f} MB (unpacked size)")
+        for member in members:
+            if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
+                continue
+            with book.open(member) as fh:
+                found = _DIMENSION.search(fh.read(64 * 1024))
+            if not found:
+                continue
+            last_col, last_row = found.group(3) or found.group(1), found.group(4) or found.group(2)
+            rows, columns = int(last_row), _column_number(last_col.decode())
+            if rows > MAX_ROWS + 1:
+                raise refuse(f"a sheet has {rows:,} rows, over the limit of {MAX_ROWS:,} rows")
+            if columns > MAX_COLUMNS:
+                raise refuse(f"a sheet has {columns:,} columns, over the limit of "
+                             f"{MAX_COLUMNS:,} columns")
+
+
+def _column_number(letters: str) -> int:
+    """Return the number of a column: 'A' -> 1, 'Z' -> 26, 'AA' -> 27."""
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - ord("A") + 1
+    return number
+
+
+def _column_letter(number: int) -> str:
+    """Return the letters of a column: 1 -> 'A', 27 -> 'AA'."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _read_xlsx(path: Path, raw: bytes) -> _Table:
+    file = str(path)
+    try:
+        _check_xlsx(raw, file)
+        table = pd.read_excel(io.BytesIO(raw), sheet_name=0, header=None, dtype=str,
+                              engine="openpyxl", nrows=MAX_ROWS + 2)
+    except ResponsesError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
+        reason = str(exc) or type(exc).__name__
+        raise ResponsesError(
+            [_problem(file, f"this is not a readable XLSX file: {reason}")]
+        ) from None
+    return _clean_table(table.fillna(""), file, [])
+
+
+def _clean_table(table: pd.DataFrame, file: str, warnings: list[Problem]) -> _Table:
+    """First row as headers (as written, blanks 'Unnamed: k'), cells stripped, blanks missing."""
+    if len(table) > MAX_ROWS + 1:
+        raise ResponsesError([_problem(file, f"this table has more than {MAX_ROWS:,} rows, "
+                                             "over the limit for a survey; refused")])
+    if table.shape[1] > MAX_COLUMNS:
+        raise ResponsesError([_problem(file, f"this table has {table.shape[1]:,} columns, over "
+                                             f"the limit of {MAX_COLUMNS:,}; refused")])
+    first = table.iloc[0] if len(table) else pd.Series([""] * table.shape[1])
+    headers: dict[str, str] = {}
+    for k, value in enumerate(first):
+        header = "" if pd.isna(value) else str(value).strip()
+        label = header or f"Unnamed: {k}"
+        if label in headers:
+            label = f"{header} (column {_column_letter(k + 1)})"
+        headers[label] = header or label
+    table = table.iloc[1:].astype("string")
+    table.columns = list(headers)
     table = table.apply(lambda s: map_unique(s, lambda u: u.str.strip())).replace("", pd.NA)
-    table.columns = [str(c).strip() for c in table.columns]
     # spreadsheet row numbers: header is row 1
     table.index = pd.RangeIndex(2, 2 + len(table))
-    return table.dropna(how="all")
+    return _Table(table.dropna(how="all"), headers, warnings)
 
 
-def _match_columns(headers: list[str], instruments: list[Instrument], file: str):
-    """Map each header to a meta column, an item, form metadata, or nothing."""
+def _match_columns(headers: dict[str, str], instruments: list[Instrument], file: str):
+    """Map each column (label -> header as written) to a meta column, item, metadata or nothing."""
     meta_lookup = {syn: canon for canon, syns in META_COLUMNS.items() for syn in syns}
     item_lookup: dict[str, tuple[Instrument, Item]] = {}
     for inst in instruments:
@@ -277,8 +528,8 @@ def _match_columns(headers: list[str], instruments: list[Instrument], file: str)
     items: dict[str, tuple[Instrument, Item, str]] = {}
     ignored: list[str] = []
     problems: list[Problem] = []
-    for header in headers:
-        key = normalise(header)
+    for header, written in headers.items():
+        key = normalise(written)
         if key in meta_lookup:
             canon = meta_lookup[key]
             if canon in meta:
@@ -306,7 +557,7 @@ def _match_columns(headers: list[str], instruments: list[Instrument], file: str)
                 )
             else:
                 items[item.id] = (inst, item, header)
-        elif key in FORM_METADATA or key.startswith("unnamed:"):
+        elif key in FORM_METADATA or key.startswith("unnamed:") or not key:
             ignored.append(header)
         else:
             problems.append(
@@ -319,7 +570,7 @@ def _match_columns(headers: list[str], instruments: list[Instrument], file: str)
             )
     if "respondent_id" not in meta:
         for header in ignored:
-            if normalise(header) == "id":
+            if normalise(headers[header]) == "id":
                 meta["respondent_id"] = header
     return meta, items, ignored, problems
 
@@ -379,7 +630,9 @@ def _parse_answers(values: pd.Series, inst: Instrument, item: Item) -> pd.Series
         parsed = by_text.astype(object)
         bad = values.notna() & by_text.isna()
     else:
-        numbers = pd.to_numeric(keys.str.replace(",", ".", regex=False), errors="coerce")
+        plain = keys.str.fullmatch(_PLAIN_NUMBER).fillna(False).astype(bool)  # not 1e1, 0x1
+        numbers = pd.to_numeric(keys.where(plain).str.replace(",", ".", regex=False),
+                                errors="coerce")
         lo, hi = item.range
         valid_number = numbers.notna() & (numbers == np.floor(numbers)) & numbers.between(lo, hi)
         parsed = numbers.where(valid_number).astype("float64")
@@ -394,6 +647,58 @@ def _canonical_names(names: pd.Series) -> pd.Series:
     keys = normalise_series(names)
     first = names.groupby(keys, sort=False).transform("first")
     return first.where(names.notna())
+
+
+def _strip_format_characters(values: pd.Series, column: str, file: str):
+    """Remove format characters (zero-width, right-to-left overrides) from names; warn per column.
+
+    Returns the cleaned values and a list with at most one warning naming the rows and
+    the characters.
+    """
+    cleaned = map_unique(values.astype("string"),
+                         lambda u: u.str.replace(FORMAT_CHARACTERS, "", regex=True).str.strip())
+    changed = (values.notna() & (cleaned != values)).fillna(False).to_numpy(dtype=bool)
+    if not changed.any():
+        return values, []
+    found = format_characters("".join(values[changed].unique()))
+    shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+    warning = _problem(
+        file,
+        f"invisible format characters ({shown}) removed from {_rows_text(values.index[changed])}: "
+        "they change how a name shows or tell equal-looking names apart",
+        column=column,
+    )
+    return cleaned.replace("", pd.NA), [warning]
+
+
+def _near_duplicates(names: pd.Series, column: str, file: str) -> list[Problem]:
+    """Warn about organisation names that differ only in mojibake, case, spacing or punctuation.
+
+    Such names are scored as separate organisations (they may be two); the warning
+    names each spelling with its rows so that the file can be corrected.
+    """
+    present = names.dropna()
+    spellings = pd.Series(present.unique())
+    if len(spellings) < 2:
+        return []
+    keys = spellings.map(name_key)
+    warnings = []
+    for _, group in spellings.groupby(keys, sort=False):
+        if len(group) < 2:
+            continue
+        described = " and ".join(
+            f"{name!r} ({_rows_text(present.index[present == name])})" for name in group
+        )
+        warnings.append(
+            _problem(
+                file,
+                f"organisation names {described} look alike (encoding, case, spacing or "
+                "punctuation) but are scored as different organisations; correct the file "
+                "if they are one",
+                column=column,
+            )
+        )
+    return warnings
 
 
 def read_responses(path: str | Path, instruments: list[Instrument] | None = None) -> Responses:
@@ -425,10 +730,11 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
     """
     file = str(path)
     instruments = list_instruments() if instruments is None else instruments
-    table = read_table(path)
+    read = _read_table(path)
+    table, warnings = read.frame, list(read.warnings)
     if table.empty:
         raise ResponsesError([_problem(file, "the file has a header but no answers")])
-    meta, items, ignored, problems = _match_columns(list(table.columns), instruments, file)
+    meta, items, ignored, problems = _match_columns(read.headers, instruments, file)
     if not items:
         raise ResponsesError(
             [
@@ -453,6 +759,11 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
             + problems
         )
 
+    for canon in ("respondent_id", "organisation", "department", "wave", "language"):
+        if canon in meta:
+            table[meta[canon]], warning = _strip_format_characters(table[meta[canon]],
+                                                                   meta[canon], file)
+            warnings.extend(warning)
     out = pd.DataFrame(index=table.index)
     out["row"] = table.index.astype("int64")
     if "respondent_id" in meta:
@@ -462,6 +773,7 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
             [f"row-{r}" for r in table.index], index=table.index, dtype="string"
         )
     out["organisation"] = _canonical_names(table[meta["organisation"]])
+    warnings.extend(_near_duplicates(out["organisation"], meta["organisation"], file))
     if "department" in meta:
         raw_dept = table[meta["department"]]
         dept = normalise_series(raw_dept).map(DEPARTMENTS)
@@ -547,4 +859,5 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
         columns=columns,
         instruments=present,
         ignored_columns=ignored,
+        warnings=warnings,
     )

@@ -1,7 +1,9 @@
 """Text normalisation shared by column and answer matching.
 
 Forms exports change case, add spaces and turn straight quotes into typographic
-ones; matching ignores all of that.
+ones; matching ignores all of that. Invisible format characters (zero-width spaces,
+right-to-left overrides) are removed, and text decoded with the wrong encoding
+("CafÃ©") can be recognised.
 """
 
 from __future__ import annotations
@@ -12,7 +14,15 @@ from collections.abc import Callable
 
 import pandas as pd
 
-__all__ = ["map_unique", "normalise", "normalise_series"]
+__all__ = [
+    "FORMAT_CHARACTERS",
+    "format_characters",
+    "map_unique",
+    "name_key",
+    "normalise",
+    "normalise_series",
+    "strip_format",
+]
 
 _QUOTES = str.maketrans(
     {
@@ -30,6 +40,14 @@ _QUOTES = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
+#: Unicode's format characters (category Cf, Unicode 15): invisible, yet they change how text
+#: shows (U+202E turns "exe.txt" around) or tell two equal-looking names apart (U+200B)
+FORMAT_CHARACTERS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
 
 
 def normalise(value: object) -> str:
@@ -42,8 +60,60 @@ def normalise(value: object) -> str:
     >>> normalise("Marketing’s plan") == normalise("marketing's PLAN")
     True
     """
-    text = unicodedata.normalize("NFKC", str(value)).translate(_QUOTES)
+    text = unicodedata.normalize("NFKC", strip_format(str(value))).translate(_QUOTES)
     return _SPACES.sub(" ", text).strip().casefold()
+
+
+def strip_format(text: str) -> str:
+    """Return ``text`` without Unicode format characters (zero-width, bidirectional controls).
+
+    Examples
+    --------
+    >>> strip_format("Acme\u200b BV\u202e")
+    'Acme BV'
+    """
+    return FORMAT_CHARACTERS.sub("", text)
+
+
+def format_characters(text: str) -> list[str]:
+    """Return the names of the distinct format characters in ``text``, in order of appearance.
+
+    Examples
+    --------
+    >>> format_characters("a\u202eb\u200bc\u202e")
+    ['U+202E RIGHT-TO-LEFT OVERRIDE', 'U+200B ZERO WIDTH SPACE']
+    """
+    found = dict.fromkeys(FORMAT_CHARACTERS.findall(text))
+    return [f"U+{ord(c):04X} {unicodedata.name(c, 'FORMAT CHARACTER')}" for c in found]
+
+
+def _unmojibake(text: str) -> str:
+    """Undo UTF-8 read as cp1252 (up to twice): 'CafÃ©' -> 'Café'; other text unchanged."""
+    for _ in range(2):
+        try:
+            fixed = text.encode("cp1252").decode("utf-8")
+        except UnicodeError:
+            return text
+        if fixed == text:
+            return text
+        text = fixed
+    return text
+
+
+def name_key(name: str) -> str:
+    """Return a loose key under which names that are probably the same organisation meet.
+
+    Mojibake undone, format characters removed, NFKC, casefolded, and only letters and
+    digits kept: 'CafÃ© Noord', 'Café  noord', 'Café-Noord' and 'Café\u200b Noord' all
+    give ``'cafénoord'``. Used to warn, never to merge.
+
+    Examples
+    --------
+    >>> name_key("CafÃ© Noord") == name_key("Café-noord") == name_key("CAFÉ\u200b NOORD")
+    True
+    """
+    text = unicodedata.normalize("NFKC", strip_format(_unmojibake(name))).casefold()
+    return "".join(c for c in text if c.isalnum())
 
 
 def map_unique(values: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -67,7 +137,7 @@ def map_unique(values: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.
 
 
 def _normalise_strings(values: pd.Series) -> pd.Series:
-    out = values.astype("string")
+    out = values.astype("string").str.replace(FORMAT_CHARACTERS, "", regex=True)
     out = out.str.normalize("NFKC").str.translate(_QUOTES)
     return out.str.replace(_SPACES, " ", regex=True).str.strip().str.casefold()
 

@@ -20,7 +20,7 @@ from assessment.analysis.stats import LOW_AGREEMENT, LOW_N
 from assessment.core.i18n import fmt, t
 from assessment.core.instruments import Instrument
 from assessment.report.colours import NOT_RATED, STAGE_COLOURS, stage_colour
-from assessment.report.layout import fit_layout
+from assessment.report.layout import chart_text, fit_layout
 from assessment.report.plots import A4_WIDTH, INK
 
 __all__ = [
@@ -54,7 +54,8 @@ def _style(ax: plt.Axes) -> None:
 def _interface_panels(axes, instrument: Instrument, ifaces: list[str], lang: str) -> None:
     """Finish a row of panels on the 1–4 scale: interface titles, light grid, one x label."""
     for ax, iface in zip(axes[0], ifaces, strict=True):
-        ax.set_title(instrument.interface(iface).title.get(lang), fontsize=9, color=INK,
+        ax.set_title(chart_text(instrument.interface(iface).title.get(lang)), fontsize=9,
+                     color=INK,
                      fontweight="bold")
         ax.grid(axis="y", color=LIGHT, lw=0.5)
         _style(ax)
@@ -70,6 +71,11 @@ def _flagged(n: float, rwg: float) -> tuple[bool, bool]:
     low_n = bool(pd.notna(n) and n < LOW_N)
     low_rwg = bool(pd.notna(rwg) and rwg < LOW_AGREEMENT)
     return low_n, low_rwg
+
+
+def _dim_titles(instrument: Instrument, dims: list[str], lang: str) -> list[str]:
+    """Dimension titles as chart text."""
+    return [chart_text(instrument.dimension(d).title.get(lang)) for d in dims]
 
 
 def _flag_legend(lang: str, hatch: bool = False) -> list:
@@ -148,16 +154,17 @@ def department_heatmap(
                                           linewidths=0, hatch="////"))
         ax.set_xlim(0, len(groups))
         ax.set_ylim(len(dims), 0)
-        ax.set_xticks(np.arange(len(groups)) + 0.5, [labels[g] for g in groups], rotation=40,
-                      ha="right", fontsize=8)
+        ax.set_xticks(np.arange(len(groups)) + 0.5, [chart_text(labels[g]) for g in groups],
+                      rotation=40, ha="right", fontsize=8)
         ax.set_yticks(np.arange(len(dims)) + 0.5,
-                      [instrument.dimension(d).title.get(lang) for d in dims], fontsize=8)
-        ax.set_title(instrument.interface(iface).title.get(lang), fontsize=9, color=INK,
+                      _dim_titles(instrument, dims, lang), fontsize=8)
+        ax.set_title(chart_text(instrument.interface(iface).title.get(lang)), fontsize=9,
+                     color=INK,
                      fontweight="bold")
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
-    handles = [Patch(color=c, label=lv.label.get(lang))
+    handles = [Patch(color=c, label=chart_text(lv.label.get(lang)))
                for c, lv in zip(STAGE_COLOURS, instrument.levels, strict=False)]
     handles.append(Patch(facecolor=GREY, edgecolor="white", hatch="////",
                          label=t("legend_low_agreement", lang, value=fmt(LOW_AGREEMENT, lang, 2))))
@@ -197,7 +204,7 @@ def interval_chart(rows: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
                    zorder=3)
         ax.set_xlim(instrument.scale.min, instrument.scale.max)
         ax.set_ylim(len(dims) - 0.5, -0.5)
-        ax.set_yticks(range(len(dims)), [instrument.dimension(d).title.get(lang) for d in dims],
+        ax.set_yticks(range(len(dims)), _dim_titles(instrument, dims, lang),
                       fontsize=8)
         ax.set_xticks(range(instrument.scale.min, instrument.scale.max + 1))
     _interface_panels(axes, instrument, ifaces, lang)
@@ -280,7 +287,7 @@ def link_bars(rows: pd.DataFrame, instrument: Instrument, lang: str) -> Figure:
         x = r["ci_high"] if pd.notna(r["ci_high"]) else r["score"]
         ax.text((0 if pd.isna(x) else x) + 1.2, yy,
                 fmt(r["score"], lang, 0) + (" °" if flagged else ""), va="center", fontsize=8.5)
-    ax.set_yticks(y, [instrument.dimension(d).title.get(lang) for d in dims], fontsize=8.5)
+    ax.set_yticks(y, _dim_titles(instrument, dims, lang), fontsize=8.5)
     ax.set_ylim(len(dims) - 0.5, -0.5)
     ax.set_xlim(0, 100)
     ax.set_xlabel(t("axis_score_0_100", lang), fontsize=8.5)
@@ -314,8 +321,9 @@ def benchmark_strip(
     rng = np.random.default_rng(0)  # vertical jitter only, for legibility
     for ax, (inst, level) in zip(axes[:, 0], panels, strict=True):
         part = cohort[(cohort["instrument"] == inst.id) & (cohort["level"] == level)]
-        keys = ([(i.id, i.title.get(lang)) for i in inst.interfaces] if level == "interface"
-                else [(d.id, d.title.get(lang)) for d in inst.dimensions])
+        keys = ([(i.id, chart_text(i.title.get(lang))) for i in inst.interfaces]
+                if level == "interface"
+                else [(d.id, chart_text(d.title.get(lang))) for d in inst.dimensions])
         col = "interface" if level == "interface" else "dimension"
         if level == "interface":
             _shade_bands(ax, inst)
@@ -355,7 +363,7 @@ def wave_dumbbells(
     """
     dims = [d.id for d in instrument.dimensions]
     ifaces = [i.id for i in instrument.interfaces]
-    labels = [t("row_index", lang)] + [instrument.dimension(d).title.get(lang) for d in dims]
+    labels = [t("row_index", lang)] + _dim_titles(instrument, dims, lang)
     fig, axes = plt.subplots(1, len(ifaces), figsize=(A4_WIDTH, 1.0 + 0.3 * len(labels)),
                              sharey=True, squeeze=False)
     for ax, iface in zip(axes[0], ifaces, strict=True):
@@ -386,8 +394,9 @@ def wave_dumbbells(
     _interface_panels(axes, instrument, ifaces, lang)
     handles = [
         Line2D([], [], marker="o", color=INK, markerfacecolor="white", ls="none",
-               label=previous),
-        Line2D([], [], marker="o", color=INK, markerfacecolor=GREY, ls="none", label=current),
+               label=chart_text(previous)),
+        Line2D([], [], marker="o", color=INK, markerfacecolor=GREY, ls="none",
+               label=chart_text(current)),
         Line2D([], [], color=INK, lw=2, marker=">", label=t("legend_real_change", lang)),
     ]
     fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=8)

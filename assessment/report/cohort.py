@@ -27,6 +27,7 @@ from assessment.core.scoring import profile_label, score_responses
 from assessment.report import plots
 from assessment.report.colours import NOT_RATED
 from assessment.report.data import figure_html
+from assessment.report.layout import chart_text
 
 __all__ = [
     "CohortData",
@@ -121,7 +122,8 @@ def stage_distribution(cd: CohortData) -> Figure:
             int(((ifaces["interface"] == i.id) & (ifaces["stage"].isna() if level is None
                                                    else ifaces["stage"] == level)).sum())
             for i in inst.interfaces])
-        label = t("not_rated", lang) if level is None else inst.level(level).label.get(lang)
+        label = (t("not_rated", lang) if level is None
+                 else chart_text(inst.level(level).label.get(lang)))
         colour = NOT_RATED if level is None else plots.STAGE_COLOURS[k]
         if level is None and counts.sum() == 0:
             continue
@@ -132,7 +134,7 @@ def stage_distribution(cd: CohortData) -> Figure:
                 ax.text(lft + c / 2, yy, str(c), ha="center", va="center", fontsize=9,
                         color="white" if k in (0, 3) else plots.INK, fontweight="bold")
         left += counts
-    ax.set_yticks(y, [i.title.get(lang) for i in inst.interfaces])
+    ax.set_yticks(y, [chart_text(i.title.get(lang)) for i in inst.interfaces])
     ax.set_xlabel(t("cohort_axis_organisations", lang))
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=5, frameon=False,
@@ -163,16 +165,19 @@ def heatmap(cd: CohortData) -> Figure:
     sns.heatmap(grid.to_numpy(dtype=float), ax=ax, cmap=cmap, norm=norm, cbar=False,
                 annot=annot.to_numpy(), fmt="", annot_kws={"fontsize": 6.5},
                 linewidths=0.4, linecolor="white")
-    ax.set_yticks(np.arange(len(order)) + 0.5, order, rotation=0, fontsize=7.5)
+    ax.set_yticks(np.arange(len(order)) + 0.5, [chart_text(o) for o in order], rotation=0,
+                  fontsize=7.5)
     short = [str(k + 1) for k in range(len(inst.dimensions))] * len(inst.interfaces)
     ax.set_xticks(np.arange(len(cols)) + 0.5, short, fontsize=7, rotation=0)
     n_dim = len(inst.dimensions)
     for k, iface in enumerate(inst.interfaces):
-        ax.text(k * n_dim + n_dim / 2, -0.4, iface.title.get(lang), ha="center", va="bottom",
+        ax.text(k * n_dim + n_dim / 2, -0.4, chart_text(iface.title.get(lang)), ha="center",
+                va="bottom",
                 fontsize=8.5, fontweight="bold")
         if k:
             ax.axvline(k * n_dim, color=plots.INK, lw=1.2)
-    key = "   ".join(f"{k + 1} {d.title.get(lang)}" for k, d in enumerate(inst.dimensions))
+    key = "   ".join(f"{k + 1} {chart_text(d.title.get(lang))}"
+                     for k, d in enumerate(inst.dimensions))
     ax.set_xlabel(key, fontsize=6.5, wrap=True)
     ax.set_ylabel("")
     fig.tight_layout()
@@ -190,14 +195,14 @@ def discipline_map(cd: CohortData) -> Figure:
     for colour, dim in zip(DISCIPLINE_COLOURS, inst.dimensions, strict=False):
         sub = d[d["dimension"] == dim.id]
         ax.scatter(sub["score"], sub["label"].map(ypos), color=colour, s=28, zorder=3,
-                   label=dim.title.get(lang))
+                   label=chart_text(dim.title.get(lang)))
     for label, k in ypos.items():
         row = d[d["label"] == label]["score"]
         ax.plot([row.min(), row.max()], [k, k], color="#cccccc", lw=1, zorder=1)
     prof = inst.profile
     ax.axvline(prof.threshold, color=plots.INK, ls="--", lw=1)
     ax.axvline(prof.excellence, color=plots.INK, ls=":", lw=1)
-    ax.set_yticks(list(ypos.values()), list(ypos.keys()), fontsize=8)
+    ax.set_yticks(list(ypos.values()), [chart_text(k) for k in ypos], fontsize=8)
     ax.set_xlim(0, 100)
     ax.set_xlabel(t("axis_score_0_100", lang))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 1.0 / (3 + len(top))), ncol=3,

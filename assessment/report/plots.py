@@ -17,6 +17,7 @@ from matplotlib.ticker import FuncFormatter
 from assessment.core.i18n import fmt, t
 from assessment.core.instruments import Instrument
 from assessment.report.colours import STAGE_COLOURS, stage_colour
+from assessment.report.layout import chart_text
 
 __all__ = [
     "STAGE_COLOURS",  # from assessment.report.colours, as is stage_colour
@@ -57,7 +58,7 @@ def _band_patches(
             ax.text(
                 (band.lower + band.upper) / 2,
                 1.0,
-                instrument.level(band.level).label.get(lang),
+                chart_text(instrument.level(band.level).label.get(lang)),
                 transform=ax.get_xaxis_transform(),
                 ha="center",
                 va="bottom",
@@ -139,7 +140,7 @@ def stage_ladder(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
         if not floor.empty:
             fx = float(floor["score"].iloc[0])
             ax.plot([fx], [y - 0.32], marker="^", color=INK, ms=7, ls="none")
-    ax.set_yticks(ypos, [instrument.interface(i).title.get(lang) for i in order])
+    ax.set_yticks(ypos, [chart_text(instrument.interface(i).title.get(lang)) for i in order])
     ax.set_xlim(instrument.scale.min, instrument.scale.max)
     ax.set_ylim(-0.7, len(order) - 0.4)
     ax.set_xlabel(t("axis_score_1_4", lang))
@@ -167,7 +168,7 @@ def dimension_bars(scores: pd.DataFrame, instrument: Instrument, lang: str) -> F
     )
     for ax, iface in zip(axes[:, 0], order, strict=True):
         d = dims[dims["interface"] == iface].copy()
-        d["title"] = [instrument.dimension(x).title.get(lang) for x in d["dimension"]]
+        d["title"] = [chart_text(instrument.dimension(x).title.get(lang)) for x in d["dimension"]]
         d = d.sort_values("score", ascending=True, na_position="first")
         _band_patches(ax, instrument, lang, alpha=0.15)
         y = np.arange(len(d))
@@ -194,7 +195,7 @@ def dimension_bars(scores: pd.DataFrame, instrument: Instrument, lang: str) -> F
         ax.set_yticks(y, d["title"])
         ax.set_xlim(instrument.scale.min, instrument.scale.max)
         ax.set_title(
-            instrument.interface(iface).title.get(lang),
+            chart_text(instrument.interface(iface).title.get(lang)),
             loc="left",
             fontsize=10,
             color=INK,
@@ -204,7 +205,7 @@ def dimension_bars(scores: pd.DataFrame, instrument: Instrument, lang: str) -> F
         _style(ax)
     axes[-1, 0].set_xlabel(t("axis_score_1_4", lang))
     handles = [
-        Patch(color=c, label=lv.label.get(lang))
+        Patch(color=c, label=chart_text(lv.label.get(lang)))
         for c, lv in zip(STAGE_COLOURS, instrument.levels, strict=False)
     ]
     fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=8.5)
@@ -269,8 +270,9 @@ def radar(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Figure:
         ax.set_ylim(-1.02, 1.02)
         ax.set_aspect("equal")
         ax.axis("off")
-        ax.set_title(iface.title.get(lang), fontsize=9, color=INK, pad=14)
-    entries = [f"{k + 1} {instrument.dimension(d).title.get(lang)}" for k, d in enumerate(order)]
+        ax.set_title(chart_text(iface.title.get(lang)), fontsize=9, color=INK, pad=14)
+    entries = [f"{k + 1} {chart_text(instrument.dimension(d).title.get(lang))}"
+               for k, d in enumerate(order)]
     fig.text(0.5, 0.02, _wrap_key(entries, width=150), ha="center", fontsize=6.5, color=INK,
              linespacing=1.4)
     _margins(fig, left=0.35, right=0.35, top=0.55, bottom=0.65, wspace=0.55)
@@ -334,7 +336,7 @@ def discipline_bars(scores: pd.DataFrame, instrument: Instrument, lang: str) -> 
                 va="bottom",
                 fontsize=8,
             )
-    ax.set_yticks(y, [instrument.dimension(x).title.get(lang) for x in d.index])
+    ax.set_yticks(y, [chart_text(instrument.dimension(x).title.get(lang)) for x in d.index])
     ax.set_xlim(0, 100)
     ax.set_xlabel(t("axis_score_0_100", lang))
     _style(ax)

@@ -20,6 +20,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Patch, Polygon
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from assessment.core.i18n import fmt, t
+from assessment.report.layout import chart_text
 from assessment.report.plots import A4_WIDTH, INK, STAGE_COLOURS
 from assessment.teaching.data import exercise
 from assessment.teaching.feedback import money
@@ -136,7 +137,8 @@ def clv_figure(before: pd.DataFrame, after: pd.DataFrame, labels: Sequence[str],
     fig = TeachingFigure(figsize=(A4_WIDTH, 2.6))
     ax = fig.subplots()
     for table, label, colour in ((before, labels[0], GREY), (after, labels[1], PROMOTER)):
-        ax.plot(table["year"], table["cumulative"], color=colour, lw=2, label=label)
+        ax.plot(table["year"], table["cumulative"], color=colour, lw=2,
+                label=chart_text(label))
     ax.set_xlabel(t("teach_axis_year", lang))
     ax.set_ylabel(t("teach_axis_cumulative", lang))
     ax.set_ylim(bottom=0)

@@ -46,6 +46,7 @@ PROBE_CELLS = [
     "_mark = os.path.join(os.getcwd(), f'atexit-{os.getpid()}')\n"
     "atexit.register(lambda: open(_mark, 'w').close())",
     "import gc\ngc.get_freeze_count() > 0, gc.isenabled()",
+    "import os\nos.getpgid(0) == os.getpid()",
 ]
 
 
@@ -230,6 +231,17 @@ def test_forked_kernel_is_a_fork_of_the_zygote(forked_probes):
         assert ppid != os.getpid() and pid != os.getpid()
         if zygote is not None:
             assert ppid == zygote
+
+
+def test_forked_kernel_leaves_ctrl_c_to_the_batch(forked_probes):
+    """A forked kernel leads a process group of its own: Ctrl-C in the terminal does not reach it.
+
+    Expected: the terminal sends SIGINT to its foreground process group; a kernel in that
+    group logged "[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel." to the
+    batch's console (issue 10, case 14).
+    """
+    for _, nb in forked_probes:
+        assert _value(nb.cells[7]) is True
 
 
 def test_fresh_kernel_per_notebook(forked_probes):

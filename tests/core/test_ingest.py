@@ -270,3 +270,251 @@ def test_organisation_spellings_are_one_organisation(tmp_path, rows):
     frame["organisation"] = ["Delta BV", "delta  bv", "DELTA BV", "Delta BV", "Delta BV", "x"]
     r = read_responses(_write_csv(tmp_path / "names.csv", frame))
     assert r.data["organisation"].tolist() == ["Delta BV"] * 5 + ["x"]
+
+
+# issue 10: safe with any client file (cases 3, 9, 10, 14)
+
+
+def _bytes_with_lines(frame, line_encodings):
+    """CSV bytes in UTF-8, except the given data lines (0 = header) in another encoding."""
+    lines = frame.to_csv(index=False).splitlines(keepends=True)
+    return b"".join(line.encode(line_encodings.get(k, "utf-8")) for k, line in enumerate(lines))
+
+
+def test_mixed_encodings_are_repaired_per_line(tmp_path, rows):
+    """A UTF-8 file with two rows pasted from a cp1252 file: one organisation, a warning naming the rows.
+
+    Expected: the cp1252 byte of 'é' is 0xE9 (Windows-1252 code chart), invalid in UTF-8,
+    so exactly data lines 3 and 5 (spreadsheet rows 4 and 6) need repair; every row then
+    reads 'Café Noord' and no answer is lost (problems stay empty).
+    """
+    frame = pd.DataFrame(rows)
+    frame["organisation"] = "Café Noord"
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(_bytes_with_lines(frame, {3: "cp1252", 5: "cp1252"}))
+    r = read_responses(path)
+    assert r.problems == []
+    assert set(r.data["organisation"]) == {"Café Noord"} and len(r.data) == 6
+    assert len(r.warnings) == 1 and r.warnings[0].message.startswith("rows 4, 6 not UTF-8")
+
+
+def test_whole_cp1252_file_needs_no_warning(tmp_path, rows):
+    """A file that is cp1252 throughout (Dutch Excel) is read as such, without a warning."""
+    frame = pd.DataFrame(rows)
+    frame["organisation"] = "Café Noord"
+    r = read_responses(_write_csv(tmp_path / "win.csv", frame, ";", "cp1252"))
+    assert r.warnings == [] and set(r.data["organisation"]) == {"Café Noord"}
+
+
+def test_line_in_no_known_encoding_is_refused_with_its_row(tmp_path, rows):
+    """A line that is neither UTF-8 nor cp1252 is refused with its row number.
+
+    Expected: byte 0x81 is undefined in cp1252 (Windows-1252 code chart) and is no valid
+    UTF-8 start byte; it sits on data line 2, spreadsheet row 3.
+    """
+    frame = pd.DataFrame(rows)
+    frame["organisation"] = "Café Noord"
+    raw = _bytes_with_lines(frame, {}).split(b"\n")
+    raw[2] = raw[2].replace("é".encode(), b"\x81")
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b"\n".join(raw))
+    with pytest.raises(ResponsesError, match=r"cannot read the text of row 3: neither UTF-8"):
+        read_responses(path)
+
+
+def test_near_duplicate_organisation_names_are_warned_about(tmp_path, rows):
+    """Names that differ in mojibake or punctuation stay apart, with a warning naming both and their rows.
+
+    Expected: 'CafÃ© Noord' is 'Café Noord' in UTF-8 read as cp1252 (the issue's example);
+    'Delta B.V.' and 'Delta BV' differ only in punctuation. Case and spacing variants were
+    already one organisation (test_organisation_spellings_are_one_organisation).
+    """
+    frame = pd.DataFrame(rows)
+    frame["organisation"] = ["Café Noord", "CafÃ© Noord", "Café Noord", "Delta BV",
+                             "Delta B.V.", "Delta BV"]
+    frame["respondent_id"] = [f"r{k}" for k in range(6)]
+    r = read_responses(_write_csv(tmp_path / "near.csv", frame))
+    assert r.problems == [] and r.data["organisation"].nunique() == 4
+    messages = [w.message for w in r.warnings]
+    assert len(messages) == 2
+    assert messages[0].startswith("organisation names 'Café Noord' (rows 2, 4) and "
+                                  "'CafÃ© Noord' (row 3) look alike")
+    assert "'Delta BV' (rows 5, 7) and 'Delta B.V.' (row 6)" in messages[1]
+
+
+def test_format_characters_are_stripped_from_names(tmp_path, rows):
+    """Zero-width and right-to-left characters are removed from names, with a warning naming them and the rows.
+
+    Expected: U+200B ZERO WIDTH SPACE and U+202E RIGHT-TO-LEFT OVERRIDE are Unicode
+    category Cf; without them both spellings are 'Acme BV', one organisation.
+    """
+    frame = pd.DataFrame(rows)
+    frame["organisation"] = ["Acme BV", "Acme\u200b BV", "Acme BV", "\u202eAcme BV", "Acme BV",
+                             "Acme BV"]
+    r = read_responses(_write_csv(tmp_path / "cf.csv", frame))
+    assert set(r.data["organisation"]) == {"Acme BV"} and r.problems == []
+    [warning] = r.warnings
+    assert warning.column == "organisation"
+    assert warning.message.startswith("invisible format characters (U+200B ZERO WIDTH SPACE, "
+                                      "U+202E RIGHT-TO-LEFT OVERRIDE) removed from rows 3, 5")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_file_reads_the_same(tmp_path, rows, encoding):
+    """UTF-16 (as Excel's 'Unicode text' saves it, with or without BOM) reads like UTF-8."""
+    frame = pd.DataFrame(rows)
+    frame.loc[0, "organisation"] = "Café Zoë"
+    r = read_responses(_write_csv(tmp_path / "u16.csv", frame, "\t", encoding))
+    reference = read_responses(_write_csv(tmp_path / "ref.csv", frame))
+    assert r.problems == []
+    pd.testing.assert_frame_equal(r.data, reference.data)
+
+
+def test_excel_sep_line(tmp_path, rows, alignment):
+    """Excel's 'sep=;' first line names the separator; rows are numbered as Excel shows them.
+
+    Expected: Excel hides the sep line, so the header is row 1 and the third respondent
+    row 4, as in a file without it.
+    """
+    frame = pd.DataFrame(rows)
+    frame.loc[2, alignment.items[0].id] = 9
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"sep=;\r\n" + frame.to_csv(index=False, sep=";").encode("cp1252"))
+    r = read_responses(path)
+    assert len(r.data) == 6
+    assert [(p.row, p.column) for p in r.problems] == [(4, alignment.items[0].id)]
+
+
+def test_two_organisation_columns(tmp_path, rows):
+    """Two columns headed 'organisation' are named as such, not as 'unknown column organisation.1'."""
+    frame = pd.DataFrame(rows)
+    frame.insert(3, "dup", frame["organisation"])
+    frame = frame.rename(columns={"dup": "organisation"})
+    r = read_responses(_write_csv(tmp_path / "twice.csv", frame))
+    [p] = r.problems
+    assert p.column == "organisation (column D)"
+    assert "two columns mean organisation" in p.message and "unknown" not in p.message
+
+
+@pytest.mark.parametrize("value", ["1e1", "1e0", "0x2", "2_0", "inf"])
+def test_answers_are_plain_numbers(tmp_path, rows, alignment, value):
+    """'1e1' is not the answer 10 (nor '1e0' the answer 1): answers are plain whole numbers or option texts.
+
+    Expected: the respondent typed no plain number, so no answer is recorded (issue 10, case 9).
+    """
+    frame = pd.DataFrame(rows).astype({alignment.items[1].id: object})
+    frame.loc[0, alignment.items[1].id] = value
+    r = read_responses(_write_csv(tmp_path / "exp.csv", frame))
+    assert [(p.row, p.column) for p in r.problems] == [(2, alignment.items[1].id)]
+
+
+def test_whole_number_with_decimals_is_still_an_answer(tmp_path, rows, alignment):
+    """'3.0' and '3,0' (a spreadsheet's float column) stay the answer 3."""
+    frame = pd.DataFrame(rows).astype({alignment.items[1].id: object})
+    frame.loc[0, alignment.items[1].id] = "3.0"
+    frame.loc[1, alignment.items[1].id] = "3,0"
+    r = read_responses(_write_csv(tmp_path / "dec.csv", frame, ";"))
+    assert r.problems == [] and r.data[alignment.items[1].id].tolist()[:2] == [3, 3]
+
+
+def test_folder_is_refused(tmp_path):
+    """A folder given as the responses file is named as a folder."""
+    with pytest.raises(ResponsesError, match="this is a folder, not a file"):
+        read_table(tmp_path)
+
+
+def test_named_pipe_is_refused_without_hanging(tmp_path):
+    """A named pipe is refused at once (reading one would wait for a writer forever)."""
+    import os
+    import threading
+
+    fifo = tmp_path / "answers.csv"
+    os.mkfifo(fifo)
+    outcome = []
+
+    def read():
+        try:
+            read_table(fifo)
+        except ResponsesError as exc:
+            outcome.append(str(exc))
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    thread.join(timeout=10)
+    assert outcome and "not a regular file" in outcome[0]
+
+
+def _xlsx(tmp_path, rows, edit=None):
+    """An XLSX of ``rows``; ``edit(name, data) -> data`` may change its members."""
+    import zipfile
+
+    plain = tmp_path / "plain.xlsx"
+    pd.DataFrame(rows).to_excel(plain, index=False)
+    path = tmp_path / "answers.xlsx"
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info.filename, edit(info.filename, data) if edit else data)
+    return path
+
+
+def test_corrupt_xlsx_xml(tmp_path, rows):
+    """A workbook whose sheet XML is cut off gets one clear error, not an XML ParseError traceback."""
+    def cut(name, data):
+        return data[: len(data) // 2] if name == "xl/worksheets/sheet1.xml" else data
+
+    with pytest.raises(ResponsesError, match="not a readable XLSX file"):
+        read_responses(_xlsx(tmp_path, rows, cut))
+
+
+@pytest.mark.parametrize(
+    ("ref", "limit"),
+    [("A1:K150000", "over the limit of 100,000 rows"),
+     ("A1:ALM7", "over the limit of 1,000 columns")],
+)
+def test_xlsx_over_the_row_or_column_limit(tmp_path, rows, ref, limit):
+    """A sheet declaring more rows or columns than a survey has is refused before parsing, naming the limit.
+
+    Expected: MAX_ROWS (100,000) and MAX_COLUMNS (1,000) of core.ingest; column 'ALM' is
+    number 1,001 (1 × 26² + 12 × 26 + 13).
+    """
+    import re
+
+    from assessment.core import ingest
+
+    assert (ingest.MAX_ROWS, ingest.MAX_COLUMNS) == (100_000, 1_000)
+    assert ingest._column_number("ALM") == 1_001
+
+    def declare(name, data):
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        return re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), data)
+
+    with pytest.raises(ResponsesError, match=limit):
+        read_responses(_xlsx(tmp_path, rows, declare))
+
+
+def test_xlsx_zip_bomb_is_refused_before_unpacking(tmp_path, rows):
+    """A small XLSX that unpacks to more than 200 MB is refused at once, naming the unpacked-size limit.
+
+    Expected: MAX_XLSX_BYTES = 200 MB; the added member holds 201 MB of zeros, which
+    deflate packs into about 200 KB (the shape of the issue's 5.6 MB → 1.5 GB file).
+    """
+    import time
+    import zipfile
+
+    from assessment.core import ingest
+
+    assert ingest.MAX_XLSX_BYTES == 200 * 2**20
+    path = _xlsx(tmp_path, rows)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as book, \
+            book.open("xl/media/padding.bin", "w", force_zip64=True) as fh:
+        chunk = bytes(2**20)
+        for _ in range(201):
+            fh.write(chunk)
+    assert path.stat().st_size < 2 * 2**20
+    start = time.perf_counter()
+    with pytest.raises(ResponsesError, match=r"unpacks to 20[0-9] MB, over the limit of 200 MB "
+                                             r"\(unpacked size\)"):
+        read_responses(path)
+    assert time.perf_counter() - start < 5

@@ -40,3 +40,23 @@ def test_map_unique_keeps_positions_dtype_and_missing():
     assert out.tolist()[:2] == [2.0, 4.0] and pd.isna(out["c"])
     assert out[["d", "e", "f"]].tolist() == [2.0, 4.0, 2.0]
     assert out.dtype == "float64"
+
+
+def test_format_characters_cover_unicode_category_cf():
+    """Every character of Unicode category Cf (per this Python's unicodedata) is a format character.
+
+    Expected: ``unicodedata.category(c) == "Cf"`` over all code points, the definition the
+    issue names (right-to-left overrides, zero-width characters); nothing else is matched.
+    """
+    import sys
+    import unicodedata
+
+    from assessment.core.text import FORMAT_CHARACTERS, strip_format
+
+    cf = "".join(chr(c) for c in range(sys.maxunicode + 1)
+                 if unicodedata.category(chr(c)) == "Cf")
+    assert strip_format(cf) == ""
+    letters = "Acme BV Ωμέγα 株式会社 café 👍"
+    assert strip_format(letters) == letters
+    assert all(unicodedata.category(c) in ("Cf", "Cn")
+               for c in map(chr, range(sys.maxunicode + 1)) if FORMAT_CHARACTERS.fullmatch(c))
