@@ -153,7 +153,8 @@ def _top_gaps(a: OrganisationAnalysis, n: int) -> pd.DataFrame:
     return a.gaps.drop_duplicates("dimension").head(n)
 
 
-def _anonymity_note(g: Grouping, lang: str) -> str:
+def _anonymity_note(g: Grouping, lang: str, withheld: pd.DataFrame | None = None) -> str:
+    """Say how the anonymity rule grouped, hid or withheld departments (and cells)."""
     parts = [t("anon_rule", lang, min=g.min_group_size)]
     if g.pooled:
         parts.append(t("anon_pooled", lang, departments=_dept_list(g.pooled, lang),
@@ -164,6 +165,10 @@ def _anonymity_note(g: Grouping, lang: str) -> str:
                        min=g.min_group_size))
     if g.withheld:
         parts.append(t("anon_withheld", lang, departments=_dept_list(g.withheld, lang)))
+    if withheld is not None and not withheld.empty:
+        cells = withheld.drop_duplicates(["instrument", "level", "interface", "dimension"])
+        key = "anon_cells_one" if len(cells) == 1 else "anon_cells"
+        parts.append(t(key, lang, n=len(cells), min=g.min_group_size))
     return " ".join(parts)
 
 
@@ -202,7 +207,7 @@ def departments_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) ->
     a = analyse_report(rd, min_group_size)
     g = a.grouping
     out.append(f"<p>{t('departments_intro', lang)}</p>")
-    out.append(f'<p class="muted">{_anonymity_note(g, lang)}</p>')
+    out.append(f'<p class="muted">{_anonymity_note(g, lang, a.withheld)}</p>')
     if g.comparable:
         labels = {grp: group_label(grp, g, lang) for grp in g.shown}
         sizes = " · ".join(f"{escape(labels[grp])} {g.sizes[grp]}" for grp in g.shown)
