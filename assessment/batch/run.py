@@ -24,7 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 from assessment.analysis.whole_file import analyse
-from assessment.batch.worker import BatchItem, render_item, warm_worker
+from assessment.batch.lifetime import lock_folder, private_folder
+from assessment.batch.worker import BatchItem, init_worker, render_item, warm_worker
 from assessment.core.config import PACKAGE_DIR, REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
 from assessment.core.files import csv_text, report_names, write_atomic, xlsx_bytes
 from assessment.core.i18n import check_lang, t
@@ -52,7 +53,7 @@ __all__ = [
 COHORT_NOTEBOOK = REPORT_NOTEBOOK.parent / "cohort_overview.ipynb"
 COHORT_NAME = "cohort_overview"
 MANIFEST = "manifest.json"
-#: the run's prepared report inputs (removed when the run ends)
+#: where older versions kept the prepared report inputs (removed when found)
 WORK_DIR = ".prepared"
 BENCHMARK_MIN_ORGANISATIONS = 5
 
@@ -203,17 +204,23 @@ def _prepare(todo: list[BatchItem], responses: Responses, scores: pd.DataFrame,
         yield replace(item, parameters={**item.parameters, "prepared": str(path)})
 
 
-def _warm_pool(jobs: int) -> Executor:
+def _warm_pool(jobs: int, tmp: Path | None = None) -> Executor:
     """Return a :func:`default_executor` whose workers are already starting up."""
-    pool = default_executor(jobs)
+    pool = default_executor(jobs, tmp)
     for _ in range(jobs):
         pool.submit(warm_worker)
     return pool
 
 
-def default_executor(jobs: int) -> Executor:
-    """Return a process pool of ``jobs`` workers started with 'spawn' (nothing shared)."""
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+def default_executor(jobs: int, tmp: Path | None = None) -> Executor:
+    """Return a process pool of ``jobs`` workers started with 'spawn' (nothing shared).
+
+    The workers die with this process, even when it is killed, and keep their temporary
+    files in ``tmp`` when given (:func:`~assessment.batch.worker.init_worker`).
+    """
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=init_worker,
+                               initargs=(os.getpid(), str(tmp) if tmp else None))
 
 
 def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None = None,
@@ -262,12 +269,25 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
     path = resolve_path(responses_path)
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
+    with lock_folder(out_dir), private_folder() as work:
+        summary = _run(path, out_dir, work, jobs, lang, formats, fail_fast, force, executor,
+                       on_progress, report_notebook, min_group_size)
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _run(path: Path, out_dir: Path, work: Path, jobs: int | None, lang: str,
+         formats: tuple[str, ...], fail_fast: bool, force: bool, executor: Executor | None,
+         on_progress: Callable[[dict, dict], None] | None, report_notebook: str | Path,
+         min_group_size: int) -> BatchSummary:
+    """:func:`run_batch` once the folder is locked; prepared inputs go to ``work``."""
+    start = time.perf_counter()
     _clean_temporaries(out_dir)
     own = executor is None
     pool = None
     if own and (force or not (out_dir / MANIFEST).exists()):
         # likely work to do: start the workers and their kernel zygotes while the file is read
-        pool = _warm_pool(jobs or os.cpu_count() or 1)
+        pool = _warm_pool(jobs or os.cpu_count() or 1, work)
     try:
         responses = read_responses(path)
         previous = {} if force else _load_manifest(out_dir)
@@ -281,7 +301,8 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
                          cache=cache)
         items = plan_items(responses, path, lang, tuple(formats), scores,
                            resolve_path(report_notebook), min_group_size, cohort)
-        manifest = {"responses": str(path), "lang": lang, "formats": list(formats),
+        # no machine path in what goes to a client: the file's name only
+        manifest = {"responses": path.name, "lang": lang, "formats": list(formats),
                     "items": {k: v for k, v in previous.get("items", {}).items()
                               if k in {i.name for i in items}}}
         summary = BatchSummary(out_dir=out_dir)
@@ -299,19 +320,17 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
         if on_progress:
             on_progress({}, counts)
         if own and todo and pool is None:
-            pool = default_executor(jobs or os.cpu_count() or 1)
+            pool = default_executor(jobs or os.cpu_count() or 1, work)
         runner = pool if own else executor
         # the cohort overview (the longest) first, so that no worker idles at the end
         todo.sort(key=lambda i: i.kind != "cohort")
-        for item in _prepare(todo, responses, scores, min_group_size, out_dir / WORK_DIR,
-                             cache):
+        for item in _prepare(todo, responses, scores, min_group_size, work, cache):
             futures[runner.submit(render_item, item, str(out_dir))] = item
         write_scores(scores, out_dir)  # while the workers render
         _collect(futures, summary, manifest, counts, out_dir, fail_fast, on_progress)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(out_dir / WORK_DIR, ignore_errors=True)
     write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
     summary.seconds = time.perf_counter() - start
     write_index(summary, scores, responses, lang)

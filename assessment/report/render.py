@@ -25,6 +25,7 @@ __all__ = [
     "RenderError",
     "RenderResult",
     "export_html",
+    "public_parameters",
     "render_notebook",
     "render_report",
     "safe_name",
@@ -98,6 +99,47 @@ def _exporter(lang: str) -> HTMLExporter:
         exclude_output_prompt=True,
         language_code=lang,
     )
+
+
+#: parameters that name a file on this machine
+PATH_PARAMETERS = ("responses_path", "prepared")
+
+
+def public_parameters(parameters: dict) -> dict:
+    """Return the parameters as a delivered notebook shows them: no machine path.
+
+    A path can hold a client's name or a user's; the kernel needs it, a reader does
+    not. The responses file is named by its file name only; ``prepared`` (a private
+    temporary file of a batch) is left empty.
+
+    Examples
+    --------
+    >>> public_parameters({"responses_path": "/home/ann/Acme/answers.csv", "lang": "en",
+    ...                    "prepared": "/tmp/assess-batch-x/acme.pkl"})
+    {'responses_path': 'answers.csv', 'lang': 'en', 'prepared': ''}
+    """
+    out = dict(parameters)
+    if out.get("responses_path"):
+        out["responses_path"] = Path(str(out["responses_path"])).name
+    if "prepared" in out:
+        out["prepared"] = ""
+    return out
+
+
+def _scrub_paths(nb: nbformat.NotebookNode, parameters: dict, name: str) -> None:
+    """Remove machine paths from an executed notebook: its parameters and papermill's record."""
+    from papermill.translators import translate_parameters
+
+    public = public_parameters(parameters)
+    record = nb.metadata.get("papermill")
+    if record is not None:
+        record["input_path"] = Path(str(record.get("input_path") or "")).name
+        record["output_path"] = f"{name}.ipynb"
+        record["parameters"] = public
+    for cell in nb.cells:  # papermill gives its injected cell a random id
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+            cell["source"] = translate_parameters("python3", "python", public, "Parameters")
 
 
 def _execute(notebook: Path, executed: Path, parameters: dict, kernel_name: str,
@@ -189,15 +231,15 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
                          else f"{type(exc).__name__}: {exc}")
                 partial = None
                 if executed.exists():
-                    write_atomic(failed, executed.read_bytes())
+                    nb = nbformat.read(executed, as_version=4)
+                    _scrub_paths(nb, parameters, name)
+                    write_atomic(failed, nbformat.writes(nb))
                     partial = failed
                 write_atomic(log, f"{name}: failed in cell {cell}: {error}\n\n"
                              f"{traceback.format_exc()}")
                 raise RenderError(name, error, cell, partial, log) from None
         nb = nbformat.read(executed, as_version=4)
-        for cell in nb.cells:  # papermill gives its injected cell a random id
-            if "injected-parameters" in cell.metadata.get("tags", []):
-                cell["id"] = "injected-parameters"
+        _scrub_paths(nb, parameters, name)
         html = export_html(nb, title, parameters.get("lang", "en"))
         result = RenderResult(notebook=out_dir / f"{name}.ipynb", html=out_dir / f"{name}.html",
                               pdf=out_dir / f"{name}.pdf" if "pdf" in formats else None)
