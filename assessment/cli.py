@@ -32,6 +32,16 @@ def _fail(message: str) -> None:
     raise typer.Exit(code=1)
 
 
+def _check_comments(mode: str) -> str:
+    from assessment.core.privacy import COMMENT_MODES
+
+    if mode not in COMMENT_MODES:
+        err.print(f"error: --comments must be one of {', '.join(COMMENT_MODES)}, got {mode!r}",
+                  highlight=False, markup=False)
+        raise typer.Exit(code=2)
+    return mode
+
+
 def _check_lang(lang: str) -> str:
     if lang not in ("nl", "en"):
         _fail(f"--lang must be nl or en, got {lang!r}")
@@ -92,6 +102,9 @@ def validate(
 ) -> None:
     """Check a responses file; print every problem (exit 1) or the counts (exit 0)."""
     r = _read(responses)
+    for f in r.personal.itertuples():  # where, and what kind: never the value
+        console.print(f"{r.file}: row {f.row}, column {f.column}: {f.kind} (redacted in "
+                      "reports unless --comments verbatim)", highlight=False, markup=False)
     if r.problems:
         for p in r.problems:
             err.print(str(p), highlight=False, markup=False)
@@ -162,14 +175,19 @@ def report(
         int, typer.Option(help="Anonymity: smallest department group shown.")
     ] = 3,
     format: Annotated[str, typer.Option("--format", help="html or html,pdf")] = "html",
+    comments: Annotated[
+        str, typer.Option(help="Comments in the report: redacted (personal data replaced), "
+                               "verbatim or none.")
+    ] = "redacted",
 ) -> None:
     """Render one organisation's report as executed notebook and HTML (no code visible)."""
     from assessment.report.render import render_report
 
     _check_lang(lang)
     try:
+        _check_comments(comments)
         result = render_report(responses, org, out, lang=lang, wave=wave,
-                               min_group_size=min_group_size,
+                               min_group_size=min_group_size, comments=comments,
                                formats=("html", "pdf") if "pdf" in format else ("html",))
     except AssessmentError as exc:
         _fail(str(exc))
@@ -197,6 +215,10 @@ def batch(
     min_group_size: Annotated[
         int, typer.Option(help="Anonymity: smallest department group shown.")
     ] = 3,
+    comments: Annotated[
+        str, typer.Option(help="Comments in the report: redacted (personal data replaced), "
+                               "verbatim or none.")
+    ] = "redacted",
 ) -> None:
     """Render every organisation (× wave) in parallel, resumably, with index and overview."""
     from rich.progress import (
@@ -219,6 +241,7 @@ def batch(
     formats = ("html", *(["pdf"] if "pdf" in formats else []))
     if jobs < 0:
         _fail(f"--jobs must be 1 or more, got {jobs}")
+    _check_comments(comments)
     executor = client = None
     if dask_scheduler:
         from distributed import Client
@@ -247,6 +270,7 @@ def batch(
             summary = run_batch(responses, out, jobs=jobs or None, lang=lang, formats=formats,
                                 fail_fast=fail_fast, force=force, executor=executor,
                                 on_progress=on_progress, min_group_size=min_group_size,
+                                comments=comments,
                                 **({"report_notebook": notebook} if notebook else {}))
         except (AssessmentError, ValueError) as exc:
             _fail(str(exc))

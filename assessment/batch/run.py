@@ -31,6 +31,7 @@ from assessment.core.files import csv_text, report_names, write_atomic, xlsx_byt
 from assessment.core.i18n import check_lang, t
 from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import profile_instrument, staged_instrument
+from assessment.core.privacy import check_mode
 from assessment.core.scoring import profile_label
 from assessment.report.colours import stage_colour
 from assessment.report.prepared import iter_prepared, write_prepared
@@ -110,7 +111,8 @@ def _rows_digest(frame: pd.DataFrame) -> str:
 def plan_items(responses: Responses, responses_path: Path, lang: str,
                formats: tuple[str, ...], scores: pd.DataFrame,
                report_notebook: Path = REPORT_NOTEBOOK,
-               min_group_size: int = 3, cohort: BatchItem | None = None) -> list[BatchItem]:
+               min_group_size: int = 3, cohort: BatchItem | None = None,
+               comments: str = "redacted") -> list[BatchItem]:
     """Return one item per organisation × wave plus the cohort overview (last), with digests.
 
     An item's digest covers what its report shows: its own accepted and rejected rows,
@@ -138,7 +140,7 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
         rejected = responses.rejected_for(org)
         name = names[(org, wave)]
         params = {"responses_path": str(responses_path), "organisation": org, "wave": wave,
-                  "lang": lang, "min_group_size": min_group_size}
+                  "lang": lang, "min_group_size": min_group_size, "comments": comments}
         digest = _digest(_rows_digest(rows), _rows_digest(rejected), counts, cohort_part,
                          json.dumps(params, sort_keys=True), report_nb, pkg)
         items.append(BatchItem("organisation", name, org, wave,
@@ -228,7 +230,7 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
               force: bool = False, executor: Executor | None = None,
               on_progress: Callable[[dict, dict], None] | None = None,
               report_notebook: str | Path = REPORT_NOTEBOOK,
-              min_group_size: int = 3) -> BatchSummary:
+              min_group_size: int = 3, comments: str = "redacted") -> BatchSummary:
     """Render every organisation (× wave) of a responses file, plus the cohort overview.
 
     Parameters
@@ -256,6 +258,8 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
     min_group_size : int
         Anonymity: department figures only for groups of at least this many respondents
         (reports and the scores files alike).
+    comments : {'redacted', 'verbatim', 'none'}
+        How the reports show comments (:mod:`assessment.core.privacy`).
 
     Returns
     -------
@@ -263,6 +267,7 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
     """
     start = time.perf_counter()
     check_lang(lang)
+    check_mode(comments)
     bad = set(formats) - {"html", "pdf"}
     if bad or "html" not in formats:
         raise ValueError(f"formats must be html or html,pdf; got {','.join(formats)}")
@@ -271,7 +276,7 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
     out_dir.mkdir(parents=True, exist_ok=True)
     with lock_folder(out_dir), private_folder() as work:
         summary = _run(path, out_dir, work, jobs, lang, formats, fail_fast, force, executor,
-                       on_progress, report_notebook, min_group_size)
+                       on_progress, report_notebook, min_group_size, comments)
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -279,7 +284,7 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
 def _run(path: Path, out_dir: Path, work: Path, jobs: int | None, lang: str,
          formats: tuple[str, ...], fail_fast: bool, force: bool, executor: Executor | None,
          on_progress: Callable[[dict, dict], None] | None, report_notebook: str | Path,
-         min_group_size: int) -> BatchSummary:
+         min_group_size: int, comments: str = "redacted") -> BatchSummary:
     """:func:`run_batch` once the folder is locked; prepared inputs go to ``work``."""
     start = time.perf_counter()
     _clean_temporaries(out_dir)
@@ -300,7 +305,7 @@ def _run(path: Path, out_dir: Path, work: Path, jobs: int | None, lang: str,
         scores = analyse(responses.data, responses.instruments, min_group_size=min_group_size,
                          cache=cache)
         items = plan_items(responses, path, lang, tuple(formats), scores,
-                           resolve_path(report_notebook), min_group_size, cohort)
+                           resolve_path(report_notebook), min_group_size, cohort, comments)
         # no machine path in what goes to a client: the file's name only
         manifest = {"responses": path.name, "lang": lang, "formats": list(formats),
                     "items": {k: v for k, v in previous.get("items", {}).items()

@@ -260,7 +260,8 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
 def render_report(responses_path: str | Path, organisation: str, out_dir: str | Path,
                   lang: str = "nl", wave: str = "", notebook: Path = REPORT_NOTEBOOK,
                   kernel_name: str = "python3", formats: tuple[str, ...] = ("html",),
-                  printer=None, min_group_size: int = 3) -> RenderResult:
+                  printer=None, min_group_size: int = 3,
+                  comments: str = "redacted") -> RenderResult:
     """Render one organisation's report as executed ``.ipynb`` and ``.html`` in ``out_dir``.
 
     Parameters
@@ -284,6 +285,8 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
         An open printer to reuse for PDF.
     min_group_size : int
         Anonymity: department figures only for groups of at least this many respondents.
+    comments : {'redacted', 'verbatim', 'none'}
+        How comments are shown (:mod:`assessment.core.privacy`).
 
     Returns
     -------
@@ -298,11 +301,13 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
     path = resolve_path(responses_path)
     from assessment.report.data import load_report_data  # pandas: not in a batch's workers
 
-    rd = load_report_data(path, organisation, wave, lang)  # fail fast, before a kernel starts
+    # fail fast, before a kernel starts
+    rd = load_report_data(path, organisation, wave, lang, comments=comments)
     keys = rd.responses.data[["organisation", "wave"]].drop_duplicates()
     name = report_names(keys.itertuples(index=False, name=None))[(rd.organisation, rd.wave)]
     parameters = {"responses_path": str(path), "organisation": rd.organisation,
-                  "wave": rd.wave, "lang": lang, "min_group_size": min_group_size}
+                  "wave": rd.wave, "lang": lang, "min_group_size": min_group_size,
+                  "comments": comments}
     return render_notebook(notebook, parameters, out_dir, name,
                            f"{rd.organisation} — {t('report_title', lang)}", formats, printer,
                            kernel_name)
