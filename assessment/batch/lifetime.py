@@ -115,18 +115,27 @@ def lock_folder(folder: Path) -> Iterator[Path]:
     import fcntl
 
     path = Path(folder) / LOCK_FILE
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+            os.close(fd)
             raise FolderLocked(
                 f"{folder}: another assess batch (process {holder}) is writing into this "
                 "folder; wait until it ends, or choose another --out") from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)  # the holder removed it as we opened it: take the new one
+    try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
         yield path
-        os.ftruncate(fd, 0)
     finally:
+        path.unlink(missing_ok=True)  # nothing of the run's machinery stays in --out
         os.close(fd)  # releases the lock

@@ -13,18 +13,21 @@ from assessment.report.render import render_report, safe_name
 
 
 def test_documented_parameters():
-    """papermill.inspect_notebook shows the six documented, typed parameters with defaults.
+    """papermill.inspect_notebook shows the seven documented, typed parameters with defaults.
 
     Issue 4 added ``min_group_size: int = 3`` (anonymity, DESIGN 5); issue 3's batch speed-up
-    added ``prepared`` (empty unless ``assess batch`` sets it).
+    added ``prepared`` (empty unless ``assess batch`` sets it); issue 10 (case 5) added
+    ``comments: str = "redacted"``.
     """
     params = pm.inspect_notebook(str(REPORT_NOTEBOOK))
     assert list(params) == ["responses_path", "organisation", "wave", "lang", "min_group_size",
-                            "prepared"]
+                            "comments", "prepared"]
     types = {name: p["inferred_type_name"] for name, p in params.items()}
     assert types == {"responses_path": "str", "organisation": "str", "wave": "str",
-                     "lang": "str", "min_group_size": "int", "prepared": "str"}
+                     "lang": "str", "min_group_size": "int", "comments": "str",
+                     "prepared": "str"}
     assert params["prepared"]["default"] == '""'
+    assert params["comments"]["default"] == '"redacted"'
 
     assert params["lang"]["default"] == '"nl"'
     assert params["min_group_size"]["default"] == "3"
