@@ -115,6 +115,14 @@ def _usage(message: str) -> None:
     raise _UsageError(message)
 
 
+def _check_comments(mode: str) -> str:
+    from assessment.core.privacy import COMMENT_MODES
+
+    if mode not in COMMENT_MODES:
+        _usage(f"--comments must be one of {', '.join(COMMENT_MODES)}, got {mode!r}")
+    return mode
+
+
 def _check_lang(lang: str) -> str:
     if lang not in ("nl", "en"):
         _usage(f"--lang must be nl or en, got {lang!r}")
@@ -224,6 +232,9 @@ def validate(
     r = _read(responses)
     for w in r.warnings:
         err.print(f"warning: {w}", highlight=False, markup=False)
+    for f in r.personal.itertuples():  # where, and what kind: never the value
+        console.print(f"{r.file}: row {f.row}, column {f.column}: {f.kind} (redacted in "
+                      "reports unless --comments verbatim)", highlight=False, markup=False)
     if r.problems:
         for p in r.problems:
             err.print(str(p), highlight=False, markup=False)
@@ -298,6 +309,10 @@ def report(
     format: Annotated[str, typer.Option("--format", help="html or html,pdf")] = "html",
     norms: Norms = "",
     sector: Sector = "",
+    comments: Annotated[
+        str, typer.Option(help="Comments in the report: redacted (personal data replaced), "
+                               "verbatim or none.")
+    ] = "redacted",
 ) -> None:
     """Render one organisation's report as executed notebook and HTML (no code visible)."""
     from assessment.report.render import render_report
@@ -305,8 +320,9 @@ def report(
     _check_lang(lang)
     _norms_state(norms, sector)
     try:
+        _check_comments(comments)
         result = render_report(responses, org, out, lang=lang, wave=wave,
-                               min_group_size=min_group_size,
+                               min_group_size=min_group_size, comments=comments,
                                formats=("html", "pdf") if "pdf" in format else ("html",),
                                norms=norms, norms_sector=sector)
     except AssessmentError as exc:
@@ -341,6 +357,10 @@ def batch(
     ] = 3,
     norms: Norms = "",
     sector: Sector = "",
+    comments: Annotated[
+        str, typer.Option(help="Comments in the report: redacted (personal data replaced), "
+                               "verbatim or none.")
+    ] = "redacted",
 ) -> None:
     """Render every organisation (× wave) in parallel, resumably, with index and overview.
 
@@ -366,6 +386,7 @@ def batch(
     formats = ("html", *(["pdf"] if "pdf" in formats else []))
     if jobs < 0:
         _usage(f"--jobs must be 1 or more, got {jobs}")
+    _check_comments(comments)
     state = _norms_state(norms, sector)
     executor = client = None
     if dask_scheduler:
@@ -394,6 +415,7 @@ def batch(
                                 fail_fast=fail_fast, force=force, executor=executor,
                                 on_progress=on_progress, min_group_size=min_group_size,
                                 norms=norms, norms_sector=sector, norms_state=state,
+                                comments=comments,
                                 **({"report_notebook": notebook} if notebook else {}))
         except (AssessmentError, ValueError) as exc:
             _fail(str(exc))

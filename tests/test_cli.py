@@ -338,3 +338,39 @@ def test_warnings_do_not_fail_a_clean_file(tmp_path, alignment, disciplines):
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == 2
     assert "U+200B ZERO WIDTH SPACE" in warnings[0] and "look alike" in warnings[1]
+
+
+def test_personal_data_in_comments_is_redacted(tmp_path, alignment, disciplines):
+    """Issue 10, case 5: validate lists what it would redact; the report shows labels, not values.
+
+    Expected from the issue: `validate` names row, column and kind, never the value; the
+    report (default --comments redacted) holds no e-mail address, phone number or name
+    from the comments, shows `[e-mail]`, `[telefoonnummer]` and `[naam]` (Dutch report),
+    its privacy note says what was done, and respondent ids (e-mail addresses here) appear
+    nowhere, also not in the data-quality appendix's reasons (a duplicate id, as pseudonym).
+    """
+    rows = full_rows(alignment, disciplines, "Acme", 6)
+    for k, row in enumerate(rows):
+        row["respondent_id"] = f"person{k}@acme.nl"
+        row["Naam"] = f"Medewerker{k} Jansen{k}"
+        row["LOY-nps"] = 7
+        row["LOY-improve"] = ""
+    rows[0]["LOY-improve"] = "Bel mij (Medewerker0) op 06-12345678 of mail mij@prive.nl"
+    rows.append({**rows[1]})  # a duplicate respondent: rejected, its id in the reason
+    path = tmp_path / "acme.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    result = runner.invoke(app, ["validate", str(path)])
+    out = " ".join(result.output.split())
+    assert "row 2, column LOY-improve: name" in out and "phone" in out and "email" in out
+    assert "06-12345678" not in out and "mij@prive.nl" not in out
+    result = runner.invoke(app, ["report", str(path), "--org", "Acme", "--out",
+                                 str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "out" / "acme.html").read_text(encoding="utf-8")
+    for secret in ("06-12345678", "mij@prive.nl", "Medewerker0", "@acme.nl"):
+        assert secret not in html
+    for label in ("[e-mail]", "[telefoonnummer]", "[naam]", "Privacy:"):
+        assert label in html
+    result = runner.invoke(app, ["report", str(path), "--org", "Acme", "--out",
+                                 str(tmp_path / "out"), "--comments", "wrong"])
+    assert result.exit_code == 2

@@ -11,6 +11,14 @@ Anonymity rule (DESIGN 5), per organisation and wave:
    departments shown". So that this cannot happen, the smallest department still shown is
    withheld as well (complementary suppression, as statistics offices do); the hidden
    respondents together are then at least ``min_group_size``.
+5. The same holds per cell (every dimension, discipline, tension source and interface
+   index): when respondents of a group skip a cell's questions, fewer of them rate it, and
+   "the organisation's n in that cell minus the groups shown" could again be 1 to
+   ``min_group_size`` − 1 respondents. Then the smallest group still shown in that cell is
+   withheld in that cell too, and the next, until the respondents not shown in the cell
+   are none or at least ``min_group_size`` (:func:`withhold_cells`). A group's interface
+   index is withheld with any of its dimensions (it is their mean, so it would give the
+   withheld one away).
 
 Department figures are never computed for a group that is not shown, so no table, chart,
 comment or export can contain one.
@@ -31,16 +39,21 @@ __all__ = [
     "MIN_GROUP_SIZE",
     "OTHER",
     "Grouping",
+    "CELL_KEYS",
+    "department_cells",
     "department_scores",
     "group_departments",
     "perception_gaps",
     "reporting_groups",
+    "withhold_cells",
 ]
 
 #: the smallest group whose figures may be shown
 MIN_GROUP_SIZE = 3
 #: the group small departments are pooled into
 OTHER = "other"
+#: what names one reported cell of one organisation and wave
+CELL_KEYS = [*GROUP_KEYS, "instrument", "level", "interface", "dimension"]
 
 
 @dataclass(frozen=True)
@@ -185,6 +198,115 @@ def reporting_groups(
     return pd.Series(values, index=data.index, dtype="object"), groupings
 
 
+def _victim(sizes: dict[str, int]) -> str:
+    """Return the group to withhold next: the smallest; on a tie the one listed last."""
+    rank = {d: k for k, d in enumerate(DEPARTMENT_ORDER)}
+    return min(sizes, key=lambda d: (sizes[d], -rank.get(d, len(rank)), d))
+
+
+def withhold_cells(
+    rows: pd.DataFrame, totals: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply the anonymity rule per cell: no subtraction may isolate fewer than the minimum.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Figures per group: :data:`CELL_KEYS`, ``department`` and ``n`` (respondents who
+        rated the cell), e.g. from :func:`~assessment.analysis.stats.describe_scores`.
+    totals : DataFrame
+        The organisation's figure of each cell: :data:`CELL_KEYS` and ``n`` (every
+        respondent, shown in a group or not).
+    min_group_size : int, default 3
+
+    Returns
+    -------
+    shown : DataFrame
+        The rows that may be reported: in each cell every group has at least
+        ``min_group_size`` raters, and the cell's total minus the groups shown is 0 or at
+        least ``min_group_size``; a group's ``interface`` row only when all the dimension
+        rows of that interface are shown for it.
+    withheld : DataFrame
+        :data:`CELL_KEYS` and ``department`` of the rows left out (no figures).
+
+    Examples
+    --------
+    Nine respondents rated a cell, two groups of four are shown: the ninth would be
+    "total minus the groups", so the smaller group (on a tie: sales after marketing) goes.
+
+    >>> keys = dict(organisation="A", wave="", instrument="x", level="dimension",
+    ...             interface="ms", dimension="goals")
+    >>> rows = pd.DataFrame([{**keys, "department": d, "n": 4} for d in ("marketing", "sales")])
+    >>> shown, withheld = withhold_cells(rows, pd.DataFrame([{**keys, "n": 9}]))
+    >>> shown["department"].tolist(), withheld["department"].tolist()
+    (['marketing'], ['sales'])
+    """
+    m = _check_min(min_group_size)
+    keys = [k for k in CELL_KEYS if k in rows.columns]
+    if rows.empty:
+        return rows.copy(), pd.DataFrame(columns=[*keys, "department"])
+    frame = rows.copy()
+    for col in ("interface", "dimension"):
+        if col in frame:
+            frame[col] = frame[col].astype("object").where(frame[col].notna(), "")
+    tot = totals[keys + ["n"]].copy()
+    for col in ("interface", "dimension"):
+        if col in tot:
+            tot[col] = tot[col].astype("object").where(tot[col].notna(), "")
+    total_n = {tuple(k): int(n) for *k, n in tot.itertuples(index=False, name=None)}
+    keep = np.zeros(len(frame), dtype=bool)
+    positions = frame.groupby(keys, sort=False, dropna=False).indices
+    for key, idx in positions.items():
+        key = key if isinstance(key, tuple) else (key,)
+        sizes = {str(frame["department"].iat[i]): int(frame["n"].iat[i]) for i in idx}
+        shown = {d: n for d, n in sizes.items() if n >= m}
+        total = total_n.get(tuple(key), sum(sizes.values()))
+        while shown and 0 < total - sum(shown.values()) < m:
+            del shown[_victim(shown)]
+        keep[[i for i in idx if str(frame["department"].iat[i]) in shown]] = True
+    # an interface index is the mean of its dimensions: withheld with any of them
+    if "level" in frame and keep.any():
+        group = [*GROUP_KEYS, "instrument", "department"]
+        dims = frame[frame["level"] == "dimension"]
+        missing = dims[~keep[frame["level"].to_numpy() == "dimension"]]
+        gone = set(missing[[*group, "interface"]].itertuples(index=False, name=None))
+        iface = (frame["level"] == "interface").to_numpy()
+        for i in np.flatnonzero(iface & keep):
+            key = tuple(frame[[*group, "interface"]].iloc[i])
+            if key in gone:
+                keep[i] = False
+    withheld = frame.loc[~keep, [*keys, "department"]].reset_index(drop=True)
+    for col in ("interface", "dimension"):
+        if col in withheld:
+            withheld[col] = withheld[col].where(withheld[col] != "", None)
+    return rows[keep].reset_index(drop=True), withheld
+
+
+def department_cells(
+    scored: RespondentScores, min_group_size: int = MIN_GROUP_SIZE
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Score every shown department group per cell; also say which cells were withheld.
+
+    Returns
+    -------
+    shown : DataFrame
+        As :func:`department_scores`.
+    withheld : DataFrame
+        :data:`CELL_KEYS` and ``department`` of the cells a group is not shown in,
+        because of the per-cell rule (:func:`withhold_cells`).
+    """
+    groups, groupings = reporting_groups(scored.keys, min_group_size)
+    shown = scored.with_keys(department=groups).where(groups.notna().to_numpy(dtype=bool))
+    out = describe_scores(shown, [*GROUP_KEYS, "department"], bootstrap=False, alpha=False)
+    totals = describe_scores(scored, GROUP_KEYS, bootstrap=False, alpha=False)
+    out, withheld = withhold_cells(out, totals, min_group_size)
+    out["pooled"] = [
+        ";".join(groupings[(o, w)].pooled) if d == OTHER else ""
+        for o, w, d in zip(out["organisation"], out["wave"], out["department"], strict=True)
+    ]
+    return out, withheld
+
+
 def department_scores(
     scored: RespondentScores, min_group_size: int = MIN_GROUP_SIZE
 ) -> pd.DataFrame:
@@ -196,7 +318,9 @@ def department_scores(
 
     Groups under the minimum are never scored (see the module docstring), so the result
     holds no figure of them; nor does it hold a cell that fewer than ``min_group_size``
-    respondents of a group rated (when the others skipped its questions).
+    respondents of a group rated (when the others skipped its questions), nor a cell whose
+    total minus the groups shown would leave 1 to ``min_group_size`` − 1 respondents
+    (:func:`withhold_cells`).
 
     Returns
     -------
@@ -205,16 +329,7 @@ def department_scores(
         department (the group shown) and a ``pooled`` column naming the departments in a
         pooled ``other`` group; no intervals and no α (groups are small).
     """
-    groups, groupings = reporting_groups(scored.keys, min_group_size)
-    shown = scored.with_keys(department=groups).where(groups.notna().to_numpy(dtype=bool))
-    out = describe_scores(shown, [*GROUP_KEYS, "department"], bootstrap=False, alpha=False)
-    # a figure of fewer raters than the minimum (others skipped the questions) is left out too
-    out = out[out["n"] >= min_group_size].reset_index(drop=True)
-    out["pooled"] = [
-        ";".join(groupings[(o, w)].pooled) if d == OTHER else ""
-        for o, w, d in zip(out["organisation"], out["wave"], out["department"], strict=True)
-    ]
-    return out
+    return department_cells(scored, min_group_size)[0]
 
 
 def perception_gaps(department_rows: pd.DataFrame, levels=("dimension",)) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from assessment.analysis.benchmark import MIN_COHORT, benchmark
 from assessment.analysis.departments import (
     MIN_GROUP_SIZE,
     Grouping,
+    department_cells,
     department_scores,
     group_departments,
     perception_gaps,
@@ -250,6 +251,9 @@ class OrganisationAnalysis:
     min_group_size : int
     organisations : int
         Organisations in the cohort of this wave.
+    withheld : DataFrame
+        Cells (instrument, level, interface, dimension) and ``department`` of a group shown
+        elsewhere but not in that cell (:func:`assessment.analysis.departments.withhold_cells`).
     """
 
     table: pd.DataFrame
@@ -262,6 +266,7 @@ class OrganisationAnalysis:
     previous_wave: str | None
     min_group_size: int
     organisations: int = 0
+    withheld: pd.DataFrame | None = None
 
     def rows(self, instrument: str, level: str) -> pd.DataFrame:
         """Rows of ``table`` for one instrument and level."""
@@ -439,9 +444,13 @@ def analyse_organisation(
     table = context.table
     mine = data[(data["organisation"] == organisation) & (data["wave"] == wave)]
     grouping = group_departments(mine["department"], min_group_size)
-    depts = [department_scores(score_respondents(mine, inst), min_group_size)
+    cells = [department_cells(score_respondents(mine, inst), min_group_size)
              for inst in _answered(mine, instruments)]
-    departments = pd.concat(depts, ignore_index=True) if depts else pd.DataFrame()
+    departments = (pd.concat([c[0] for c in cells], ignore_index=True) if cells
+                   else pd.DataFrame())
+    withheld = (pd.concat([c[1] for c in cells], ignore_index=True) if cells
+                else pd.DataFrame(columns=["level", "department"]))
+    withheld = withheld[withheld["department"].isin(grouping.shown)].reset_index(drop=True)
     gaps = (
         perception_gaps(departments[departments["instrument"].isin(
             [i.id for i in instruments if i.scale.type == "stages4"])])
@@ -463,4 +472,5 @@ def analyse_organisation(
         previous_wave=str(prev.iloc[0]) if len(prev) else None,
         min_group_size=min_group_size,
         organisations=context.organisations,
+        withheld=withheld,
     )

@@ -11,6 +11,12 @@ import os
 import subprocess
 import sys
 
+from assessment.batch.lifetime import PARENT_ENV, die_with_parent
+
+# first of all: the zygote dies with its worker, however the worker ends, also while it is
+# still importing (forked kernels do the same)
+die_with_parent(int(os.environ.get(PARENT_ENV) or 0) or None)
+
 # as ipykernel does at start-up, before matplotlib reads its settings
 os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 # the debugger's import-time check of frozen modules would print to the batch's terminal;

@@ -37,6 +37,8 @@ from jupyter_client.provisioning import LocalProvisioner
 from jupyter_core.utils import ensure_async
 from traitlets import DottedObjectName, Type
 
+from assessment.batch.lifetime import PARENT_ENV
+
 __all__ = [
     "ForkKernelManager",
     "ForkProvisioner",
@@ -127,6 +129,7 @@ def start_zygote() -> bool:
     if not can_fork():
         return False
     forkserver.set_forkserver_preload([PRELOAD_MODULE])
+    os.environ[PARENT_ENV] = str(os.getpid())  # the zygote checks that it is still there
     forkserver.ensure_running()
     if _STOPPER is None:
         # a multiprocessing worker runs these finalizers at exit, not atexit handlers
@@ -163,8 +166,12 @@ def _kernel_main(argv: list[str], cwd: str, env: dict[str, str]) -> None:
     """Run an ipykernel in this (freshly forked) process, as ``ipykernel_launcher`` would."""
     os.environ.clear()
     os.environ.update(env)
-    # the kernel ends itself when its parent (the zygote) goes away
+    # the kernel ends itself when its parent (the zygote) goes away: at once when it is
+    # killed (the kernel's own poll of its parent takes a while)
     os.environ["JPY_PARENT_PID"] = str(os.getppid())
+    from assessment.batch.lifetime import die_with_parent
+
+    die_with_parent(int(os.environ["JPY_PARENT_PID"]))
     os.chdir(cwd)
     # a process group of its own: Ctrl-C in the terminal reaches the batch, not the kernel
     # (which would log "KeyboardInterrupt caught in kernel" there); signals from its

@@ -14,7 +14,6 @@ import json
 import multiprocessing
 import os
 import shutil
-import signal
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -25,12 +24,14 @@ from pathlib import Path
 import pandas as pd
 
 from assessment.analysis.whole_file import analyse
-from assessment.batch.worker import BatchItem, render_item, warm_worker
+from assessment.batch.lifetime import lock_folder, private_folder
+from assessment.batch.worker import BatchItem, init_worker, render_item, warm_worker
 from assessment.core.config import PACKAGE_DIR, REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
 from assessment.core.files import csv_text, report_names, write_atomic, xlsx_bytes
 from assessment.core.i18n import check_lang, t
 from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import profile_instrument, staged_instrument
+from assessment.core.privacy import check_mode
 from assessment.core.scoring import profile_label
 from assessment.report.colours import stage_colour
 from assessment.report.prepared import iter_prepared, write_prepared
@@ -53,7 +54,7 @@ __all__ = [
 COHORT_NOTEBOOK = REPORT_NOTEBOOK.parent / "cohort_overview.ipynb"
 COHORT_NAME = "cohort_overview"
 MANIFEST = "manifest.json"
-#: the run's prepared report inputs (removed when the run ends)
+#: where older versions kept the prepared report inputs (removed when found)
 WORK_DIR = ".prepared"
 BENCHMARK_MIN_ORGANISATIONS = 5
 
@@ -112,7 +113,7 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
                report_notebook: Path = REPORT_NOTEBOOK,
                min_group_size: int = 3, cohort: BatchItem | None = None,
                norms: str = "", norms_sector: str = "", norms_state: str = "",
-               ) -> list[BatchItem]:
+               comments: str = "redacted") -> list[BatchItem]:
     """Return one item per organisation × wave plus the cohort overview (last), with digests.
 
     An item's digest covers what its report shows: its own accepted and rejected rows,
@@ -142,7 +143,7 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
         rejected = responses.rejected_for(org)
         name = names[(org, wave)]
         params = {"responses_path": str(responses_path), "organisation": org, "wave": wave,
-                  "lang": lang, "min_group_size": min_group_size}
+                  "lang": lang, "min_group_size": min_group_size, "comments": comments}
         if norms:
             params |= {"norms": norms, "norms_sector": norms_sector}
         digest = _digest(_rows_digest(rows), _rows_digest(rejected), counts, cohort_part,
@@ -211,23 +212,25 @@ def _prepare(todo: list[BatchItem], responses: Responses, scores: pd.DataFrame,
         yield replace(item, parameters={**item.parameters, "prepared": str(path)})
 
 
-def _warm_pool(jobs: int) -> Executor:
+def _warm_pool(jobs: int, tmp: Path | None = None) -> Executor:
     """Return a :func:`default_executor` whose workers are already starting up."""
-    pool = default_executor(jobs)
+    pool = default_executor(jobs, tmp)
     for _ in range(jobs):
         pool.submit(warm_worker)
     return pool
 
 
-def default_executor(jobs: int) -> Executor:
+def default_executor(jobs: int, tmp: Path | None = None) -> Executor:
     """Return a process pool of ``jobs`` workers started with 'spawn' (nothing shared).
 
-    The workers ignore Ctrl-C (SIGINT, sent by the terminal to every process of the
-    command): the batch process alone handles it, cancels what has not started and
-    says so in one line, instead of each worker printing a traceback.
+    The workers die with this process, even when it is killed, keep their temporary files
+    in ``tmp`` when given, and ignore Ctrl-C (SIGINT, sent by the terminal to every process
+    of the command): the batch process alone handles it, cancels what has not started and
+    says so in one line (:func:`~assessment.batch.worker.init_worker`).
     """
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=signal.signal, initargs=(signal.SIGINT, signal.SIG_IGN))
+                               initializer=init_worker,
+                               initargs=(os.getpid(), str(tmp) if tmp else None))
 
 
 def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None = None,
@@ -236,7 +239,7 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
               on_progress: Callable[[dict, dict], None] | None = None,
               report_notebook: str | Path = REPORT_NOTEBOOK,
               min_group_size: int = 3, norms: str = "", norms_sector: str = "",
-              norms_state: str = "") -> BatchSummary:
+              norms_state: str = "", comments: str = "redacted") -> BatchSummary:
     """Render every organisation (× wave) of a responses file, plus the cohort overview.
 
     Parameters
@@ -268,6 +271,8 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
         A norm store to compare every report with (:mod:`assessment.norms`), the sector of
         its norm group, and the store's fingerprint
         (:func:`assessment.norms.compare.norms_state`; a report is redone when it changes).
+    comments : {'redacted', 'verbatim', 'none'}
+        How the reports show comments (:mod:`assessment.core.privacy`).
 
     Returns
     -------
@@ -275,18 +280,34 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
     """
     start = time.perf_counter()
     check_lang(lang)
+    check_mode(comments)
     bad = set(formats) - {"html", "pdf"}
     if bad or "html" not in formats:
         raise ValueError(f"formats must be html or html,pdf; got {','.join(formats)}")
     path = resolve_path(responses_path)
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
+    with lock_folder(out_dir), private_folder() as work:
+        summary = _run(path, out_dir, work, jobs, lang, formats, fail_fast, force, executor,
+                       on_progress, report_notebook, min_group_size, comments,
+                       norms=norms, norms_sector=norms_sector, norms_state=norms_state)
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _run(path: Path, out_dir: Path, work: Path, jobs: int | None, lang: str,
+         formats: tuple[str, ...], fail_fast: bool, force: bool, executor: Executor | None,
+         on_progress: Callable[[dict, dict], None] | None, report_notebook: str | Path,
+         min_group_size: int, comments: str = "redacted", *, norms: str = "",
+         norms_sector: str = "", norms_state: str = "") -> BatchSummary:
+    """:func:`run_batch` once the folder is locked; prepared inputs go to ``work``."""
+    start = time.perf_counter()
     _clean_temporaries(out_dir)
     own = executor is None
     pool = None
     if own and (force or not (out_dir / MANIFEST).exists()):
         # likely work to do: start the workers and their kernel zygotes while the file is read
-        pool = _warm_pool(jobs or os.cpu_count() or 1)
+        pool = _warm_pool(jobs or os.cpu_count() or 1, work)
     try:
         responses = read_responses(path)
         previous = {} if force else _load_manifest(out_dir)
@@ -300,8 +321,10 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
                          cache=cache)
         items = plan_items(responses, path, lang, tuple(formats), scores,
                            resolve_path(report_notebook), min_group_size, cohort,
-                           norms=norms, norms_sector=norms_sector, norms_state=norms_state)
-        manifest = {"responses": str(path), "lang": lang, "formats": list(formats),
+                           norms=norms, norms_sector=norms_sector, norms_state=norms_state,
+                           comments=comments)
+        # no machine path in what goes to a client: the file's name only
+        manifest = {"responses": path.name, "lang": lang, "formats": list(formats),
                     "items": {k: v for k, v in previous.get("items", {}).items()
                               if k in {i.name for i in items}}}
         summary = BatchSummary(out_dir=out_dir)
@@ -319,19 +342,17 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
         if on_progress:
             on_progress({}, counts)
         if own and todo and pool is None:
-            pool = default_executor(jobs or os.cpu_count() or 1)
+            pool = default_executor(jobs or os.cpu_count() or 1, work)
         runner = pool if own else executor
         # the cohort overview (the longest) first, so that no worker idles at the end
         todo.sort(key=lambda i: i.kind != "cohort")
-        for item in _prepare(todo, responses, scores, min_group_size, out_dir / WORK_DIR,
-                             cache):
+        for item in _prepare(todo, responses, scores, min_group_size, work, cache):
             futures[runner.submit(render_item, item, str(out_dir))] = item
         write_scores(scores, out_dir)  # while the workers render
         _collect(futures, summary, manifest, counts, out_dir, fail_fast, on_progress)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(out_dir / WORK_DIR, ignore_errors=True)
     write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
     summary.seconds = time.perf_counter() - start
     write_index(summary, scores, responses, lang)

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["BatchItem", "render_item", "warm_worker"]
+__all__ = ["BatchItem", "init_worker", "render_item", "warm_worker"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,25 @@ def render_item(item: BatchItem, out_dir: str) -> dict:
                       cell=None)
     result["seconds"] = round(time.perf_counter() - start, 2)
     return result
+
+
+def init_worker(parent: int, tmp: str | None = None) -> None:
+    """Start a worker: it dies with ``parent`` (the batch), even when that is killed.
+
+    ``tmp`` (the batch's private folder) takes the worker's temporary files (executed
+    notebooks, kernel connection files), so that they go when the batch does. The worker
+    ignores Ctrl-C: the batch process alone handles it and says so in one line.
+    """
+    import signal
+    import tempfile
+
+    from assessment.batch.lifetime import die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
+    if tmp:
+        os.environ["TMPDIR"] = tmp  # the kernels' too
+        tempfile.tempdir = tmp
 
 
 def warm_worker() -> int:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from assessment.core.exceptions import Problem, ResponsesError
 from assessment.core.instruments import Instrument, Item, list_instruments
+from assessment.core.privacy import scan_comments
 from assessment.core.text import (
     FORMAT_CHARACTERS,
     format_characters,
@@ -125,6 +126,10 @@ class Responses:
         Item id -> the header it was read from.
     instruments : list of Instrument
         Instruments with at least one item in the file.
+    personal : DataFrame
+        Personal data found in the comments (:func:`assessment.core.privacy.scan_comments`):
+        ``row``, ``item``, ``column``, ``kind``, ``start``, ``end``; never the value. The
+        Name/Naam column it was partly found with is not kept.
     """
 
     file: str
@@ -136,6 +141,8 @@ class Responses:
     instruments: list[Instrument] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    personal: pd.DataFrame = field(default_factory=lambda: scan_comments(
+        pd.DataFrame(columns=["row", "organisation"]), {}))
 
     @property
     def ok(self) -> bool:
@@ -171,6 +178,7 @@ class Responses:
             self, data=data, rejected=rejected,
             problems=[p for p in self.problems if p.row is None or p.row in rows],
             warnings=[p for p in self.warnings if p.row is not None and p.row in rows],
+            personal=self.personal[self.personal["row"].isin(set(data["row"]))],
         )
 
     def summary(self) -> pd.DataFrame:
@@ -849,6 +857,12 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
         }
     ).reset_index(drop=True)
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+    # personal data in comments: found with the respondents' names, which are then dropped
+    name_col = next((h for h in ignored if normalise(h) in ("name", "naam")), None)
+    text_items = {i: h for i, (_, item, h) in items.items() if item.type == "text"}
+    accepted = out[~rejected_mask]
+    personal = scan_comments(accepted, text_items,
+                             table.loc[accepted.index, name_col] if name_col else None)
     present = [inst for inst in instruments if any(i[0].id == inst.id for i in items.values())]
     return Responses(
         file=file,
@@ -860,4 +874,5 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
         instruments=present,
         ignored_columns=ignored,
         warnings=warnings,
+        personal=personal,
     )

@@ -24,6 +24,7 @@ from assessment.analysis.whole_file import OrganisationAnalysis, analyse_organis
 from assessment.core.i18n import fmt, t
 from assessment.core.ingest import read_responses
 from assessment.core.instruments import Instrument
+from assessment.core.privacy import redact
 from assessment.norms.compare import compare_organisation
 from assessment.report import analysis_plots
 from assessment.report.data import ReportData, figure_html, index_basis, section_heading
@@ -154,7 +155,8 @@ def _top_gaps(a: OrganisationAnalysis, n: int) -> pd.DataFrame:
     return a.gaps.drop_duplicates("dimension").head(n)
 
 
-def _anonymity_note(g: Grouping, lang: str) -> str:
+def _anonymity_note(g: Grouping, lang: str, withheld: pd.DataFrame | None = None) -> str:
+    """Say how the anonymity rule grouped, hid or withheld departments (and cells)."""
     parts = [t("anon_rule", lang, min=g.min_group_size)]
     if g.pooled:
         parts.append(t("anon_pooled", lang, departments=_dept_list(g.pooled, lang),
@@ -165,6 +167,10 @@ def _anonymity_note(g: Grouping, lang: str) -> str:
                        min=g.min_group_size))
     if g.withheld:
         parts.append(t("anon_withheld", lang, departments=_dept_list(g.withheld, lang)))
+    if withheld is not None and not withheld.empty:
+        cells = withheld.drop_duplicates(["instrument", "level", "interface", "dimension"])
+        key = "anon_cells_one" if len(cells) == 1 else "anon_cells"
+        parts.append(t(key, lang, n=len(cells), min=g.min_group_size))
     return " ".join(parts)
 
 
@@ -203,7 +209,7 @@ def departments_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) ->
     a = analyse_report(rd, min_group_size)
     g = a.grouping
     out.append(f"<p>{t('departments_intro', lang)}</p>")
-    out.append(f'<p class="muted">{_anonymity_note(g, lang)}</p>')
+    out.append(f'<p class="muted">{_anonymity_note(g, lang, a.withheld)}</p>')
     if g.comparable:
         labels = {grp: group_label(grp, g, lang) for grp in g.shown}
         sizes = " · ".join(f"{escape(labels[grp])} {g.sizes[grp]}" for grp in g.shown)
@@ -331,15 +337,46 @@ def _nps_sentence(row: pd.Series, lang: str) -> str:
              detractors=fmt(row["detractors"] / n * 100, lang, 0))
 
 
+def shown_comments(rd: ReportData, item: str) -> pd.Series:
+    """Return the organisation's answers on text item ``item`` as the report shows them.
+
+    Redacted (the default) with the personal data found on ingest replaced by labels in
+    the report's language (:func:`assessment.core.privacy.redact`), verbatim, or none.
+    """
+    if rd.comments == "none" or item not in rd.data:
+        return pd.Series(dtype="object")
+    texts = rd.data[item]
+    if rd.comments == "redacted":
+        found = rd.responses.personal
+        found = found[found["item"] == item]
+        spans = {r: list(zip(g["kind"], g["start"], g["end"], strict=True))
+                 for r, g in found.groupby("row")}
+        texts = pd.Series([redact(x, spans.get(r, []), rd.lang) if isinstance(x, str) else x
+                           for x, r in zip(texts, rd.data["row"], strict=True)],
+                          index=texts.index, dtype="object")
+    answers = texts.dropna().astype(str).str.strip()
+    return answers[answers != ""]
+
+
+def privacy_note(rd: ReportData) -> str:
+    """Say what was done with comments and respondent ids (the report's privacy note)."""
+    if rd.comments != "redacted":
+        return t(f"privacy_{rd.comments}", rd.lang)
+    found = rd.responses.personal
+    n = int(found["row"].isin(set(rd.data["row"])).sum())
+    return t("privacy_redacted", rd.lang, n=n)
+
+
 def _comments(rd: ReportData, inst: Instrument, min_group_size: int) -> str:
     lang = rd.lang
     out = []
     for item in (i for i in inst.items if i.type == "text" and i.id in rd.data):
-        answers = rd.data[item.id].dropna().astype(str).str.strip()
-        answers = answers[answers != ""]
+        answers = shown_comments(rd, item.id)
         out.append(f"<h3>{t('h_comments', lang)}</h3>")
         out.append(f"<p><i>{escape(item.text.get(lang))}</i></p>")
-        if answers.empty:
+        if rd.comments == "none":
+            out.append(f"<p>{t('comments_left_out', lang)}</p>")
+        elif answers.empty:
             out.append(f"<p>{t('comments_none', lang)}</p>")
         elif len(rd.data) < min_group_size:
             out.append(f"<p>{t('comments_hidden', lang, min=min_group_size)}</p>")
@@ -557,7 +594,8 @@ def methodology_trust(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> s
     out = [f"<h3>{t('method_trust', lang)}</h3>",
            "<p>" + t("method_trust_text", lang, n_boot=N_BOOT, seed=SEED, low_n=LOW_N,
                      low_rwg=fmt(LOW_AGREEMENT, lang, 2), min_alpha=MIN_ALPHA_N) + "</p>",
-           f"<p>{t('method_anonymity', lang, min=min_group_size)}</p>"]
+           f"<p>{t('method_anonymity', lang, min=min_group_size)}</p>",
+           f"<p>{privacy_note(rd)}</p>"]
     if _loyalty(rd) is not None:
         out.append(f"<p>{t('method_nps', lang)}</p>")
     out.append(f"<p>{t('method_benchmark', lang, min=MIN_COHORT)}</p>")

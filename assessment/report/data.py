@@ -24,6 +24,7 @@ from assessment.core.exceptions import AssessmentError
 from assessment.core.i18n import check_lang
 from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import Instrument, profile_instrument, staged_instrument
+from assessment.core.privacy import check_mode
 from assessment.core.scoring import score_responses
 from assessment.core.text import normalise
 from assessment.report.prepared import read_prepared
@@ -61,6 +62,8 @@ class ReportData:
         Instrument id -> Instrument, those answered by this organisation.
     context : CohortContext, optional
         The cohort's figures, prepared by a batch; computed from ``responses`` when None.
+    comments : {'redacted', 'verbatim', 'none'}
+        How comments are shown (:mod:`assessment.core.privacy`); redacted by default.
     """
 
     organisation: str
@@ -72,6 +75,7 @@ class ReportData:
     instruments: dict[str, Instrument] = field(default_factory=dict)
     date: str = field(default_factory=lambda: dt.date.today().isoformat())
     context: CohortContext | None = None
+    comments: str = "redacted"
 
     @property
     def alignment(self) -> Instrument | None:
@@ -144,7 +148,7 @@ def index_basis(scores: pd.DataFrame) -> pd.DataFrame:
 
 def load_report_data(
     responses_path: str | Path, organisation: str, wave: str = "", lang: str = "nl",
-    prepared: str | Path = "",
+    prepared: str | Path = "", comments: str = "redacted",
 ) -> ReportData:
     """Read, check and score the responses of one organisation (and wave).
 
@@ -160,6 +164,7 @@ def load_report_data(
         organisations in the file.
     """
     check_lang(lang)
+    check_mode(comments)
     ready = read_prepared(prepared) if prepared else None
     if ready is not None and (normalise(ready.organisation) != normalise(organisation)
                               or (wave and ready.wave != wave)):
@@ -201,6 +206,7 @@ def load_report_data(
         scores=scores,
         instruments=instruments,
         context=context,
+        comments=comments,
     )
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "RenderError",
     "RenderResult",
     "export_html",
+    "public_parameters",
     "render_notebook",
     "render_report",
     "safe_name",
@@ -98,6 +99,47 @@ def _exporter(lang: str) -> HTMLExporter:
         exclude_output_prompt=True,
         language_code=lang,
     )
+
+
+#: parameters that name a file on this machine
+PATH_PARAMETERS = ("responses_path", "prepared")
+
+
+def public_parameters(parameters: dict) -> dict:
+    """Return the parameters as a delivered notebook shows them: no machine path.
+
+    A path can hold a client's name or a user's; the kernel needs it, a reader does
+    not. The responses file is named by its file name only; ``prepared`` (a private
+    temporary file of a batch) is left empty.
+
+    Examples
+    --------
+    >>> public_parameters({"responses_path": "/home/ann/Acme/answers.csv", "lang": "en",
+    ...                    "prepared": "/tmp/assess-batch-x/acme.pkl"})
+    {'responses_path': 'answers.csv', 'lang': 'en', 'prepared': ''}
+    """
+    out = dict(parameters)
+    if out.get("responses_path"):
+        out["responses_path"] = Path(str(out["responses_path"])).name
+    if "prepared" in out:
+        out["prepared"] = ""
+    return out
+
+
+def _scrub_paths(nb: nbformat.NotebookNode, parameters: dict, name: str) -> None:
+    """Remove machine paths from an executed notebook: its parameters and papermill's record."""
+    from papermill.translators import translate_parameters
+
+    public = public_parameters(parameters)
+    record = nb.metadata.get("papermill")
+    if record is not None:
+        record["input_path"] = Path(str(record.get("input_path") or "")).name
+        record["output_path"] = f"{name}.ipynb"
+        record["parameters"] = public
+    for cell in nb.cells:  # papermill gives its injected cell a random id
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
+            cell["source"] = translate_parameters("python3", "python", public, "Parameters")
 
 
 def _execute(notebook: Path, executed: Path, parameters: dict, kernel_name: str,
@@ -189,15 +231,15 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
                          else f"{type(exc).__name__}: {exc}")
                 partial = None
                 if executed.exists():
-                    write_atomic(failed, executed.read_bytes())
+                    nb = nbformat.read(executed, as_version=4)
+                    _scrub_paths(nb, parameters, name)
+                    write_atomic(failed, nbformat.writes(nb))
                     partial = failed
                 write_atomic(log, f"{name}: failed in cell {cell}: {error}\n\n"
                              f"{traceback.format_exc()}")
                 raise RenderError(name, error, cell, partial, log) from None
         nb = nbformat.read(executed, as_version=4)
-        for cell in nb.cells:  # papermill gives its injected cell a random id
-            if "injected-parameters" in cell.metadata.get("tags", []):
-                cell["id"] = "injected-parameters"
+        _scrub_paths(nb, parameters, name)
         html = export_html(nb, title, parameters.get("lang", "en"))
         result = RenderResult(notebook=out_dir / f"{name}.ipynb", html=out_dir / f"{name}.html",
                               pdf=out_dir / f"{name}.pdf" if "pdf" in formats else None)
@@ -219,7 +261,7 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
                   lang: str = "nl", wave: str = "", notebook: Path = REPORT_NOTEBOOK,
                   kernel_name: str = "python3", formats: tuple[str, ...] = ("html",),
                   printer=None, min_group_size: int = 3, norms: str = "",
-                  norms_sector: str = "") -> RenderResult:
+                  norms_sector: str = "", comments: str = "redacted") -> RenderResult:
     """Render one organisation's report as executed ``.ipynb`` and ``.html`` in ``out_dir``.
 
     Parameters
@@ -246,6 +288,8 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
     norms, norms_sector : str
         A norm store to compare with (:mod:`assessment.norms`), and the sector of the norm
         group; without ``norms`` the notebook gets neither parameter.
+    comments : {'redacted', 'verbatim', 'none'}
+        How comments are shown (:mod:`assessment.core.privacy`).
 
     Returns
     -------
@@ -260,11 +304,13 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
     path = resolve_path(responses_path)
     from assessment.report.data import load_report_data  # pandas: not in a batch's workers
 
-    rd = load_report_data(path, organisation, wave, lang)  # fail fast, before a kernel starts
+    # fail fast, before a kernel starts
+    rd = load_report_data(path, organisation, wave, lang, comments=comments)
     keys = rd.responses.data[["organisation", "wave"]].drop_duplicates()
     name = report_names(keys.itertuples(index=False, name=None))[(rd.organisation, rd.wave)]
     parameters = {"responses_path": str(path), "organisation": rd.organisation,
-                  "wave": rd.wave, "lang": lang, "min_group_size": min_group_size}
+                  "wave": rd.wave, "lang": lang, "min_group_size": min_group_size,
+                  "comments": comments}
     if norms:
         parameters |= {"norms": norms, "norms_sector": norms_sector}
     return render_notebook(notebook, parameters, out_dir, name,

@@ -15,6 +15,7 @@ from assessment.analysis.departments import MIN_GROUP_SIZE
 from assessment.core.i18n import fmt, t
 from assessment.core.ingest import DEPARTMENT_ORDER
 from assessment.core.instruments import Instrument
+from assessment.core.privacy import find_personal, pseudonyms, redact
 from assessment.report import analysis_sections as extra
 from assessment.report import plots
 from assessment.report.data import (
@@ -466,6 +467,13 @@ def methodology_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) ->
     return "".join(out)
 
 
+def _public_reason(reason: str, ids: dict[str, str], lang: str) -> str:
+    """Return a rejection reason without respondent ids (pseudonyms) or other personal data."""
+    for raw, alias in sorted(ids.items(), key=lambda kv: len(kv[0]), reverse=True):
+        reason = reason.replace(repr(raw), alias)
+    return redact(reason, find_personal(reason), lang)
+
+
 def data_quality(rd: ReportData) -> str:
     """Rows in, scored, rejected with reasons; ignored answers; missing answers per question."""
     lang, r = rd.lang, rd.responses
@@ -485,11 +493,14 @@ def data_quality(rd: ReportData) -> str:
     ]
     out = [f"<h3>{t('method_data', lang)}</h3>", _table(["", ""], rows, "compact meta")]
     if not org_rej.empty:
+        # respondent ids (often e-mail addresses) as pseudonyms: R1, R2, … in file order
+        ids = pseudonyms(pd.concat([rd.data, org_rej]).sort_values("row")["respondent_id"])
         out.append(f"<h4>{t('dq_reasons', lang)}</h4>")
         out.append(
             _table(
                 [t("dq_row", lang), t("dq_reason", lang)],
-                [[str(x.row), escape(str(x.reason))] for x in org_rej.itertuples()],
+                [[str(x.row), escape(_public_reason(str(x.reason), ids, lang))]
+                 for x in org_rej.itertuples()],
                 "compact",
             )
         )

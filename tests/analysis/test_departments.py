@@ -5,12 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assessment.analysis.departments import (
+    department_cells,
     department_scores,
     group_departments,
     perception_gaps,
     reporting_groups,
+    withhold_cells,
 )
 from assessment.core.scoring import score_respondents
 
@@ -158,3 +162,132 @@ def test_cell_rated_by_too_few_of_a_group_is_left_out(hand, alignment):
     sales = rows[(rows["department"] == "sales") & (rows["level"] == "dimension")]
     assert not ((sales["interface"] == "marketing_sales") & (sales["dimension"] == "goals")).any()
     assert len(sales) == 20 and (sales["n"] == 3).all()
+
+
+def test_cell_where_total_minus_groups_isolates_one_withholds_another(hand, alignment):
+    """Issue 10, case 2: n = 9 in a cell, two groups of 4 shown -> "total − groups" is one person.
+
+    Hand setup: marketing 4, sales 4, service 1 (hidden, pooled into nothing; the smallest
+    group, service... is not shown). Here: marketing 3 + 1, sales 3 + 1, service 3 of which
+    two skip goals on marketing–sales. In that cell service rests on 1 rater (left out), so
+    the cell's total (9) minus marketing (4) and sales (4) would be that one person's
+    exact score. The rule withholds the next smallest group in that cell (a tie: sales,
+    listed after marketing), so 5 respondents are not shown there; every other cell keeps
+    all three groups.
+    """
+    data, goals = hand
+    extra = data[data["department"].isin(["marketing", "sales"])].groupby("department").head(1)
+    extra = extra.assign(respondent_id=["m-x", "s-x"])
+    data = pd.concat([data, extra], ignore_index=True)
+    data.loc[data["respondent_id"].isin(["service-1", "service-2"]), goals] = np.nan
+    shown, withheld = department_cells(score_respondents(data, alignment))
+    cell = shown[(shown["level"] == "dimension") & (shown["interface"] == "marketing_sales")
+                 & (shown["dimension"] == "goals")]
+    assert cell["department"].tolist() == ["marketing"]
+    assert 10 - cell["n"].sum() >= 3
+    assert set(zip(withheld["department"], withheld["dimension"].fillna(""),
+                   withheld["level"], strict=True)) == {
+        ("sales", "goals", "dimension"), ("service", "goals", "dimension"),
+        # an interface index is the mean of its dimensions: it would give goals away
+        ("sales", "", "interface"), ("service", "", "interface")}
+    other = shown[(shown["level"] == "dimension") & (shown["dimension"] != "goals")]
+    assert set(other["department"]) == {"marketing", "sales", "service"}
+
+
+def test_withhold_cells_leaves_nothing_to_subtract():
+    """withhold_cells by hand: total 12, groups 4, 4, 3 -> 12 − 11 = 1: withhold service (3).
+
+    Then 4 are not shown (≥ 3). With total 11 nothing is hidden (11 − 11 = 0): all stay.
+    """
+    keys = dict(organisation="A", wave="", instrument="x", level="dimension",
+                interface="ms", dimension="goals")
+    rows = pd.DataFrame([{**keys, "department": d, "n": n}
+                         for d, n in (("marketing", 4), ("sales", 4), ("service", 3))])
+    shown, withheld = withhold_cells(rows, pd.DataFrame([{**keys, "n": 12}]))
+    assert shown["department"].tolist() == ["marketing", "sales"]
+    assert withheld["department"].tolist() == ["service"]
+    shown, withheld = withhold_cells(rows, pd.DataFrame([{**keys, "n": 11}]))
+    assert len(shown) == 3 and withheld.empty
+
+
+_FILES = dict(sizes=st.lists(st.integers(min_value=0, max_value=7), min_size=5, max_size=5),
+              skip=st.floats(min_value=0.0, max_value=0.6),
+              minimum=st.integers(min_value=1, max_value=5),
+              seed=st.integers(min_value=0, max_value=2**32 - 1))
+_CELL = ["instrument", "level", "interface", "dimension"]
+
+
+def _random_file(alignment, disciplines, sizes, skip, seed) -> pd.DataFrame:
+    """One organisation: ``sizes`` respondents per department, each answer skipped at ``skip``."""
+    from assessment.analysis.departments import DEPARTMENT_ORDER
+
+    depts = [d for d, n in zip(DEPARTMENT_ORDER, sizes, strict=True) for _ in range(n)]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k, dept in enumerate(depts):
+        row = {"organisation": "Rnd", "wave": "", "department": dept, "respondent_id": f"r{k}"}
+        for inst in (alignment, disciplines):
+            hi = 4 if inst is alignment else 5
+            for item in inst.scored_items:
+                row[item.id] = np.nan if rng.random() < skip else float(rng.integers(1, hi + 1))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _check_cells(groups: pd.DataFrame, totals: pd.DataFrame, minimum: int) -> None:
+    """Per cell: every group shown has ≥ minimum raters; total − groups shown ∉ [1, minimum − 1]."""
+    if groups.empty:
+        return
+    assert (groups["n"] >= minimum).all()
+    shown = groups.fillna({"interface": "", "dimension": ""}).groupby(_CELL)["n"].sum()
+    total = totals.fillna({"interface": "", "dimension": ""}).set_index(_CELL)["n"]
+    left = total.reindex(shown.index) - shown
+    assert not ((left >= 1) & (left < minimum)).any(), left[(left >= 1) & (left < minimum)]
+
+
+_SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                       HealthCheck.function_scoped_fixture])
+
+
+@settings(max_examples=40, **_SETTINGS)
+@given(**_FILES)
+def test_no_subtraction_isolates_fewer_than_the_minimum(alignment, disciplines, sizes, skip,
+                                                        minimum, seed):
+    """Issue 10, case 2 (property): for random files, per cell, total − groups ∉ [1, min − 1].
+
+    The expected value comes from the rule itself: for every figure reported per group
+    (dimension, discipline, tension, interface index: the rows the report's tables and
+    charts draw), the organisation's n in that cell minus the n of the groups shown is 0
+    or at least ``min_group_size``, and no group shown rests on fewer than
+    ``min_group_size``. Departments and their sizes, the questions respondents skip and
+    the minimum are drawn at random.
+    """
+    from assessment.analysis.stats import describe_scores
+
+    data = _random_file(alignment, disciplines, sizes, skip, seed)
+    if data.empty:
+        return
+    for inst in (alignment, disciplines):
+        scored = score_respondents(data, inst)
+        _check_cells(department_scores(scored, minimum),
+                     describe_scores(scored, bootstrap=False, alpha=False), minimum)
+
+
+@settings(max_examples=6, **_SETTINGS)
+@given(**_FILES)
+def test_scores_file_never_isolates_fewer_than_the_minimum(alignment, disciplines, sizes, skip,
+                                                           minimum, seed):
+    """Issue 10, case 2 (property), in the scores file: ``department`` rows against the totals.
+
+    Expected as above: per dimension and discipline, the organisation row's ``n`` minus
+    the ``n`` of the department rows is 0 or at least ``min_group_size``.
+    """
+    from assessment.analysis.whole_file import analyse
+
+    data = _random_file(alignment, disciplines, sizes, skip, seed)
+    if data.empty:
+        return
+    table = analyse(data, [alignment, disciplines], min_group_size=minimum, n_boot=20)
+    dept = table[table["level"] == "department"].copy()
+    dept["level"] = np.where(dept["instrument"] == disciplines.id, "discipline", "dimension")
+    _check_cells(dept, table[table["level"].isin(["dimension", "discipline"])], minimum)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -334,3 +335,98 @@ def test_workers_leave_ctrl_c_to_the_batch():
         assert pool.submit(signal.getsignal, signal.SIGINT).result(timeout=120) == signal.SIG_IGN
     finally:
         pool.shutdown()
+
+
+def test_deliverables_hold_no_machine_path(parallel, cohort_csv):
+    """Issue 10, case 13: no file for the client names a folder of this machine.
+
+    Expected from the issue: the input's folder (which can hold a client's name), the
+    package's folder and the batch's private temporary folder appear in no report,
+    notebook, index or manifest; the notebook's parameters and the manifest name the
+    responses file by its file name only.
+    """
+    from assessment.core.config import PACKAGE_DIR
+
+    folders = {str(cohort_csv.parent), str(PACKAGE_DIR.parent), "/tmp/", "assess-batch-"}
+    for path in parallel.out_dir.iterdir():
+        if path.is_file() and not path.name.startswith("."):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for folder in folders:
+                assert folder not in text, f"{folder} in {path.name}"
+    manifest = json.loads((parallel.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["responses"] == "cohort.csv"
+    nb = nbformat.read(parallel.out_dir / "alfa-bv.ipynb", as_version=4)
+    assert nb.metadata["papermill"]["parameters"]["responses_path"] == "cohort.csv"
+    assert nb.metadata["papermill"]["parameters"]["prepared"] == ""
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'responses_path = "cohort.csv"' in injected.source
+
+
+def test_second_batch_into_the_same_folder_is_refused(cohort_csv, tmp_path):
+    """Issue 10, case 12: while one batch holds --out, a second says who holds it and exits 1.
+
+    The holder here is this test process (the lock a running batch takes); expected from
+    the issue: exit code 1, the holder's process id in the message, nothing written.
+    """
+    from assessment.batch.lifetime import lock_folder
+
+    out = tmp_path / "out"
+    out.mkdir()
+    with lock_folder(out):
+        result = CliRunner().invoke(app, ["batch", str(cohort_csv), "--out", str(out),
+                                          "--jobs", "1"])
+        assert result.exit_code == 1, result.output
+        assert f"process {os.getpid()}" in " ".join(result.output.split())
+        assert not (out / "manifest.json").exists() and not list(out.glob("*.html"))
+    summary = run_batch(cohort_csv, out, jobs=1, lang="en", force=True)  # free again
+    assert summary.count("ok") == 4
+
+
+def _descendants(pid: int) -> list:
+    import psutil
+
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def test_kill_9_ends_every_child_and_removes_the_prepared_files(cohort_csv, tmp_path):
+    """Issue 10, case 11: after SIGKILL of `assess batch` alone, nothing of it lives on.
+
+    Expected from the issue: its workers, kernel zygotes and kernels die with it (within
+    seconds, not after their reports); the prepared per-report files (row-level answers)
+    were in a private folder (mode 0700) outside --out, and that folder is removed.
+    """
+    import psutil
+
+    out, tmp = tmp_path / "out", tmp_path / "tmp"
+    tmp.mkdir()
+    assess = Path(sys.executable).with_name("assess")
+    proc = subprocess.Popen([str(assess), "batch", str(cohort_csv), "--out", str(out),
+                             "--jobs", "2", "--lang", "en"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True,
+                            env={**os.environ, "TMPDIR": str(tmp)})
+    try:
+        deadline = time.time() + 600
+        prepared: list[Path] = []
+        while time.time() < deadline and not prepared:
+            prepared = list(tmp.glob("assess-batch-*/*.pkl"))
+            time.sleep(0.05)
+        assert prepared, "the batch prepared its reports"
+        assert prepared[0].parent.stat().st_mode & 0o777 == 0o700
+        assert not list(out.rglob("*.pkl"))
+        children = _descendants(proc.pid)
+        assert children
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        gone, alive = psutil.wait_procs(children, timeout=20)
+        assert not alive, [p.info if hasattr(p, "info") else p for p in alive]
+        deadline = time.time() + 10
+        while time.time() < deadline and list(tmp.glob("assess-batch-*")):
+            time.sleep(0.1)
+        assert not list(tmp.glob("assess-batch-*")), "the private folder is removed"
+        assert not list(out.rglob("*.pkl")) and not (out / ".prepared").exists()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
