@@ -61,6 +61,7 @@ __all__ = [
     "answer_options",
     "bootstrap_ci",
     "bootstrap_means",
+    "coefficient_for",
     "cohort_icc",
     "cronbach_alpha",
     "describe_scores",
@@ -264,6 +265,19 @@ def spearman_brown(items: pd.DataFrame | np.ndarray, min_n: int = MIN_ALPHA_N) -
     return 2 * r / (1 + r)
 
 
+def coefficient_for(n_items: int) -> str | None:
+    """Return the reliability coefficient of a score over ``n_items`` items.
+
+    Examples
+    --------
+    >>> coefficient_for(1), coefficient_for(2), coefficient_for(6)
+    (None, 'spearman_brown', 'cronbach_alpha')
+    """
+    if n_items == 2:
+        return "spearman_brown"
+    return "cronbach_alpha" if n_items >= 3 else None
+
+
 def reliability(items: pd.DataFrame | np.ndarray,
                 min_n: int = MIN_ALPHA_N) -> tuple[float, str | None]:
     """Reliability of a score over its items, and which coefficient it is.
@@ -280,11 +294,11 @@ def reliability(items: pd.DataFrame | np.ndarray,
     >>> reliability(np.c_[x, x[:, ::-1]], min_n=2)[1]
     'cronbach_alpha'
     """
-    k = np.asarray(items).shape[1] if np.asarray(items).ndim == 2 else 0
-    if k == 2:
-        return spearman_brown(items, min_n), "spearman_brown"
-    if k >= 3:
-        return cronbach_alpha(items, min_n), "cronbach_alpha"
+    kind = coefficient_for(np.asarray(items).shape[1] if np.asarray(items).ndim == 2 else 0)
+    if kind == "spearman_brown":
+        return spearman_brown(items, min_n), kind
+    if kind == "cronbach_alpha":
+        return cronbach_alpha(items, min_n), kind
     return float("nan"), None
 
 
