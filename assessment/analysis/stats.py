@@ -11,7 +11,14 @@ named source:
 * **r_wg(J)** over a dimension's J items: with s̄² the mean of the item variances and
   q = s̄² / σ²_EU, r_wg(J) = J(1 − q) / (J(1 − q) + q).
 * **Cronbach's α** = k / (k − 1) · (1 − Σ s²_item / s²_total), over the respondents who
-  answered all k items, and only when at least :data:`MIN_ALPHA_N` did.
+  answered all k items, and only when at least :data:`MIN_ALPHA_N` did; for cells of three
+  items or more.
+* **Spearman–Brown** ρ = 2r / (1 + r), r the Pearson correlation of the two items over the
+  respondents who answered both (at least :data:`MIN_ALPHA_N`): the reliability of a
+  two-item score, for which α is the wrong coefficient (Eisinga, te Grotenhuis & Pelzer
+  2013). :func:`reliability` picks the coefficient by the number of items and says which.
+  A reliability under :data:`MIN_INTERPRETABLE` (negative or near zero) is not read as a
+  number: :func:`uninterpretable_reason` says why it is low.
 * **ICC(1)** = (MSB − MSW) / (MSB + (k − 1) · MSW) and **ICC(2)** = (MSB − MSW) / MSB from
   a one-way analysis of variance of respondent scores on organisation, k the mean
   group size (Bliese 2000; R's ``multilevel::ICC1``/``ICC2``).
@@ -48,11 +55,13 @@ __all__ = [
     "LOW_AGREEMENT",
     "LOW_N",
     "MIN_ALPHA_N",
+    "MIN_INTERPRETABLE",
     "N_BOOT",
     "SEED",
     "answer_options",
     "bootstrap_ci",
     "bootstrap_means",
+    "coefficient_for",
     "cohort_icc",
     "cronbach_alpha",
     "describe_scores",
@@ -61,9 +70,12 @@ __all__ = [
     "interface_columns",
     "interface_index",
     "percentile_interval",
+    "reliability",
     "rwg",
     "rwg_j",
     "seeded_rng",
+    "spearman_brown",
+    "uninterpretable_reason",
 ]
 
 #: r_wg(J) under this is flagged as low agreement (the usual cut-off; LeBreton & Senter 2008)
@@ -71,7 +83,11 @@ LOW_AGREEMENT = 0.70
 #: a figure resting on fewer respondents than this is flagged as low n
 LOW_N = 5
 #: Cronbach's α needs at least this many respondents with every item of the dimension answered
+#: (and so does the Spearman–Brown coefficient of a two-item dimension)
 MIN_ALPHA_N = 10
+#: a reliability (α or Spearman–Brown) under this is negative or near zero: "not interpretable
+#: here" rather than a number
+MIN_INTERPRETABLE = 0.10
 #: bootstrap resamples per interval
 N_BOOT = 2000
 #: default seed of the bootstrap (any fixed number gives reproducible intervals)
@@ -210,6 +226,104 @@ def cronbach_alpha(items: pd.DataFrame | np.ndarray, min_n: int = MIN_ALPHA_N) -
     if total == 0:
         return float("nan")
     return float(k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total))
+
+
+def spearman_brown(items: pd.DataFrame | np.ndarray, min_n: int = MIN_ALPHA_N) -> float:
+    """Spearman–Brown reliability of a two-item score: 2r / (1 + r).
+
+    r is the Pearson correlation of the two items over the respondents who answered both.
+    For two items this is the coefficient to report rather than Cronbach's α, which
+    assumes equal item variances and underestimates reliability when they differ
+    (Eisinga, te Grotenhuis & Pelzer 2013).
+
+    Parameters
+    ----------
+    items : DataFrame or ndarray
+        Respondents × 2 items (reverse keying already applied).
+    min_n : int, default MIN_ALPHA_N
+        Fewest respondents with both items answered; NaN below it, and NaN when an item
+        has no variance (r undefined) or r = −1.
+
+    Examples
+    --------
+    >>> x = np.array([[1, 2], [2, 2], [3, 4], [4, 3], [5, 5]])
+    >>> round(spearman_brown(x, min_n=2), 4)  # hand: r = 1.75 / √(2.5 · 1.7) = 0.8489
+    0.9183
+    """
+    x = np.asarray(items, dtype="float64")
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"items must be respondents × 2 items, got shape {x.shape}")
+    x = x[~np.isnan(x).any(axis=1)]
+    if len(x) < max(3, min_n):
+        return float("nan")
+    sd = x.std(axis=0, ddof=1)
+    if (sd == 0).any():
+        return float("nan")
+    r = float(np.corrcoef(x[:, 0], x[:, 1])[0, 1])
+    if r <= -1:
+        return float("nan")
+    return 2 * r / (1 + r)
+
+
+def coefficient_for(n_items: int) -> str | None:
+    """Return the reliability coefficient of a score over ``n_items`` items.
+
+    Examples
+    --------
+    >>> coefficient_for(1), coefficient_for(2), coefficient_for(6)
+    (None, 'spearman_brown', 'cronbach_alpha')
+    """
+    if n_items == 2:
+        return "spearman_brown"
+    return "cronbach_alpha" if n_items >= 3 else None
+
+
+def reliability(items: pd.DataFrame | np.ndarray,
+                min_n: int = MIN_ALPHA_N) -> tuple[float, str | None]:
+    """Reliability of a score over its items, and which coefficient it is.
+
+    Two items: :func:`spearman_brown` (``"spearman_brown"``); three or more:
+    :func:`cronbach_alpha` (``"cronbach_alpha"``); one item: (NaN, None).
+
+    Examples
+    --------
+    >>> x = np.array([[1, 2], [2, 2], [3, 4], [4, 3], [5, 5]])
+    >>> value, kind = reliability(x, min_n=2)
+    >>> round(value, 3), kind
+    (0.918, 'spearman_brown')
+    >>> reliability(np.c_[x, x[:, ::-1]], min_n=2)[1]
+    'cronbach_alpha'
+    """
+    kind = coefficient_for(np.asarray(items).shape[1] if np.asarray(items).ndim == 2 else 0)
+    if kind == "spearman_brown":
+        return spearman_brown(items, min_n), kind
+    if kind == "cronbach_alpha":
+        return cronbach_alpha(items, min_n), kind
+    return float("nan"), None
+
+
+def uninterpretable_reason(value: float, rwg_j: float) -> str | None:
+    """Why a reliability is not interpretable here, or None when it can be read as a number.
+
+    A reliability (α or Spearman–Brown) is the share of the differences between respondents
+    that the items share. Under :data:`MIN_INTERPRETABLE` it says nothing about the items:
+
+    * ``"little_variance"``: the respondents agree closely (r_wg(J) of at least
+      :data:`LOW_AGREEMENT`), so there are hardly any differences between them for the
+      items to share;
+    * ``"no_coherence"``: the respondents do differ, but the items do not move together in
+      this group (read the dimension question by question).
+
+    Examples
+    --------
+    >>> uninterpretable_reason(0.72, 0.80) is None, uninterpretable_reason(float("nan"), 0.8)
+    (True, None)
+    >>> uninterpretable_reason(-0.2, 0.85), uninterpretable_reason(0.05, 0.40)
+    ('little_variance', 'no_coherence')
+    """
+    if pd.isna(value) or value >= MIN_INTERPRETABLE:
+        return None
+    return "little_variance" if pd.notna(rwg_j) and rwg_j >= LOW_AGREEMENT else "no_coherence"
 
 
 def icc(values: pd.Series | np.ndarray, groups: pd.Series | np.ndarray) -> tuple[float, float]:
@@ -385,7 +499,7 @@ def describe_scores(
     bootstrap: bool = True,
     alpha: bool = True,
 ) -> pd.DataFrame:
-    """Describe every cell of an instrument per group: score, n, spread, interval, agreement, α.
+    """Describe each cell per group: score, n, spread, interval, agreement, reliability.
 
     Parameters
     ----------
@@ -397,9 +511,10 @@ def describe_scores(
     seed, n_boot, confidence : int, int, float
         Bootstrap settings; each group draws from ``seeded_rng(seed, instrument.id, *key)``.
     min_alpha_n : int
-        Fewest complete respondents for Cronbach's α.
+        Fewest complete respondents for the reliability (α or Spearman–Brown).
     bootstrap, alpha : bool
-        Whether to compute the intervals and α (department breakdowns skip both).
+        Whether to compute the intervals and the reliability (department breakdowns skip
+        both).
 
     Returns
     -------
@@ -409,12 +524,15 @@ def describe_scores(
         ``interface``, ``dimension``, ``n`` (respondents rated), ``score`` (as reported:
         1–4 or 0–100; tension sources on the answer scale), ``mean`` (answer scale),
         ``stage`` (staged instruments), ``sd``, ``ci_low``, ``ci_high`` (score scale),
-        ``rwg`` (r_wg(J) over the cell's items) and ``alpha``.
+        ``rwg`` (r_wg(J) over the cell's items), ``alpha`` (the cell's reliability:
+        Spearman–Brown for two items, Cronbach's α for more; :func:`reliability`) and
+        ``reliability_coefficient`` (``"spearman_brown"`` or ``"cronbach_alpha"``; None
+        when not computed).
     """
     by = list(GROUP_KEYS if by is None else by)
     instrument, cells = scored.instrument, scored.cells
     columns = [*by, "instrument", "level", "interface", "dimension", "n", "score", "mean",
-               "stage", "sd", "ci_low", "ci_high", "rwg", "alpha"]
+               "stage", "sd", "ci_low", "ci_high", "rwg", "alpha", "reliability_coefficient"]
     if not cells or len(scored) == 0:
         return pd.DataFrame(columns=columns)
     scored = scored.where(scored.keys[by].notna().all(axis=1).to_numpy())
@@ -449,7 +567,7 @@ def describe_scores(
                          to_score(low[k]) if n[k] >= 2 else np.nan,
                          to_score(high[k]) if n[k] >= 2 else np.nan,
                          _rwg_j_of_variances(item_var[cols], options),
-                         cronbach_alpha(block, min_alpha_n) if alpha else np.nan])
+                         *(reliability(block, min_alpha_n) if alpha else (np.nan, None))])
         for iface, ks in ifaces.items():
             per_resp = interface_index(x, ks)
             index = float(interface_index(mean, ks))
@@ -463,7 +581,7 @@ def describe_scores(
             rows.append([*key, instrument.id, "interface", iface, None, len(idx), index, index,
                          None, float(_variance(per_resp.reshape(-1, 1))[0]) ** 0.5, ilow, ihigh,
                          _rwg_j_of_variances(item_var[iface_items[iface]], options),
-                         cronbach_alpha(block, min_alpha_n) if alpha else np.nan])
+                         *(reliability(block, min_alpha_n) if alpha else (np.nan, None))])
     out = pd.DataFrame(rows, columns=columns)
     if instrument.scale.type == "stages4":
         staged = out["level"] != "tension"

@@ -4,7 +4,9 @@
 the analysis of DESIGN 5, as one table (``assess score`` writes it):
 
 * per score: ``sd``, ``ci_low``/``ci_high`` (bootstrap 95% interval), ``rwg`` (r_wg(J)),
-  ``alpha`` (Cronbach's α, when enough respondents), ``icc1``/``icc2`` (across the
+  ``alpha`` (reliability, when enough respondents: Spearman–Brown for two-item cells,
+  Cronbach's α for more), ``reliability_coefficient`` (which of the two: ``spearman_brown``
+  or ``cronbach_alpha``), ``icc1``/``icc2`` (across the
   cohort), ``rank``/``percentile``/``cohort_size`` (interfaces and disciplines, cohorts
   of at least five), ``previous_wave``/``delta``/``delta_low``/``delta_high``/
   ``delta_significant`` (change since the previous wave);
@@ -66,6 +68,7 @@ EXTRA_COLUMNS = [
     "ci_high",
     "rwg",
     "alpha",
+    "reliability_coefficient",
     "icc1",
     "icc2",
     "rank",
@@ -83,7 +86,7 @@ EXTRA_COLUMNS = [
 ]
 ANALYSIS_COLUMNS = [*COLUMNS, *EXTRA_COLUMNS]
 _CELL = ["instrument", "level", "interface", "dimension"]
-_STATS = ["sd", "ci_low", "ci_high", "rwg", "alpha"]
+_STATS = ["sd", "ci_low", "ci_high", "rwg", "alpha", "reliability_coefficient"]
 
 
 def _keys_to_text(frame: pd.DataFrame) -> pd.DataFrame:

@@ -19,7 +19,16 @@ import pandas as pd
 
 from assessment.analysis.benchmark import MIN_COHORT
 from assessment.analysis.departments import MIN_GROUP_SIZE, OTHER, Grouping
-from assessment.analysis.stats import LOW_AGREEMENT, LOW_N, MIN_ALPHA_N, N_BOOT, SEED
+from assessment.analysis.stats import (
+    LOW_AGREEMENT,
+    LOW_N,
+    MIN_ALPHA_N,
+    MIN_INTERPRETABLE,
+    N_BOOT,
+    SEED,
+    coefficient_for,
+    uninterpretable_reason,
+)
 from assessment.analysis.whole_file import OrganisationAnalysis, analyse_organisation
 from assessment.core.i18n import fmt, t
 from assessment.core.ingest import read_responses
@@ -593,7 +602,8 @@ def methodology_trust(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> s
     a = analyse_report(rd, min_group_size)
     out = [f"<h3>{t('method_trust', lang)}</h3>",
            "<p>" + t("method_trust_text", lang, n_boot=N_BOOT, seed=SEED, low_n=LOW_N,
-                     low_rwg=fmt(LOW_AGREEMENT, lang, 2), min_alpha=MIN_ALPHA_N) + "</p>",
+                     low_rwg=fmt(LOW_AGREEMENT, lang, 2), min_alpha=MIN_ALPHA_N,
+                     min_rel=fmt(MIN_INTERPRETABLE, lang, 2)) + "</p>",
            f"<p>{t('method_anonymity', lang, min=min_group_size)}</p>",
            f"<p>{privacy_note(rd)}</p>"]
     if _loyalty(rd) is not None:
@@ -607,8 +617,41 @@ def methodology_trust(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> s
     return "".join(out)
 
 
-def _alpha_text(value: float, lang: str) -> str:
-    return fmt(value, lang, 2) if pd.notna(value) else "–"
+#: the footnote mark of each reason why a reliability is not interpretable here
+_REASON_MARK = {"little_variance": "¹", "no_coherence": "²"}
+_COEFFICIENT_LABEL = {"spearman_brown": "col_sb", "cronbach_alpha": "col_alpha"}
+
+
+def _reliability_text(value: float, rwg_j: float, lang: str,
+                      label: str = "") -> tuple[str, str | None]:
+    """Return a reliability as a table cell, and why it is not interpretable (or None).
+
+    NaN gives "–" (not enough respondents); a value under ``MIN_INTERPRETABLE`` (negative
+    or near zero) gives "n.i." with the mark of its reason instead of the number; otherwise
+    the value with two decimals. ``label`` (the coefficient's symbol) follows the value in
+    tables that mix coefficients.
+
+    Examples
+    --------
+    >>> _reliability_text(0.734, 0.8, "en")
+    ('0.73', None)
+    >>> _reliability_text(-0.37, 0.85, "en")[1]
+    'little_variance'
+    >>> _reliability_text(float("nan"), 0.85, "nl")
+    ('–', None)
+    """
+    if pd.isna(value):
+        return "–", None
+    reason = uninterpretable_reason(value, rwg_j)
+    suffix = f" <small>{label}</small>" if label else ""
+    if reason is None:
+        return fmt(value, lang, 2) + suffix, None
+    return _flag(t("rel_not_interpretable", lang)) + _REASON_MARK[reason] + suffix, reason
+
+
+def _n_items(inst: Instrument, iface: str | None, dim: str) -> int:
+    return sum(1 for i in inst.scored_items
+               if i.dimension == dim and i.interface == iface and i.type == inst.scale.type)
 
 
 def _reliability_tables(rd: ReportData, a: OrganisationAnalysis) -> str:
@@ -616,13 +659,20 @@ def _reliability_tables(rd: ReportData, a: OrganisationAnalysis) -> str:
     out = []
     icc = a.icc
     missing_alpha = False
+    reasons: set[str] = set()
+    used: set[str] = set()
     for inst in rd.instruments.values():
         level = "discipline" if inst.profile is not None else "dimension"
         rows = a.rows(inst.id, level)
         if rows.empty:
             continue
         ifaces = [i.id for i in inst.interfaces] or [None]
-        stats = [t("col_alpha", lang), t("col_rwg", lang), t("col_icc1", lang)]
+        kinds = {coefficient_for(_n_items(inst, iface, d.id))
+                 for iface in ifaces for d in inst.dimensions} - {None}
+        used |= kinds
+        mixed = len(kinds) > 1
+        rel_head = " / ".join(t(_COEFFICIENT_LABEL[k], lang) for k in sorted(kinds, reverse=True))
+        stats = [rel_head or t("col_alpha", lang), t("col_rwg", lang), t("col_icc1", lang)]
         if inst.interfaces:
             head = (f'<tr><th rowspan="2">{escape(inst.title.get(lang))}</th>'
                     + "".join(f'<th colspan="3">{escape(i.title.get(lang))}</th>'
@@ -643,16 +693,27 @@ def _reliability_tables(rd: ReportData, a: OrganisationAnalysis) -> str:
                     continue
                 r = r.iloc[0]
                 missing_alpha |= bool(pd.isna(r["alpha"]))
+                kind = coefficient_for(_n_items(inst, iface, d.id))
+                label = t(_COEFFICIENT_LABEL[kind], lang) if mixed and kind else ""
+                rel, reason = _reliability_text(r["alpha"], r["rwg"], lang, label)
+                if reason:
+                    reasons.add(reason)
                 rwg = fmt(r["rwg"], lang, 2)
                 rwg = _flag(rwg) if pd.notna(r["rwg"]) and r["rwg"] < LOW_AGREEMENT else rwg
-                cells += [_alpha_text(r["alpha"], lang), rwg,
-                          fmt(_icc_of(icc, inst.id, level, iface, d.id), lang, 2)]
+                cells += [rel, rwg, fmt(_icc_of(icc, inst.id, level, iface, d.id), lang, 2)]
             body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         out.append(f'<table class="scores"><thead>{head}</thead><tbody>{"".join(body)}'
                    "</tbody></table>")
-    notes = [t("alpha_note", lang)]
+    notes = [t("sb_note", lang)] if "spearman_brown" in used else []
+    notes.append(t("alpha_note", lang))
     if missing_alpha:
         notes.append(t("alpha_missing", lang, min=MIN_ALPHA_N))
+    if reasons:
+        notes.append(t("rel_not_interpretable_note", lang,
+                       min=fmt(MIN_INTERPRETABLE, lang, 2)))
+        notes += [_REASON_MARK[k] + " " + t(f"reason_{k}", lang,
+                                             rwg=fmt(LOW_AGREEMENT, lang, 2))
+                  for k in sorted(reasons, key=list(_REASON_MARK).index)]
     out.append(f'<p class="muted">{" ".join(notes)}</p>')
     inst = rd.alignment
     if inst is not None and not icc.empty:

@@ -9,7 +9,8 @@ What it makes
     numbers (1–4 for ``stages4`` items, 1–5 for ``likert5`` items, 0–10 for the ``nps`` item),
     the declared-strategy ``choice`` item holds its option value, and about a third of the
     respondents wrote a suggestion in the free-text item (in their own language). Ten
-    fictional organisations, 6–25 respondents each, about 3% blank answers, ``wave`` empty.
+    fictional organisations, 6–25 respondents each, about 3% blank answers (one organisation
+    about 12%), ``wave`` empty.
     ``read_responses`` finds no problem in it.
 ``data/examples/messy_forms_export.csv``
     What a Dutch Microsoft Forms export looks like after Excel saved it as CSV: semicolons,
@@ -65,26 +66,51 @@ Stadsbank Oost (waves)             slips back on Sales–Service   stuck in the 
 
 How the answers are made
 ------------------------
-Every organisation has a latent target per (interface, dimension) — the centre of the intended
-stage's band, plus a dimension spread that sums to zero over the interface — and a target per
-discipline on 0–100. A respondent's answer to an item is::
+The answers come from a stated multilevel model, so that the reliability and agreement
+figures look like those of real organisational surveys. A respondent's latent answer to an
+item of dimension d on interface i (alignment, 1–4) is::
 
-    target + department perception + respondent leniency + item noise
+    org level[i, d]            STAGE_LEVEL of the intended stage (+ ``shift``) + a dimension
+                               spread (sd DIMENSION_SD, summing to zero over the interface)
+  + department offset[d]       ALIGNMENT_PERCEPTION (and ``divided`` on one interface)
+  + respondent level           general leniency (sd LENIENCY_SD)
+                               + own view of the interface (sd RESPONDENT_INTERFACE_SD)
+                               + own view of the dimension (sd RESPONDENT_DIMENSION_SD)
+  + item noise                 sd ITEM_SD
 
 rounded to a whole answer and clipped to the scale; reverse-keyed items are then stored as
 ``min + max - x``, as a respondent who disagrees with a reverse-keyed statement would answer.
-The department perceptions are the differences a consultant meets in practice: management sees
-the collaboration and its own chosen strategy more rosily, sales rates the shared goals higher
-than marketing does, service feels least heard. Item ids, texts and options all come from the
-instrument YAML files (``load_instrument``); no item is named here.
+Value disciplines (1–5) follow the same recipe with the discipline's target on 0–100 as the
+organisation level and ``VD_PERCEPTION`` as the department offsets. The respondent terms are
+shared by a dimension's items, which is what makes them hang together; the item noise is not.
+
+The parameters are chosen to land in published ranges (Bliese 2000; LeBreton & Senter 2008;
+James, Demaree & Wolf 1984): reliability of a dimension (Spearman–Brown for two items,
+Cronbach's α for more) mostly 0.6–0.85, r_wg(J) mostly 0.6–0.9, and ICC(1) at the upper end
+of the usual 0.05–0.30. The organisation levels sit inside their stage's band but towards
+the neighbouring stages, because the catalogue spreads ten organisations over all four
+stages, far more than the organisations of one real file differ; alignment ICC(1) still
+comes out around 0.3 (0.19–0.49 per dimension, median 0.30), which the report states as it
+is. The department offsets are the differences a consultant meets in practice: management
+sees the collaboration and its own chosen strategy more rosily, sales rates the shared goals
+higher than marketing does, service feels least heard. Three organisations are deliberate
+exceptions (in their catalogue notes): Bakkerij Verhoeven Groep is divided on Sales–Service
+(sales +0.7, service −0.7: low agreement, yet a high reliability, because the split is
+shared by both questions), Lindeboom Accountants is too small for a reliability (6
+respondents), and Orion Print & Media leaves about 12% of its answers blank. Item ids, texts
+and options all come from the instrument YAML files (``load_instrument``); no item is named
+here.
+
+Every organisation (and wave) draws from its own seeded generators. When its scored stages or
+profile do not come out as the catalogue intends, it is drawn again with the next seed (the
+script prints how many draws each took, at most ``MAX_DRAWS``): the examples are samples
+from the model *given* their intended outcome, as teaching examples should be.
 
 Customer-loyalty answers (Service-Profit Chain links, ``likert5``) follow the same recipe with a
 per-organisation loyalty level on 0–100 (``LOYALTY``, one link weaker by ``WEAK_LINK_DROP``)
 plus a respondent × link effect, so that the two items of a link hang together as real
 answers do. The 0–10 recommendation answer rises with the loyalty level and with the
-respondent's own leniency. These answers, the comments and ``waves.csv`` come from their own
-generators (seeded from the same seed), so the alignment and value-discipline answers of
-``responses.csv`` are the same as before they were added.
+respondent's own leniency.
 
 At the end the script reads its own output back with ``assessment.core.ingest.read_responses``,
 scores it with ``assessment.core.scoring.score_responses``, prints intended against scored stage per
@@ -102,8 +128,10 @@ From the project root::
 
 ``--out-dir`` receives ``catalog.csv`` and ``examples/``, as ``data/`` does.
 
-The generator is seeded (``numpy.random.default_rng(20261123)``), so a rerun gives
-byte-identical files as long as the instruments do not change. After changing an instrument,
+The generator is seeded (every generator is ``numpy.random.default_rng([20261123, ...])``),
+so a rerun gives byte-identical files as long as the instruments do not change. It prints the
+reliability figures of ``responses.csv`` at the end (ICC(1), reliability and r_wg(J) per
+instrument; ``tests/test_examples.py`` asserts their ranges). After changing an instrument,
 rerun it and commit the new files together with the change.
 """
 
@@ -119,6 +147,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from assessment.analysis.stats import cohort_icc, describe_scores
 from assessment.analysis.waves import wave_changes
 from assessment.core.ingest import read_responses
 from assessment.core.instruments import Instrument, Item, load_instrument
@@ -132,22 +161,34 @@ MESSY = "examples/messy_forms_export.csv"
 WAVES = "examples/waves.csv"
 CATALOG = "catalog.csv"
 
-#: share of item answers left blank
+#: share of item answers left blank (the organisation with many blanks: its ``blank_rate``)
 BLANK_RATE = 0.03
-#: sd of a respondent's general leniency (on the answer scale)
+#: where an organisation's level sits on the 1–4 scale for each intended stage: inside the
+#: stage's band, towards the neighbouring stages, so that the organisations of one file
+#: differ about as much as real ones do (ICC(1) about 0.1–0.3) while each still reaches its
+#: intended stage
+STAGE_LEVEL = {"undefined": 1.64, "defined": 2.36, "aligned": 2.62, "integrated": 3.32}
+#: sd of an organisation's dimension levels around its interface level (summing to zero)
+DIMENSION_SD = 0.06
+#: sd of a respondent's general leniency (on the answer scale), shared by every item
 LENIENCY_SD = 0.25
+#: sd of a respondent's own view of one interface, shared by that interface's items
+RESPONDENT_INTERFACE_SD = 0.20
+#: sd of a respondent's own view of one dimension (alignment) or discipline (value
+#: disciplines), shared by that dimension's items: what makes its items hang together
+RESPONDENT_DIMENSION_SD = {"stages4": 0.56, "likert5": 0.60}
 #: sd of the answer noise per item, per instrument type
-ITEM_SD = {"stages4": 0.50, "likert5": 0.60}
-#: sd of the spread of dimension targets around an interface's target
-DIMENSION_SD = 0.18
+ITEM_SD = {"stages4": 0.40, "likert5": 0.85}
+#: redraws allowed per organisation until its scores come out as the catalogue intends
+MAX_DRAWS = 200
 #: share of respondents who answer in the other language than their organisation's
 OTHER_LANGUAGE = 0.15
 #: customer loyalty: sd of a respondent's view of one Service-Profit Chain link (1–5 scale),
 #: sd of the answer noise per item, how much lower the weakest link sits (0–100), and the
 #: sd of the 0–10 recommendation answer around its organisation's mean
-LINK_SD = 0.35
+LINK_SD = 0.45
 LOYALTY_ITEM_SD = 0.45
-WEAK_LINK_DROP = 25.0
+WEAK_LINK_DROP = 15.0
 NPS_SD = 1.6
 #: share of respondents who write a suggestion in the free-text item
 COMMENT_RATE = 0.35
@@ -155,22 +196,22 @@ COMMENT_RATE = 0.35
 LOYALTY_PERCEPTION = {"management": 0.25, "service": -0.10}
 #: per organisation code and wave: loyalty level on 0–100 and the weakest link (dimension id)
 LOYALTY: dict[tuple[str, str], tuple[float, str]] = {
-    ("VDI", ""): (40, "internal_service_quality"),
-    ("NHL", ""): (58, "employee_satisfaction"),
-    ("BWS", ""): (68, "customer_value"),
-    ("ZPM", ""): (82, "customer_value"),
-    ("KKI", ""): (55, "internal_service_quality"),
+    ("VDI", ""): (49, "internal_service_quality"),
+    ("NHL", ""): (60, "employee_satisfaction"),
+    ("BWS", ""): (66, "customer_value"),
+    ("ZPM", ""): (74, "customer_value"),
+    ("KKI", ""): (58, "internal_service_quality"),
     ("HHE", ""): (62, "customer_satisfaction"),
-    ("BVG", ""): (57, "employee_satisfaction"),
-    ("DMT", ""): (70, "internal_service_quality"),
-    ("LBA", ""): (75, "customer_value"),
-    ("OPM", ""): (48, "customer_loyalty"),
-    ("VMB", "2026-Q1"): (52, "internal_service_quality"),
-    ("VMB", "2026-Q3"): (60, "internal_service_quality"),
-    ("GFF", "2026-Q1"): (68, "customer_value"),
-    ("GFF", "2026-Q3"): (68, "customer_value"),
-    ("SBO", "2026-Q1"): (66, "employee_satisfaction"),
-    ("SBO", "2026-Q3"): (54, "employee_satisfaction"),
+    ("BVG", ""): (59, "employee_satisfaction"),
+    ("DMT", ""): (67, "internal_service_quality"),
+    ("LBA", ""): (70, "customer_value"),
+    ("OPM", ""): (54, "customer_loyalty"),
+    ("VMB", "2026-Q1"): (56, "internal_service_quality"),
+    ("VMB", "2026-Q3"): (61, "internal_service_quality"),
+    ("GFF", "2026-Q1"): (66, "customer_value"),
+    ("GFF", "2026-Q3"): (66, "customer_value"),
+    ("SBO", "2026-Q1"): (65, "employee_satisfaction"),
+    ("SBO", "2026-Q3"): (58, "employee_satisfaction"),
 }
 #: suggestions respondents write in the free-text item (Dutch, English)
 COMMENTS = (
@@ -264,6 +305,15 @@ class OrgSpec:
         Why this organisation is in the examples.
     wave : str
         The wave these answers belong to (empty outside ``waves.csv``).
+    blank_rate : float
+        Share of its item answers left blank.
+    divided : tuple, optional
+        (interface id, department -> offset on the 1–4 scale): a divided organisation,
+        whose departments see one interface very differently.
+    shift : dict
+        Interface id -> offset of the organisation's level from its stage's
+        :data:`STAGE_LEVEL` (waves whose stage changes move further than two neighbouring
+        levels lie apart).
     """
 
     name: str
@@ -280,6 +330,9 @@ class OrgSpec:
     notes: str
     weak: tuple[str, ...] = field(default=())
     wave: str = ""
+    blank_rate: float = BLANK_RATE
+    divided: tuple[str, dict[str, float]] | None = None
+    shift: dict[str, float] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -300,7 +353,7 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Van Dijk Installatietechniek B.V.", "VDI", "nl",
         {"marketing": 1, "sales": 3, "service": 2, "management": 1, "other": 1},
         _stages("undefined", "undefined", "undefined"), "stage_undefined",
-        _vd(38, 62, 30), "below_threshold", "below_threshold", None, "none",
+        _vd(44, 62, 42), "below_threshold", "below_threshold", None, "none",
         "Family-owned installer: every department works for itself (all interfaces undefined). "
         "No discipline stands out, intimacy and leadership are under the threshold, and nobody "
         "can name a chosen strategy (everyone answers 'no clear choice').",
@@ -310,7 +363,7 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Noordhaven Logistiek", "NHL", "nl",
         {"marketing": 2, "sales": 4, "service": 5, "management": 2},
         _stages("defined", "defined", "defined"), "stage_defined",
-        _vd(60, 85, 60), "leader_operational_excellence", "leader", "operational_excellence",
+        _vd(60, 79, 62), "leader_operational_excellence", "leader", "operational_excellence",
         "operational_excellence",
         "Logistics provider with written rules and procedures between departments but separate "
         "planning (all interfaces defined); a clear, coherent operational-excellence leader.",
@@ -319,7 +372,7 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Brightwave Software", "BWS", "en",
         {"marketing": 5, "sales": 6, "service": 4, "management": 3, "other": 2},
         _stages("aligned", "aligned", "aligned"), "stage_aligned",
-        _vd(62, 60, 88), "leader_product_leadership", "leader", "product_leadership",
+        _vd(62, 60, 80), "leader_product_leadership", "leader", "product_leadership",
         "product_leadership",
         "Software scale-up whose departments plan together and consult before acting (all "
         "interfaces aligned); a clear, coherent product-leadership leader.",
@@ -328,7 +381,7 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Zorgpartner Midden", "ZPM", "nl",
         {"marketing": 4, "sales": 4, "service": 7, "management": 2},
         _stages("integrated", "integrated", "integrated"), "stage_integrated",
-        _vd(87, 62, 60), "leader_customer_intimacy", "leader", "customer_intimacy",
+        _vd(80, 62, 60), "leader_customer_intimacy", "leader", "customer_intimacy",
         "customer_intimacy",
         "Health-care services provider working as one team along the customer journey (all "
         "interfaces integrated); a clear, coherent customer-intimacy leader.",
@@ -337,17 +390,19 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Kempen Kantoorinrichting", "KKI", "nl",
         {"marketing": 3, "sales": 5, "service": 4, "management": 2},
         _stages("aligned", "undefined", "aligned"), "weak_sales_service",
-        _vd(62, 62, 58), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
+        _vd(63, 62, 60), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
         "Office furnisher: marketing works well with sales and with service, but sales and "
         "service hardly talk (Sales-Service undefined, the other two aligned). All disciplines "
         "above the threshold, none excellent: stuck in the middle although management declares "
-        "customer intimacy.",
+        "customer intimacy. Its staff agree so closely on product leadership that there is "
+        "hardly any variance for its questions to share: Cronbach's alpha there is negative and "
+        "the report says it is not interpretable.",
     ),
     OrgSpec(
         "Harbour & Hart Events", "HHE", "en",
         {"marketing": 3, "sales": 3, "service": 2, "management": 1},
         _stages("defined", "aligned", "undefined"), "mixed",
-        _vd(62, 38, 84), "leader_weak_spot", "leader_weak_spot", "product_leadership",
+        _vd(62, 44, 80), "leader_weak_spot", "leader_weak_spot", "product_leadership",
         "product_leadership",
         "Event agency: sales and service work closely, marketing and service hardly at all. "
         "Leader in product leadership with a weak spot in operational excellence (under the "
@@ -358,17 +413,19 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Bakkerij Verhoeven Groep", "BVG", "nl",
         {"marketing": 2, "sales": 5, "service": 6, "management": 3, "other": 1},
         _stages("defined", "defined", "undefined"), "mixed",
-        _vd(60, 86, 60), "incoherent_declared_vs_practised", "leader", "operational_excellence",
+        _vd(60, 80, 60), "incoherent_declared_vs_practised", "leader", "operational_excellence",
         "customer_intimacy",
         "Bakery chain whose management declares customer intimacy while the organisation "
         "practises operational excellence (incoherent). Management also rates intimacy higher "
-        "than staff do.",
+        "than staff do. A divided organisation: sales thinks the hand-over to the shops' "
+        "service desks works, service thinks it does not, so agreement on Sales-Service is low.",
+        divided=("sales_service", {"sales": 0.7, "service": -0.7}),
     ),
     OrgSpec(
         "Delta Meettechniek", "DMT", "nl",
         {"marketing": 6, "sales": 8, "service": 6, "management": 3, "other": 2},
         _stages("aligned", "defined", "defined"), "mixed",
-        _vd(85, 62, 62), "leader_customer_intimacy", "leader", "customer_intimacy",
+        _vd(80, 62, 62), "leader_customer_intimacy", "leader", "customer_intimacy",
         "customer_intimacy",
         "Instrument maker, the largest example (25 respondents): marketing and sales aligned, "
         "service lagging (defined). Coherent customer-intimacy leader.",
@@ -377,20 +434,22 @@ CLEAN_ORGS: tuple[OrgSpec, ...] = (
         "Lindeboom Accountants", "LBA", "nl",
         {"marketing": 1, "sales": 2, "service": 2, "management": 1},
         _stages("defined", "aligned", "defined"), "mixed",
-        _vd(88, 63, 63), "leader_customer_intimacy", "leader", "customer_intimacy",
+        _vd(81, 63, 63), "leader_customer_intimacy", "leader", "customer_intimacy",
         "customer_intimacy",
         "Small accountancy firm, the smallest example (6 respondents; department groups under "
-        "the minimum group size). Coherent customer-intimacy leader.",
+        "the minimum group size, and too few respondents for a reliability). Coherent "
+        "customer-intimacy leader.",
     ),
     OrgSpec(
         "Orion Print & Media", "OPM", "en",
         {"marketing": 3, "sales": 4, "service": 3, "management": 1, "other": 1},
         _stages("undefined", "defined", "aligned"), "mixed",
-        _vd(60, 38, 62), "below_threshold", "below_threshold", None, "product_leadership",
+        _vd(60, 44, 62), "below_threshold", "below_threshold", None, "product_leadership",
         "Printing and media company with a different stage on every interface. Management "
         "declares product leadership, but no discipline excels and operational excellence is "
-        "under the threshold.",
-        weak=("operational_excellence",),
+        "under the threshold. Many blank answers (about 12%), so that for several dimensions "
+        "fewer than ten respondents answered both questions and no reliability is given.",
+        weak=("operational_excellence",), blank_rate=0.12,
     ),
 )
 
@@ -399,7 +458,7 @@ MESSY_ORGS: tuple[OrgSpec, ...] = (
         "Houtmans Bouwmaterialen", "", "nl",
         {"marketing": 2, "sales": 4, "service": 4, "management": 2},
         _stages("defined", "undefined", "defined"), "weak_sales_service",
-        _vd(60, 88, 60), "leader_operational_excellence", "leader", "operational_excellence",
+        _vd(60, 80, 60), "leader_operational_excellence", "leader", "operational_excellence",
         "operational_excellence",
         "Builders' merchant; Sales-Service the weak interface. Coherent operational-excellence "
         "leader.",
@@ -408,7 +467,7 @@ MESSY_ORGS: tuple[OrgSpec, ...] = (
         "Rijnmond Fietsen", "", "nl",
         {"marketing": 2, "sales": 4, "service": 4, "management": 2},
         _stages("aligned", "aligned", "defined"), "mixed",
-        _vd(61, 61, 58), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
+        _vd(63, 62, 60), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
         "Bicycle retailer; stuck in the middle although management declares customer intimacy.",
     ),
 )
@@ -418,7 +477,7 @@ WAVE_ORGS: tuple[OrgSpec, ...] = (
         "Veldhoven Machinebouw", "VMB", "nl",
         {"marketing": 3, "sales": 5, "service": 4, "management": 2},
         _stages("defined", "defined", "undefined"), "improves",
-        _vd(60, 84, 60), "leader_operational_excellence", "leader", "operational_excellence",
+        _vd(60, 79, 60), "leader_operational_excellence", "leader", "operational_excellence",
         "operational_excellence",
         "Machine builder, first wave: rules between departments but separate planning; "
         "marketing and service hardly work together.", wave="2026-Q1",
@@ -427,7 +486,7 @@ WAVE_ORGS: tuple[OrgSpec, ...] = (
         "Veldhoven Machinebouw", "VMB", "nl",
         {"marketing": 3, "sales": 5, "service": 5, "management": 3},
         _stages("aligned", "defined", "defined"), "improves",
-        _vd(60, 84, 60), "leader_operational_excellence", "leader", "operational_excellence",
+        _vd(60, 79, 60), "leader_operational_excellence", "leader", "operational_excellence",
         "operational_excellence",
         "Second wave, after a joint annual plan and shared lead targets: Marketing-Sales and "
         "Marketing-Service each one stage up; Sales-Service unchanged.", wave="2026-Q3",
@@ -436,7 +495,7 @@ WAVE_ORGS: tuple[OrgSpec, ...] = (
         "Greenfield Foods", "GFF", "en",
         {"marketing": 4, "sales": 4, "service": 4, "management": 2, "other": 1},
         _stages("aligned", "defined", "defined"), "stable",
-        _vd(86, 60, 62), "leader_customer_intimacy", "leader", "customer_intimacy",
+        _vd(80, 60, 62), "leader_customer_intimacy", "leader", "customer_intimacy",
         "customer_intimacy",
         "Food producer, first wave.", wave="2026-Q1",
     ),
@@ -444,7 +503,7 @@ WAVE_ORGS: tuple[OrgSpec, ...] = (
         "Greenfield Foods", "GFF", "en",
         {"marketing": 4, "sales": 5, "service": 4, "management": 2},
         _stages("aligned", "defined", "defined"), "stable",
-        _vd(86, 60, 62), "leader_customer_intimacy", "leader", "customer_intimacy",
+        _vd(80, 60, 62), "leader_customer_intimacy", "leader", "customer_intimacy",
         "customer_intimacy",
         "Second wave: nothing was meant to change; differences are noise.", wave="2026-Q3",
     ),
@@ -452,16 +511,16 @@ WAVE_ORGS: tuple[OrgSpec, ...] = (
         "Stadsbank Oost", "SBO", "nl",
         {"marketing": 4, "sales": 6, "service": 5, "management": 2},
         _stages("aligned", "aligned", "defined"), "slips_back",
-        _vd(62, 62, 58), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
-        "Regional bank, first wave.", wave="2026-Q1",
+        _vd(63, 62, 60), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
+        "Regional bank, first wave.", wave="2026-Q1", shift={"sales_service": 0.25},
     ),
     OrgSpec(
         "Stadsbank Oost", "SBO", "nl",
         {"marketing": 4, "sales": 5, "service": 5, "management": 2},
         _stages("aligned", "defined", "defined"), "slips_back",
-        _vd(62, 62, 58), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
+        _vd(63, 62, 60), "stuck_in_the_middle", "stuck_in_the_middle", None, "customer_intimacy",
         "Second wave, after service moved to a shared-service centre: Sales-Service one stage "
-        "down, loyalty figures lower.", wave="2026-Q3",
+        "down, loyalty figures lower.", wave="2026-Q3", shift={"sales_service": -0.15},
     ),
 )
 
@@ -473,6 +532,8 @@ def _check_specs(alignment: Instrument, disciplines: Instrument) -> None:
     """Fail early when the specs name an interface, stage or discipline the YAML lacks."""
     ifaces = {i.id for i in alignment.interfaces}
     levels = {lv.id for lv in alignment.levels}
+    if set(STAGE_LEVEL) != levels:
+        raise SystemExit(f"STAGE_LEVEL {sorted(STAGE_LEVEL)} does not fit the stages {levels}")
     dims = {d.id for d in disciplines.dimensions}
     options = {o.value for o in disciplines.item(disciplines.profile.declared_item).options}
     for org in CLEAN_ORGS + MESSY_ORGS + WAVE_ORGS:
@@ -480,10 +541,6 @@ def _check_specs(alignment: Instrument, disciplines: Instrument) -> None:
             raise SystemExit(f"{org.name}: stages {org.stages} do not fit the alignment instrument")
         if set(org.disciplines) != dims or org.declared not in options:
             raise SystemExit(f"{org.name}: disciplines or declared option unknown")
-
-
-def _band_centres(alignment: Instrument) -> dict[str, float]:
-    return {b.level: (b.lower + b.upper) / 2 for b in alignment.bands}
 
 
 def _departments(org: OrgSpec, rng: np.random.Generator) -> list[str]:
@@ -527,28 +584,42 @@ def alignment_answers(org: OrgSpec, depts: list[str], alignment: Instrument,
     numpy.ndarray
         Respondents × scored items, whole answers 1–4 (reverse keying applied), NaN = blank.
     """
-    centre = _band_centres(alignment)
     lo, hi = alignment.scale.min, alignment.scale.max
+    ifaces = [i.id for i in alignment.interfaces]
+    dims = [d.id for d in alignment.dimensions]
     target: dict[tuple[str, str], float] = {}
-    for iface in alignment.interfaces:
-        spread = (spread_rng or rng).normal(0.0, DIMENSION_SD, len(alignment.dimensions))
-        spread = np.clip(spread - spread.mean(), -0.35, 0.35)
-        for dim, s in zip(alignment.dimensions, spread, strict=True):
-            target[(iface.id, dim.id)] = centre[org.stages[iface.id]] + s
+    for iface in ifaces:
+        spread = (spread_rng or rng).normal(0.0, DIMENSION_SD, len(dims))
+        spread = np.clip(spread - spread.mean(), -0.2, 0.2)
+        for dim, sp in zip(dims, spread, strict=True):
+            target[(iface, dim)] = STAGE_LEVEL[org.stages[iface]] + org.shift.get(iface, 0.0) + sp
     items = alignment.scored_items
-    leniency = rng.normal(0.0, LENIENCY_SD, len(depts))
-    out = np.empty((len(depts), len(items)))
+    n = len(depts)
+    general = rng.normal(0.0, LENIENCY_SD, n)
+    own_iface = rng.normal(0.0, RESPONDENT_INTERFACE_SD, (n, len(ifaces)))
+    own_dim = rng.normal(0.0, RESPONDENT_DIMENSION_SD["stages4"], (n, len(ifaces), len(dims)))
+    out = np.empty((n, len(items)))
     for r, dept in enumerate(depts):
         latent = np.array([
-            target[(i.interface, i.dimension)] + _perception(ALIGNMENT_PERCEPTION, dept,
-                                                             i.dimension)
+            target[(i.interface, i.dimension)]
+            + _perception(ALIGNMENT_PERCEPTION, dept, i.dimension)
+            + _divided(org, dept, i.interface)
+            + own_iface[r, ifaces.index(i.interface)]
+            + own_dim[r, ifaces.index(i.interface), dims.index(i.dimension)]
             for i in items
-        ]) + leniency[r] + rng.normal(0.0, ITEM_SD["stages4"], len(items))
+        ]) + general[r] + rng.normal(0.0, ITEM_SD["stages4"], len(items))
         out[r] = _to_answer(latent, "stages4")
     reverse = np.array([i.reverse for i in items])
     out[:, reverse] = lo + hi - out[:, reverse]
-    out[rng.random(out.shape) < BLANK_RATE] = np.nan
+    out[rng.random(out.shape) < org.blank_rate] = np.nan
     return out
+
+
+def _divided(org: OrgSpec, dept: str, interface: str | None) -> float:
+    """Return a divided organisation's offset of a department on its divided interface."""
+    if org.divided is None or interface != org.divided[0]:
+        return 0.0
+    return org.divided[1].get(dept, 0.0)
 
 
 def discipline_answers(org: OrgSpec, depts: list[str], disciplines: Instrument,
@@ -576,7 +647,9 @@ def discipline_answers(org: OrgSpec, depts: list[str], disciplines: Instrument,
     """
     lo, hi = disciplines.scale.min, disciplines.scale.max
     items = disciplines.scored_items
+    dims = [d.id for d in disciplines.dimensions]
     leniency = rng.normal(0.0, LENIENCY_SD, len(depts))
+    own = rng.normal(0.0, RESPONDENT_DIMENSION_SD["likert5"], (len(depts), len(dims)))
     out = np.empty((len(depts), len(items)))
     for r, dept in enumerate(depts):
         latent = []
@@ -585,12 +658,13 @@ def discipline_answers(org: OrgSpec, depts: list[str], disciplines: Instrument,
             offset = _perception(VD_PERCEPTION, dept, key)
             if key == "declared":
                 offset += _perception(VD_PERCEPTION, dept, i.dimension)
-            latent.append(lo + org.disciplines[i.dimension] / 100 * (hi - lo) + offset)
+            latent.append(lo + org.disciplines[i.dimension] / 100 * (hi - lo) + offset
+                          + own[r, dims.index(i.dimension)])
         latent = np.array(latent) + leniency[r] + rng.normal(0.0, ITEM_SD["likert5"], len(items))
         out[r] = _to_answer(latent, "likert5")
     reverse = np.array([i.reverse for i in items])
     out[:, reverse] = lo + hi - out[:, reverse]
-    out[rng.random(out.shape) < BLANK_RATE] = np.nan
+    out[rng.random(out.shape) < org.blank_rate] = np.nan
 
     options = [o.value for o in disciplines.item(disciplines.profile.declared_item).options]
     declared: list[str | None] = []
@@ -604,7 +678,7 @@ def discipline_answers(org: OrgSpec, depts: list[str], disciplines: Instrument,
             choice = "none"
         else:
             choice = options[int(rng.integers(len(options)))]
-        blank = dept != "management" and rng.random() < BLANK_RATE
+        blank = dept != "management" and rng.random() < org.blank_rate
         declared.append(None if blank else choice)
     return out, declared
 
@@ -658,7 +732,7 @@ def loyalty_answers(org: OrgSpec, depts: list[str], langs: list[str], loyalty: I
             continue
         else:
             continue
-        values[rng.random(n) < BLANK_RATE] = np.nan
+        values[rng.random(n) < org.blank_rate] = np.nan
         out[item.id] = [_cell(v) for v in values]
     return out
 
@@ -675,19 +749,67 @@ def _header(instruments: list[Instrument]) -> list[str]:
             *(i.id for inst in instruments for i in inst.items)]
 
 
-def clean_rows(alignment: Instrument, disciplines: Instrument, loyalty: Instrument,
-               rng: np.random.Generator,
-               loyalty_rng: np.random.Generator) -> tuple[list[str], list[list[str]]]:
-    """Build the header and rows of ``responses.csv``.
+def clean_rows(alignment: Instrument, disciplines: Instrument,
+               loyalty: Instrument) -> tuple[list[str], list[list[str]], list[int]]:
+    """Build the header and rows of ``responses.csv``, and how often each organisation was drawn.
 
-    ``loyalty_rng`` draws the customer-loyalty answers, so that ``rng`` draws exactly what
-    it drew before that instrument existed.
+    Each organisation draws from its own generators (seeded ``[SEED, 0, k, draw]``), so
+    that redrawing one leaves the others as they are.
     """
     header = _header([alignment, disciplines, loyalty])
-    rows = []
-    for org in CLEAN_ORGS:
-        rows += _org_rows(org, header, [alignment, disciplines, loyalty], rng, loyalty_rng)
-    return header, rows
+    rows, draws = [], []
+    for k, org in enumerate(CLEAN_ORGS):
+        got, n = _draw_as_intended(org, header, [alignment, disciplines, loyalty], (0, k))
+        rows += got
+        draws.append(n)
+    return header, rows, draws
+
+
+def _draw_as_intended(org: OrgSpec, header: list[str], instruments: list[Instrument],
+                      key: tuple[int, ...],
+                      spread_key: tuple[int, ...] | None = None) -> tuple[list[list[str]], int]:
+    """Draw an organisation's rows until its scores are as the catalogue intends.
+
+    Draw ``d`` uses ``default_rng([SEED, *key, d])`` (and ``[..., d, 1]`` for the loyalty
+    answers); ``spread_key`` seeds the dimensions' spread, the same in every draw.
+
+    Returns
+    -------
+    tuple
+        The rows and the number of draws it took.
+    """
+    for draw in range(MAX_DRAWS):
+        spread = np.random.default_rng([SEED, *spread_key]) if spread_key else None
+        rows = _org_rows(org, header, instruments, np.random.default_rng([SEED, *key, draw]),
+                         np.random.default_rng([SEED, *key, draw, 1]), spread)
+        if _rows_as_intended(org, header, rows, instruments):
+            return rows, draw + 1
+    raise SystemExit(f"{org.name} {org.wave}: not as intended in {MAX_DRAWS} draws; "
+                     "move its targets away from the band and threshold edges")
+
+
+def _rows_as_intended(org: OrgSpec, header: list[str], rows: list[list[str]],
+                      instruments: list[Instrument]) -> bool:
+    """Score one organisation's rows; True when stages and profile are as intended."""
+    data = pd.DataFrame(rows, columns=header)
+    for inst in instruments[:2]:
+        for i in inst.scored_items:
+            data[i.id] = pd.to_numeric(data[i.id].replace("", np.nan))
+        choice = inst.profile.declared_item if inst.profile else None
+        if choice:
+            data[choice] = data[choice].replace("", None)
+    data.insert(0, "row", np.arange(2, len(data) + 2))
+    scores = score_responses(data, instruments[:2])
+    mine = scores[scores["organisation"] == org.name]
+    stages = mine[mine["level"] == "interface"].set_index("interface")["stage"]
+    if any(stages.get(iface) != stage for iface, stage in org.stages.items()):
+        return False
+    first = mine[mine["level"] == "discipline"].iloc[0]
+    weak = sorted(w for w in (_value(first["weak"]) or "").split(",") if w)
+    return bool(first["profile"] == org.profile and _value(first["leader"]) == org.leader
+                and weak == sorted(org.weak)
+                and _value(first["declared"]) == (None if org.declared == "none"
+                                                  else org.declared))
 
 
 def _org_rows(org: OrgSpec, header: list[str], instruments: list[Instrument],
@@ -695,9 +817,6 @@ def _org_rows(org: OrgSpec, header: list[str], instruments: list[Instrument],
               spread_rng: np.random.Generator | None = None) -> list[list[str]]:
     """Rows of one organisation (and wave): alignment, disciplines, then loyalty answers."""
     alignment, disciplines, loyalty = instruments
-    al_items = alignment.scored_items
-    vd_items = disciplines.scored_items
-    choice_id = disciplines.profile.declared_item
     other_lang = {"nl": "en", "en": "nl"}
     depts = _departments(org, rng)
     al = alignment_answers(org, depts, alignment, rng, spread_rng)
@@ -705,11 +824,22 @@ def _org_rows(org: OrgSpec, header: list[str], instruments: list[Instrument],
     langs = [other_lang[org.language] if rng.random() < OTHER_LANGUAGE else org.language
              for _ in depts]
     loy = loyalty_answers(org, depts, langs, loyalty, loyalty_rng)
+    return _answer_rows(org, header, [alignment, disciplines], depts, al, vd, declared, langs,
+                        loy)
+
+
+def _answer_rows(org: OrgSpec, header: list[str], instruments: list[Instrument],
+                 depts: list[str], al: np.ndarray, vd: np.ndarray,
+                 declared: list[str | None], langs: list[str],
+                 loy: dict[str, list[str]]) -> list[list[str]]:
+    """Rows in the project's own format from one organisation's drawn answers."""
+    alignment, disciplines = instruments
+    choice_id = disciplines.profile.declared_item
     rows = []
-    prefix = f"{org.code}-{org.wave[-2:]}" if org.wave else org.code
+    prefix = f"{org.code}-{org.wave[-2:]}" if org.wave else org.code or "X"
     for r, dept in enumerate(depts):
-        values = {i.id: _cell(al[r, k]) for k, i in enumerate(al_items)}
-        values.update({i.id: _cell(vd[r, k]) for k, i in enumerate(vd_items)})
+        values = {i.id: _cell(al[r, k]) for k, i in enumerate(alignment.scored_items)}
+        values.update({i.id: _cell(vd[r, k]) for k, i in enumerate(disciplines.scored_items)})
         values[choice_id] = declared[r] or ""
         values.update({item_id: cells[r] for item_id, cells in loy.items()})
         rows.append([f"{prefix}-{r + 1:03d}", org.name, dept, org.wave, langs[r],
@@ -717,16 +847,19 @@ def _org_rows(org: OrgSpec, header: list[str], instruments: list[Instrument],
     return rows
 
 
-def wave_rows(instruments: list[Instrument],
-              rng: np.random.Generator) -> tuple[list[str], list[list[str]]]:
-    """Build the header and rows of ``waves.csv``: each wave organisation, wave by wave."""
+def wave_rows(instruments: list[Instrument]) -> tuple[list[str], list[list[str]], list[int]]:
+    """Build the header and rows of ``waves.csv``: each wave organisation, wave by wave.
+
+    Both waves of an organisation share the dimensions' spread (seeded ``[SEED, 3, first]``).
+    """
     header = _header(instruments)
-    rows = []
-    for org in WAVE_ORGS:
+    rows, draws = [], []
+    for k, org in enumerate(WAVE_ORGS):
         first = next(j for j, o in enumerate(WAVE_ORGS) if o.code == org.code)
-        spread_rng = np.random.default_rng([SEED, 3, first])
-        rows += _org_rows(org, header, instruments, rng, rng, spread_rng)
-    return header, rows
+        got, n = _draw_as_intended(org, header, instruments, (2, k), (3, first))
+        rows += got
+        draws.append(n)
+    return header, rows, draws
 
 
 def _answer_text(item: Item, inst: Instrument, value: float | str | None) -> str:
@@ -761,6 +894,32 @@ class MessyFile:
     problems: list[tuple[str, int, str, str]]
     """(organisation, row, column header, description) of each deliberate problem."""
     accepted: dict[str, int]
+    draws: list[int]
+    """How often each organisation's answers were drawn until they were as intended."""
+
+
+def _messy_answers(org: OrgSpec, k: int, instruments: list[Instrument], drop: int | None = None
+                   ) -> tuple[list[str], np.ndarray, np.ndarray, list[str | None], int]:
+    """Draw a messy organisation's answers until its scores are as intended.
+
+    ``drop``: the respondent (in draw order) whose row the validator will reject; the scores
+    must be as intended without it. Returns departments, alignment and discipline answers,
+    declared choices and the number of draws (draw ``d`` seeded ``[SEED, 1, k, d]``).
+    """
+    alignment, disciplines = instruments
+    header = _header(instruments)
+    for draw in range(MAX_DRAWS):
+        rng = np.random.default_rng([SEED, 1, k, draw])
+        depts = _departments(org, rng)
+        al = alignment_answers(org, depts, alignment, rng)
+        vd, declared = discipline_answers(org, depts, disciplines, rng)
+        rows = _answer_rows(org, header, instruments, depts, al, vd, declared,
+                            [org.language] * len(depts), {})
+        if drop is not None:
+            rows.pop(drop)
+        if _rows_as_intended(org, header, rows, instruments):
+            return depts, al, vd, declared, draw + 1
+    raise SystemExit(f"{org.name}: not as intended in {MAX_DRAWS} draws")
 
 
 def messy_rows(alignment: Instrument, disciplines: Instrument,
@@ -773,10 +932,12 @@ def messy_rows(alignment: Instrument, disciplines: Instrument,
     choice_id = disciplines.profile.declared_item
     start = datetime(2026, 11, 2, 8, 30)
     respondents = []  # (start time, org, dept, answers by item id)
-    for org in MESSY_ORGS:
-        depts = _departments(org, rng)
-        al = alignment_answers(org, depts, alignment, rng)
-        vd, declared = discipline_answers(org, depts, disciplines, rng)
+    draws = []
+    blank = None  # the second organisation's respondent who leaves the organisation blank
+    for k, org in enumerate(MESSY_ORGS):
+        drop = org.size // 2 if k == 1 else None
+        depts, al, vd, declared, n = _messy_answers(org, k, [alignment, disciplines], drop)
+        draws.append(n)
         domain = org.name.split()[0].lower() + ".example"
         for r, dept in enumerate(depts):
             answers = {i.id: al[r, k] for k, i in enumerate(alignment.scored_items)}
@@ -784,6 +945,8 @@ def messy_rows(alignment: Instrument, disciplines: Instrument,
             answers[choice_id] = declared[r]
             began = start + timedelta(seconds=int(rng.integers(0, 60 * 60 * 24 * 9)))
             respondents.append((began, org, dept, answers, _person(rng, domain)))
+            if r == drop:
+                blank = respondents[-1]
     respondents.sort(key=lambda x: x[0])
 
     def row(rid: int, began: datetime, org: OrgSpec | None, dept: str, answers: dict,
@@ -820,14 +983,14 @@ def messy_rows(alignment: Instrument, disciplines: Instrument,
                      "ignored, the row is kept)"))
 
     # 3. a respondent of the second organisation leaves the organisation blank
-    k_blank = in_second[len(in_second) // 2]
+    k_blank = next(k for k in in_second if respondents[k] is blank)
     rows[k_blank][5] = ""
     problems.append((second.name, k_blank + 2, "Organisatie",
                      "organisation left blank by one of this organisation's respondents "
                      "(rejected)"))
 
     accepted = {first.name: first.size, second.name: second.size - 1}
-    return MessyFile(header, rows, sorted(problems, key=lambda p: p[1]), accepted)
+    return MessyFile(header, rows, sorted(problems, key=lambda p: p[1]), accepted, draws)
 
 
 def catalog_rows(alignment: Instrument, messy: MessyFile) -> list[dict[str, str]]:
@@ -988,6 +1151,36 @@ def check_waves(out_dir: Path, catalog: list[dict[str, str]],
     return ok
 
 
+def reliability_figures(path: Path, instruments: list[Instrument]) -> pd.DataFrame:
+    """Summarise ICC(1), reliability and r_wg(J) of a file's dimensions, per instrument.
+
+    One row per instrument: ``icc1_min``/``icc1_median``/``icc1_max`` (per dimension, across
+    the file's organisations), ``coefficients`` (which reliabilities), ``rel_n``,
+    ``rel_min``/``rel_median``/``rel_max`` (per organisation × dimension, where given),
+    ``rwg_q1``/``rwg_median``/``rwg_q3`` and ``rwg_in_range`` (share in 0.6–0.9).
+    """
+    data = read_responses(path, instruments).data
+    rows = []
+    for inst in instruments:
+        scored = score_respondents(data, inst)
+        cells = describe_scores(scored, bootstrap=False)
+        cells = cells[cells["level"].isin(["dimension", "discipline"])]
+        icc = cohort_icc(scored)
+        icc = icc[icc["level"].isin(["dimension", "discipline"])]["icc1"]
+        rel = cells["alpha"].dropna()
+        rows.append({
+            "instrument": inst.id,
+            "icc1_min": icc.min(), "icc1_median": icc.median(), "icc1_max": icc.max(),
+            "coefficients": ",".join(sorted(cells["reliability_coefficient"].dropna().unique())),
+            "rel_n": len(rel), "rel_min": rel.min(), "rel_median": rel.median(),
+            "rel_max": rel.max(),
+            "rwg_q1": cells["rwg"].quantile(0.25), "rwg_median": cells["rwg"].median(),
+            "rwg_q3": cells["rwg"].quantile(0.75),
+            "rwg_in_range": cells["rwg"].between(0.6, 0.9).mean(),
+        })
+    return pd.DataFrame(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the example files and the catalogue, then check them; return the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -999,17 +1192,13 @@ def main(argv: list[str] | None = None) -> int:
     disciplines = load_instrument("value_disciplines")
     loyalty = load_instrument("customer_loyalty")
     _check_specs(alignment, disciplines)
-    rng = np.random.default_rng(SEED)
-
-    header, rows = clean_rows(alignment, disciplines, loyalty, rng,
-                              np.random.default_rng([SEED, 1]))
+    header, rows, clean_draws = clean_rows(alignment, disciplines, loyalty)
     _write(out_dir / RESPONSES, header, rows, encoding="utf-8", delimiter=",",
            lineterminator="\n")
-    messy = messy_rows(alignment, disciplines, rng)
+    messy = messy_rows(alignment, disciplines, np.random.default_rng([SEED, 1]))
     _write(out_dir / MESSY, messy.header, messy.rows, encoding="cp1252", delimiter=";",
            lineterminator="\r\n")
-    w_header, w_rows = wave_rows([alignment, disciplines, loyalty],
-                                 np.random.default_rng([SEED, 2]))
+    w_header, w_rows, wave_draws = wave_rows([alignment, disciplines, loyalty])
     _write(out_dir / WAVES, w_header, w_rows, encoding="utf-8", delimiter=",",
            lineterminator="\n")
     catalog = catalog_rows(alignment, messy)
@@ -1018,9 +1207,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {out_dir / RESPONSES} ({len(rows)} respondents), {out_dir / MESSY} "
           f"({len(messy.rows)} rows), {out_dir / WAVES} ({len(w_rows)} respondents), "
           f"{out_dir / CATALOG} ({len(catalog)} rows)")
+    print("draws until as intended, per organisation: "
+          + ", ".join(f"{org.code or org.name.split()[0]}{org.wave[-3:]} {n}" for org, n in zip(
+              CLEAN_ORGS + MESSY_ORGS + WAVE_ORGS, clean_draws + messy.draws + wave_draws,
+              strict=True)))
 
     good = check(out_dir, catalog, [alignment, disciplines, loyalty],
                  [(row, column) for _, row, column, _ in messy.problems])
+    print(f"\nReliability figures of {RESPONSES} (dimensions; ICC(1) across its organisations)")
+    print(reliability_figures(out_dir / RESPONSES, [alignment, disciplines, loyalty])
+          .round(2).to_string(index=False))
     print("\nall as intended" if good else "\nSOME SCORES DIFFER FROM THE CATALOGUE", flush=True)
     return 0 if good else 1
 

@@ -1,4 +1,4 @@
-"""Trust figures (DESIGN 5): r_wg, r_wg(J), Cronbach's α, ICC, bootstrap intervals."""
+"""Trust figures (DESIGN 5): r_wg, r_wg(J), Cronbach's α, Spearman–Brown, ICC, bootstrap intervals."""
 
 from __future__ import annotations
 
@@ -17,8 +17,11 @@ from assessment.analysis.stats import (
     describe_scores,
     expected_variance,
     icc,
+    reliability,
     rwg,
     rwg_j,
+    spearman_brown,
+    uninterpretable_reason,
 )
 from assessment.core.ingest import read_responses
 from assessment.core.scoring import score_cells, score_respondents, score_responses
@@ -123,6 +126,79 @@ def test_cronbach_alpha_needs_enough_respondents():
     assert math.isnan(cronbach_alpha(wide, min_n=complete + 1))
     assert not math.isnan(cronbach_alpha(wide, min_n=complete))
     assert math.isnan(cronbach_alpha(wide[["Q1"]], min_n=2))
+
+
+def test_spearman_brown_hand_calculation():
+    """Hand calculation of the two-item Spearman–Brown coefficient 2r / (1 + r).
+
+    Items (1, 2, 3, 4, 5) and (2, 2, 4, 3, 5): s²₁ = 2.5, s²₂ = 1.7, covariance 1.75, so
+    r = 1.75 / √(2.5 · 1.7) = 0.8489 and ρ = 2 · 0.8489 / 1.8489 = 0.9183. Cronbach's α of
+    the same two items is 0.9091 (its doctest): lower, because α assumes equal variances
+    (Eisinga, te Grotenhuis & Pelzer 2013).
+    """
+    x = np.array([[1, 2], [2, 2], [3, 4], [4, 3], [5, 5]])
+    assert spearman_brown(x, min_n=2) == pytest.approx(0.9183, abs=1e-4)
+    assert cronbach_alpha(x, min_n=2) == pytest.approx(0.9091, abs=1e-4)
+    assert cronbach_alpha(x, min_n=2) < spearman_brown(x, min_n=2)
+
+
+def test_spearman_brown_against_pingouin():
+    """Spearman–Brown against pingouin, with and without missing answers.
+
+    It equals 2r / (1 + r) with pingouin.corr's Pearson r, and equals
+    pingouin.cronbach_alpha of the two standardised items (for two items standardised α and
+    Spearman–Brown are the same formula), on pingouin's bundled 'cronbach_alpha' dataset
+    (25 subjects; items 1 and 2). With missing answers only respondents with both items
+    count (pingouin's 'cronbach_wide_missing', Q1 and Q3: r over the 10 complete pairs).
+    """
+    long = pg.read_dataset("cronbach_alpha")
+    wide = long.pivot(index="Subj", columns="Items", values="Scores")
+    pair = wide.iloc[:, :2]
+    r = pg.corr(pair.iloc[:, 0], pair.iloc[:, 1])["r"].iloc[0]
+    assert spearman_brown(pair, min_n=2) == pytest.approx(2 * r / (1 + r))
+    z = (pair - pair.mean()) / pair.std(ddof=1)
+    assert spearman_brown(pair, min_n=2) == pytest.approx(pg.cronbach_alpha(z)[0])
+    missing = pg.read_dataset("cronbach_wide_missing")[["Q1", "Q3"]]
+    both = missing.dropna()
+    r = np.corrcoef(both["Q1"], both["Q3"])[0, 1]
+    assert len(both) == 10
+    assert spearman_brown(missing, min_n=2) == pytest.approx(2 * r / (1 + r))
+
+
+def test_spearman_brown_needs_two_items_enough_respondents_and_variance():
+    """Spearman–Brown is NaN when it cannot be computed, and refuses anything but two items.
+
+    NaN under min_n respondents with both answers or when an item has no variance.
+    """
+    x = np.array([[1, 2], [2, 2], [3, 4], [4, 3], [5, 5], [np.nan, 1]])
+    assert math.isnan(spearman_brown(x, min_n=6))
+    assert not math.isnan(spearman_brown(x, min_n=5))
+    assert math.isnan(spearman_brown(np.array([[1, 2], [2, 2], [3, 2]]), min_n=2))
+    with pytest.raises(ValueError, match="2 items"):
+        spearman_brown(np.ones((5, 3)), min_n=2)
+
+
+def test_reliability_picks_the_coefficient_by_the_number_of_items():
+    """Two items: Spearman–Brown; three or more: Cronbach's α; one item: none."""
+    long = pg.read_dataset("cronbach_alpha")
+    wide = long.pivot(index="Subj", columns="Items", values="Scores")
+    assert reliability(wide.iloc[:, :2]) == (spearman_brown(wide.iloc[:, :2]), "spearman_brown")
+    assert reliability(wide) == (cronbach_alpha(wide), "cronbach_alpha")
+    value, kind = reliability(wide.iloc[:, :1])
+    assert math.isnan(value) and kind is None
+
+
+def test_uninterpretable_reason():
+    """A negative or near-zero reliability gets a reason instead of a number.
+
+    Little variance when respondents agree (r_wg(J) ≥ 0.70), otherwise items that do not
+    move together.
+    """
+    assert uninterpretable_reason(0.65, 0.5) is None
+    assert uninterpretable_reason(float("nan"), 0.5) is None
+    assert uninterpretable_reason(-0.37, 0.82) == "little_variance"
+    assert uninterpretable_reason(0.04, 0.55) == "no_coherence"
+    assert uninterpretable_reason(0.04, float("nan")) == "no_coherence"
 
 
 def test_icc_hand_calculation():

@@ -21,9 +21,11 @@ import pytest
 from typer.testing import CliRunner
 
 from assessment.cli import app
-from assessment.core.config import REPORT_NOTEBOOK
+from assessment.core.config import PROJECT_ROOT, REPORT_NOTEBOOK
+from assessment.core.i18n import fmt, t
 from assessment.core.instruments import load_instrument
-from assessment.report.analysis_sections import lower_title, signed
+from assessment.report.analysis_sections import lower_title, methodology_trust, signed
+from assessment.report.data import load_report_data
 from assessment.report.render import render_report
 
 ORG = "Lek & Co"
@@ -258,3 +260,23 @@ def test_words():
     assert lower_title("Shared goals, KPIs and rewards") == "shared goals, KPIs and rewards"
     assert lower_title("KPI's") == "KPI's"
     assert signed(-12.4, "nl") == "−12" and signed(5, "en") == "+5" and signed(0, "en") == "0"
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_reliability_table_names_its_coefficients_and_withholds_uninterpretable_values(lang):
+    """The methodology's reliability table on the example data (Kempen Kantoorinrichting).
+
+    Two-item alignment dimensions show the Spearman–Brown coefficient (ρ_SB, Eisinga, te
+    Grotenhuis & Pelzer 2013), the six-item disciplines Cronbach's α, and the notes say which
+    is which. Kempen's negative α on product leadership (catalogue note) appears as "n.i."
+    with its one-line reason, never as a bare negative number.
+    """
+    rd = load_report_data(PROJECT_ROOT / "data" / "examples" / "responses.csv",
+                          "Kempen Kantoorinrichting", lang=lang)
+    html = methodology_trust(rd)
+    table = html[html.index(t("h_reliability", lang)):]
+    assert "ρ<sub>SB</sub>" in table and "α" in table
+    assert t("sb_note", lang) in table
+    assert "n.i.</span>¹" in table
+    assert t("reason_little_variance", lang, rwg=fmt(0.70, lang, 2)) in table
+    assert not re.search(r"<td>[−-]0[.,]\d\d", table)
