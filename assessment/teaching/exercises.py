@@ -499,11 +499,14 @@ def check_clv(answer: object, lang: str = "en") -> Feedback:
     right = customer_lifetime_value(m, r, d)
     if _close(value, right, 0.01 * right):
         return Feedback("correct", t("teach_clv_right", lang, clv=fmt(right, lang, 0)))
+    if _close(value, m * r / (1 + d - r), 0.01 * right):
+        # the other valid convention (first year uncertain too): not a mistake, another starting point
+        return Feedback("incorrect", t("teach_clv_other_convention", lang),
+                        (t("teach_clv_first_year_uncertain", lang, clv=fmt(right, lang, 0)),))
     mistakes = [
         (m / (1 - r), "teach_clv_no_discount"),
         (m / (1 + d - (1 - r)), "teach_clv_churn"),
         (m * (1 + d) / (1 + d - r), "teach_clv_start_of_year"),
-        (m * r / (1 + d - r), "teach_clv_first_year_uncertain"),
         (m / (1 + d), "teach_clv_one_year"),
     ]
     details = diagnose(value, mistakes, 0.01 * right, lang) or (t("teach_clv_steps", lang),)
