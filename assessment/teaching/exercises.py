@@ -639,6 +639,10 @@ def check_dimension_score(score: object, stage: object, lang: str = "en") -> Fee
     >>> print(check_dimension_score(2.5, "defined"))  # doctest: +ELLIPSIS
     Not right yet: ...
     - ...lower edge...
+    >>> print(check_dimension_score(2, "defined"))  # doctest: +ELLIPSIS
+    Not right yet: ...
+    - The score 2.00 is not right: ...
+    - Your stage, Defined, does fit your score of 2.00...
     """
     ex = exercise("dimension_score")
     inst = load_instrument(ex["instrument"])
@@ -658,13 +662,20 @@ def check_dimension_score(score: object, stage: object, lang: str = "en") -> Fee
     if given_stage is None:
         details.append(t("teach_unknown_choice", lang, item="stage", given=stage,
                          choices=", ".join(lv.id for lv in inst.levels)))
-    elif given_stage != right_stage:
-        bands = "; ".join(
-            f"{inst.level(b.level).label.get(lang)} {fmt(b.lower, lang, 2)}–"
-            f"{fmt(b.upper, lang, 2)}"
-            for b in sorted(inst.bands, key=lambda b: b.lower)
-        )
-        details.append(t("teach_dim_stage_wrong", lang, bands=bands))
+    else:
+        # judge the stage against the score as given (issue 12): a wrong score with the stage that
+        # fits it is one mistake, not two
+        stage_for_given = stage_of(value, inst)
+        if given_stage == stage_for_given and given_stage != right_stage:
+            details.append(t("teach_dim_stage_fits_your_score", lang, given=fmt(value, lang, 2),
+                             stage=inst.level(given_stage).label.get(lang)))
+        elif given_stage != stage_for_given:
+            bands = "; ".join(
+                f"{inst.level(b.level).label.get(lang)} {fmt(b.lower, lang, 2)}–"
+                f"{fmt(b.upper, lang, 2)}"
+                for b in sorted(inst.bands, key=lambda b: b.lower)
+            )
+            details.append(t("teach_dim_stage_wrong", lang, given=fmt(value, lang, 2), bands=bands))
     if not details:
         return Feedback("correct", t("teach_dim_right", lang, score=fmt(right, lang, 2),
                                      stage=inst.level(right_stage).label.get(lang)))
