@@ -16,7 +16,7 @@ TEACHING = PROJECT_ROOT / "notebooks" / "teaching"
 EDITIONS = ("nl", "en")
 NOTEBOOKS = sorted(TEACHING.glob("[a-z][a-z]/[0-9][0-9]-*.ipynb"))
 #: Dutch editions whose text is still the English copy (the structure is in place, the translation not yet)
-UNTRANSLATED = {"09"}
+UNTRANSLATED: set[str] = set()
 #: the words each edition's fixed parts use (title cell, summary, run-all reminder)
 WORDS = {
     "en": {"goals": "**Learning goals.**", "time": "**Time:**", "summary": "## Summary",
