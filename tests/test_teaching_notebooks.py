@@ -207,3 +207,12 @@ def test_the_dutch_edition_is_dutch(prefix):
         if a["cell_type"] == "markdown":
             assert source(a) != source(b), source(a)[:80]
             assert not re.search(r"\b(u|uw)\b", source(a)), source(a)[:80]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ident)
+def test_no_raw_reprs_in_checked_output(path):
+    """Issue 12, part 2: students see sentences and names, not a dataclass repr such as `ExperienceResult(expectation=2.0, …)` (notebook 2) or role ids such as `inside_sales` (notebook 7)."""
+    for cell in code_cells(load(path)):
+        printed = cell["metadata"].get("nbval", {}).get("expected_stdout", "")
+        assert not re.search(r"\b[A-Z]\w+\(\w+=", printed), printed
+        assert not re.search(r"\b(inside_sales|account_manager|key_account_manager|junior_am|senior_am)\b", printed)

@@ -480,6 +480,29 @@ def explain_profile(scores: Mapping[str, float], lang: str = "en",
             + _profile_steps(scores, inst, lang))
 
 
+def explain_experience(
+    expected: float, delivered: float, lang: str = "en", *, announced: float | None = None
+) -> str:
+    """Say seed 003's quote example in words: expectation, delivery, gap, verdict (notebook 2).
+
+    Fewer days is better. The same sentence as the ``ExpectationExplorer`` widget shows.
+
+    Examples
+    --------
+    >>> explain_experience(2, 4).endswith("later than expected: a negative experience.")
+    True
+    >>> explain_experience(2, 1, "nl").endswith("eerder dan verwacht: de ervaring is positief.")
+    True
+    """
+    r = experience(expected, delivered, announced=announced, lower_is_better=True)
+    gap = (t("teach_w_gap_early", lang, n=fmt(abs(r.gap), lang, 0)) if r.gap > 0
+           else t("teach_w_gap_late", lang, n=fmt(abs(r.gap), lang, 0)) if r.gap < 0
+           else t("teach_w_gap_none", lang))
+    return t("teach_w_experience", lang, expectation=fmt(r.expectation, lang, 0),
+             delivered=fmt(r.delivered, lang, 0), gap=gap,
+             verdict=t(f"teach_verdict_{r.verdict}", lang))
+
+
 def check_clv(answer: object, lang: str = "en") -> Feedback:
     """Check the customer-lifetime-value exercise: m / (1 + d − r) (notebook 6).
 
@@ -500,7 +523,7 @@ def check_clv(answer: object, lang: str = "en") -> Feedback:
     if _close(value, right, 0.01 * right):
         return Feedback("correct", t("teach_clv_right", lang, clv=fmt(right, lang, 0)))
     if _close(value, m * r / (1 + d - r), 0.01 * right):
-        # the other valid convention (first year uncertain too): not a mistake, another starting point
+        # the other valid convention (first year uncertain too): another starting point
         return Feedback("incorrect", t("teach_clv_other_convention", lang),
                         (t("teach_clv_first_year_uncertain", lang, clv=fmt(right, lang, 0)),))
     mistakes = [
