@@ -216,3 +216,27 @@ def test_no_raw_reprs_in_checked_output(path):
         printed = cell["metadata"].get("nbval", {}).get("expected_stdout", "")
         assert not re.search(r"\b[A-Z]\w+\(\w+=", printed), printed
         assert not re.search(r"\b(inside_sales|account_manager|key_account_manager|junior_am|senior_am)\b", printed)
+
+
+#: issue 12, part 2: text corrections that both editions must carry (prefix → words per edition)
+CORRECTIONS = {
+    "03": {"en": ["not a\nsatisfaction measure", "Why the cut-offs are 9 and 6"],
+           "nl": ["geen maat voor tevredenheid", "Waarom de grenzen bij 9 en 6 liggen"]},
+    "05": {"en": ["meetings are *reflective*", "what they expect of one another"],
+           "nl": ["het overleg is *reflectief*", "wat ze van elkaar verwachten"]},
+    "06": {"en": ["**Two conventions.**", "That is not a mistake"],
+           "nl": ["**Twee afspraken.**", "Dat is geen fout"]},
+    "07": {"en": ["fig. 1.12", "**extends** that diagonal"],
+           "nl": ["fig. 1.12", "**breidt** die diagonaal **uit**"]},
+    "08": {"en": ["**free-riding**", "change one\nat a time"],
+           "nl": ["**meeliften** (free-riding)", "verander je er één tegelijk"]},
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(CORRECTIONS))
+def test_content_corrections_in_both_editions(prefix):
+    """Issue 12, part 2: NPS is not a satisfaction measure and the 9/6 cut-offs are explained (notebook 3); Defined-stage meetings are reflective (5; seed 001 after Kotler, Rackham & Krishnaswamy); m·r/(1+d−r) is another convention, not a mistake (6); the 3×3 sales-role grid extends seed 003's diagonal (7); the incentive case's factors are separated and free-riding is named (8) — in the Dutch and the English edition."""
+    for lang, words in CORRECTIONS[prefix].items():
+        text = "\n".join(source(c) for c in load(pair(prefix, lang))["cells"] if c["cell_type"] == "markdown")
+        for w in words:
+            assert w in text, (lang, w)
