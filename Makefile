@@ -46,4 +46,5 @@ clean:
 
 .PHONY: notebooks
 notebooks: $(STAMP)  ## execute every teaching notebook; read-only HTML copies in build/notebooks/
-	$(BIN)/jupyter nbconvert --execute --to html --output-dir build/notebooks notebooks/teaching/*.ipynb
+	$(BIN)/jupyter nbconvert --execute --to html --output-dir build/notebooks/nl notebooks/teaching/nl/*.ipynb
+	$(BIN)/jupyter nbconvert --execute --to html --output-dir build/notebooks/en notebooks/teaching/en/*.ipynb

@@ -20,7 +20,7 @@ import pytest
 from assessment.core.config import PROJECT_ROOT
 from assessment.core.instruments import load_instrument
 
-NOTEBOOK = PROJECT_ROOT / "notebooks" / "teaching" / "09-assess-your-organisation.ipynb"
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "teaching" / "nl" / "09-beoordeel-je-eigen-organisatie.ipynb"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 VOILA = Path(sys.executable).with_name("voila")
 

@@ -327,8 +327,14 @@ def _decode(raw: bytes, file: str) -> tuple[str, list[Problem]]:
     head = raw[:4096]
     if b"\x00" in head:
         zeros_odd, zeros_even = head[1::2].count(0), head[0::2].count(0)
-        if max(zeros_odd, zeros_even) >= len(head) // 4 and min(zeros_odd, zeros_even) == 0:
-            return _decode_wide(raw, "utf-16-le" if zeros_odd else "utf-16-be", file), []
+        half = len(head) // 2
+        # UTF-16 without a BOM: mostly-ASCII text has a zero in (nearly) every other byte
+        if half >= 4 and max(zeros_odd, zeros_even) >= 0.4 * half \
+                and min(zeros_odd, zeros_even) == 0:
+            try:
+                return _decode_wide(raw, "utf-16-le" if zeros_odd else "utf-16-be", file), []
+            except ResponsesError:
+                pass  # not text after all: binary data, said below
         raise ResponsesError(
             [
                 _problem(

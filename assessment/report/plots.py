@@ -139,7 +139,10 @@ def stage_ladder(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
         floor = dims[(dims["interface"] == iface) & (dims["dimension"] == row["floor_dimension"])]
         if not floor.empty:
             fx = float(floor["score"].iloc[0])
-            ax.plot([fx], [y - 0.32], marker="^", color=INK, ms=7, ls="none")
+            # clip_on=False: a floor at the scale's end (1.0 or 4.0) is drawn whole,
+            # not cut in half by the axes
+            ax.plot([fx], [y - 0.32], marker="^", color=INK, ms=7, ls="none",
+                    clip_on=False, gid="floor")
     ax.set_yticks(ypos, [chart_text(instrument.interface(i).title.get(lang)) for i in order])
     ax.set_xlim(instrument.scale.min, instrument.scale.max)
     ax.set_ylim(-0.7, len(order) - 0.4)

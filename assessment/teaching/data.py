@@ -198,6 +198,18 @@ def sales_role(size: str, complexity: str) -> str:
     return data["matrix"][complexity][sizes.index(size)]
 
 
+def sales_role_name(size: str, complexity: str, lang: str = "en") -> str:
+    """Name the sales role for a customer size and product complexity, in the notebook's language.
+
+    Examples
+    --------
+    >>> sales_role_name("small", "simple"), sales_role_name("large", "complex", "nl")
+    ('inside sales', 'key accountmanager')
+    """
+    role = sales_role(size, complexity)
+    return next(r["label"][lang] for r in sales_role_data()["roles"] if r["id"] == role)
+
+
 def sales_role_matrix(lang: str = "en") -> pd.DataFrame:
     """Return the sales-role matrix as a table: complexity (rows, complex first) × size.
 

@@ -480,6 +480,29 @@ def explain_profile(scores: Mapping[str, float], lang: str = "en",
             + _profile_steps(scores, inst, lang))
 
 
+def explain_experience(
+    expected: float, delivered: float, lang: str = "en", *, announced: float | None = None
+) -> str:
+    """Say seed 003's quote example in words: expectation, delivery, gap, verdict (notebook 2).
+
+    Fewer days is better. The same sentence as the ``ExpectationExplorer`` widget shows.
+
+    Examples
+    --------
+    >>> explain_experience(2, 4).endswith("later than expected: a negative experience.")
+    True
+    >>> explain_experience(2, 1, "nl").endswith("eerder dan verwacht: de ervaring is positief.")
+    True
+    """
+    r = experience(expected, delivered, announced=announced, lower_is_better=True)
+    gap = (t("teach_w_gap_early", lang, n=fmt(abs(r.gap), lang, 0)) if r.gap > 0
+           else t("teach_w_gap_late", lang, n=fmt(abs(r.gap), lang, 0)) if r.gap < 0
+           else t("teach_w_gap_none", lang))
+    return t("teach_w_experience", lang, expectation=fmt(r.expectation, lang, 0),
+             delivered=fmt(r.delivered, lang, 0), gap=gap,
+             verdict=t(f"teach_verdict_{r.verdict}", lang))
+
+
 def check_clv(answer: object, lang: str = "en") -> Feedback:
     """Check the customer-lifetime-value exercise: m / (1 + d − r) (notebook 6).
 
@@ -499,11 +522,14 @@ def check_clv(answer: object, lang: str = "en") -> Feedback:
     right = customer_lifetime_value(m, r, d)
     if _close(value, right, 0.01 * right):
         return Feedback("correct", t("teach_clv_right", lang, clv=fmt(right, lang, 0)))
+    if _close(value, m * r / (1 + d - r), 0.01 * right):
+        # the other valid convention (first year uncertain too): another starting point
+        return Feedback("incorrect", t("teach_clv_other_convention", lang),
+                        (t("teach_clv_first_year_uncertain", lang, clv=fmt(right, lang, 0)),))
     mistakes = [
         (m / (1 - r), "teach_clv_no_discount"),
         (m / (1 + d - (1 - r)), "teach_clv_churn"),
         (m * (1 + d) / (1 + d - r), "teach_clv_start_of_year"),
-        (m * r / (1 + d - r), "teach_clv_first_year_uncertain"),
         (m / (1 + d), "teach_clv_one_year"),
     ]
     details = diagnose(value, mistakes, 0.01 * right, lang) or (t("teach_clv_steps", lang),)
@@ -636,6 +662,10 @@ def check_dimension_score(score: object, stage: object, lang: str = "en") -> Fee
     >>> print(check_dimension_score(2.5, "defined"))  # doctest: +ELLIPSIS
     Not right yet: ...
     - ...lower edge...
+    >>> print(check_dimension_score(2, "defined"))  # doctest: +ELLIPSIS
+    Not right yet: ...
+    - The score 2.00 is not right: ...
+    - Your stage, Defined, does fit your score of 2.00...
     """
     ex = exercise("dimension_score")
     inst = load_instrument(ex["instrument"])
@@ -655,13 +685,20 @@ def check_dimension_score(score: object, stage: object, lang: str = "en") -> Fee
     if given_stage is None:
         details.append(t("teach_unknown_choice", lang, item="stage", given=stage,
                          choices=", ".join(lv.id for lv in inst.levels)))
-    elif given_stage != right_stage:
-        bands = "; ".join(
-            f"{inst.level(b.level).label.get(lang)} {fmt(b.lower, lang, 2)}–"
-            f"{fmt(b.upper, lang, 2)}"
-            for b in sorted(inst.bands, key=lambda b: b.lower)
-        )
-        details.append(t("teach_dim_stage_wrong", lang, bands=bands))
+    else:
+        # judge the stage against the score as given (issue 12): a wrong score with the stage that
+        # fits it is one mistake, not two
+        stage_for_given = stage_of(value, inst)
+        if given_stage == stage_for_given and given_stage != right_stage:
+            details.append(t("teach_dim_stage_fits_your_score", lang, given=fmt(value, lang, 2),
+                             stage=inst.level(given_stage).label.get(lang)))
+        elif given_stage != stage_for_given:
+            bands = "; ".join(
+                f"{inst.level(b.level).label.get(lang)} {fmt(b.lower, lang, 2)}–"
+                f"{fmt(b.upper, lang, 2)}"
+                for b in sorted(inst.bands, key=lambda b: b.lower)
+            )
+            details.append(t("teach_dim_stage_wrong", lang, given=fmt(value, lang, 2), bands=bands))
     if not details:
         return Feedback("correct", t("teach_dim_right", lang, score=fmt(right, lang, 2),
                                      stage=inst.level(right_stage).label.get(lang)))

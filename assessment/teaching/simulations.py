@@ -556,6 +556,25 @@ def deal_metrics(options: pd.DataFrame, follow_up: Mapping[str, float]) -> pd.Da
     return out
 
 
+def advised_offer(deals: pd.DataFrame, weights: Mapping[str, float]) -> str:
+    """Return the offer an account manager who follows only the bonus advises (notebook 8).
+
+    Used to change one factor of a bonus scheme at a time (when margin is measured, over which
+    period), where the schemes of the case change several at once.
+
+    Examples
+    --------
+    >>> case = incentive_case()
+    >>> deals = deal_metrics(case["options"], case["follow_up"])
+    >>> advised_offer(deals, {"margin_at_signature": 1})
+    'B'
+    >>> advised_offer(deals, {"margin_after_delivery": 1})
+    'A'
+    """
+    scored = choose_option(deals, weights)
+    return str(scored.loc[scored["advised"], "id"].iloc[0])
+
+
 def choose_option(
     deals: pd.DataFrame, weights: Mapping[str, float], integrity: float = 0.0
 ) -> pd.DataFrame:

@@ -83,7 +83,9 @@ SELF_ASSESSMENT_DIR = PROJECT_ROOT / "build" / "self-assessment"
 #: seed 003's worked example as 100 answers: 20 detractors, 55 passives, 25 promoters
 WORKED_EXAMPLE_COUNTS = (1, 1, 1, 2, 3, 5, 7, 25, 30, 15, 10)
 _WIDE = w.Layout(width="100%")
-#: long answer texts wrap instead of overlapping; tab titles are not cut off
+#: long answer texts wrap instead of overlapping; tab titles are not cut off; the selected 1–5
+#: (or 0–10) button is dark blue with white text, not the default grey barely darker than the
+#: others (issue 12)
 _CSS = """<style>
 .widget-radio-box { height: auto !important; }
 .widget-radio-box label { display: flex !important; flex-direction: row-reverse;
@@ -92,6 +94,8 @@ _CSS = """<style>
 .widget-radio-box label input { margin: 0.2em 0.5em 0 0 !important; flex-shrink: 0; }
 .widget-tab .lm-TabBar-tab { flex: 0 1 auto !important; min-width: 0 !important;
   max-width: none !important; }
+.widget-toggle-buttons .widget-toggle-button.mod-active { background-color: #1f4e79 !important;
+  color: #ffffff !important; font-weight: bold; }
 </style>"""
 _DESC = {"description_width": "initial"}
 #: a link inside a widget inherits the plain text style; colour and underline make it look like one

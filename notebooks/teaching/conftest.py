@@ -1,8 +1,9 @@
-"""nbval for the teaching notebooks: a reference output for every ``# NBVAL_CHECK_OUTPUT`` cell.
+"""nbval for the teaching notebooks (both editions, ``nl/`` and ``en/``): a reference output for every checked cell.
 
-The notebooks are committed without outputs, and nbval does not compare the output
-of a cell that has never been run: on its own, ``# NBVAL_CHECK_OUTPUT`` would check
-nothing here. So a cell whose numbers matter carries the text it must print in its
+A cell whose output nbval checks carries the cell tag ``nbval-check-output`` (not a
+``# NBVAL_CHECK_OUTPUT`` comment, which students would see). The notebooks are
+committed without outputs, and nbval does not compare the output of a cell that has
+never been run: on its own, the tag would check nothing here. So a cell whose numbers matter carries the text it must print in its
 metadata, ``{"nbval": {"expected_stdout": "..."}}``, and this hook gives nbval that
 text as the cell's reference output before the cell runs; nbval then compares as
 usual. To change an expected number, check the new one against its source (the

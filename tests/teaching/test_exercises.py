@@ -187,7 +187,7 @@ CLV_MISTAKES = {
     800: "You left out discounting",  # 200 / (1 − 0.75)
     240.96: "the share of customers who leave",  # 200 / (1.08 − 0.25)
     654.55: "at the start of the year",  # 200 × 1.08 / 0.33
-    454.55: "You made the first year uncertain",  # 200 × 0.75 / 0.33
+    454.55: "the formula in many textbooks",  # 200 × 0.75 / 0.33: the other convention (issue 12), not a mistake
     185.19: "only the first year's margin",  # 200 / 1.08
 }
 
@@ -281,3 +281,54 @@ def test_answers_in_the_wrong_shape_are_explained():
     assert fb.status == "incorrect" and '{"a": ..., "b": ...' in fb.message
     assert ex.check_stage_order("undefined, defined, aligned, integrated").correct
     assert ex.check_stage_order("Ongedefinieerd > Gedefinieerd > Afgestemd > Geïntegreerd", "nl").correct
+
+
+def test_dimension_stage_is_judged_on_the_score_given():
+    """Issue 12, part 2: the answers of exercise dimension_score (data/teaching/exercises.yaml) are [2, 3], so the right score is 2.5, Aligned; a student who answers score 2 with stage Defined made one mistake (the score), because 2 lies in the Defined band [1.75, 2.5) of the alignment instrument: the feedback must not say the stage does not match. Stage Aligned with score 2 does not match the score given."""
+    fb = ex.check_dimension_score(2, "defined")
+    assert not fb.correct
+    assert not any("does not match" in d for d in fb.details)
+    assert any("does fit your score of 2.00" in d for d in fb.details)
+    mismatch = ex.check_dimension_score(2, "aligned")
+    assert any("does not match your score of 2.00" in d for d in mismatch.details)
+    nl = ex.check_dimension_score(2, "gedefinieerd", "nl")
+    assert not any("past niet" in d for d in nl.details)
+    assert ex.check_dimension_score(2.5, "aligned").correct
+
+
+def test_the_other_clv_convention_is_not_called_a_mistake():
+    """Issue 12, part 2: m·r/(1+d−r) is the textbooks' other valid convention (first year uncertain too). With the clv exercise's numbers in data/teaching/exercises.yaml it gives r times the right answer m/(1+d−r); the feedback names it as another convention and says which one the notebook uses and why, never "mistake"."""
+    e = exercise("clv")
+    m, r, d = float(e["margin"]), float(e["retention"]), float(e["discount_rate"])
+    for lang, words in (("en", ("other common way", "just bought")), ("nl", ("andere gangbare manier", "net gekocht"))):
+        fb = ex.check_clv(round(m * r / (1 + d - r), 2), lang)
+        assert not fb.correct
+        text = str(fb)
+        assert all(w in text for w in words), text
+        assert ("not a mistake" in text) if lang == "en" else ("geen fout" in text)
+        assert "You made" not in text and "Je maakte" not in text
+
+
+def test_stage_b_of_the_stages_exercise_has_reflective_meetings():
+    """Issue 12, part 2: in the Defined stage meetings are reflective ("what do we expect of one another?"), not backward-looking reviews (seed 001, after Kotler, Rackham & Krishnaswamy 2006)."""
+    case = next(c for c in exercise("stages")["items"] if c["answer"] == "defined")
+    for lang, words in (("en", "expect of one another"), ("nl", "wat verwachten we van elkaar")):
+        assert words in case["text"][lang]
+        assert "look back" not in case["text"][lang] and "terug" not in case["text"][lang]
+
+
+def test_sales_role_cases_state_size_and_complexity():
+    """Issue 12, part 2: the jeweller (a: one shop = small, more than a standard kit but no large project = medium) and the office plants (e: mid-sized firm, a standard service at a low price = simple) say the size and complexity they are keyed to (data/teaching/exercises.yaml)."""
+    cases = {c["id"]: c for c in exercise("sales_roles")["cases"]}
+    assert (cases["a"]["size"], cases["a"]["complexity"]) == ("small", "medium")
+    assert "one shop" in cases["a"]["text"]["en"] and "standard kit" in cases["a"]["text"]["en"]
+    assert "ene winkel" in cases["a"]["text"]["nl"] and "standaardpakket" in cases["a"]["text"]["nl"]
+    assert (cases["e"]["size"], cases["e"]["complexity"]) == ("medium", "simple")
+    assert "mid-sized" in cases["e"]["text"]["en"] and "standard service" in cases["e"]["text"]["en"]
+    assert "middelgroot" in cases["e"]["text"]["nl"] and "standaarddienst" in cases["e"]["text"]["nl"]
+
+
+def test_potential_customer_definition_says_not_bought():
+    """Issue 12, part 2: "koopt (nog of niet meer) bij jou" said the opposite of the English "has not bought from you (yet, or any more)"."""
+    choice = next(c for c in exercise("cycle")["choices"] if c["id"] == "potential")
+    assert choice["definition"]["nl"].startswith("koopt (nog) niet of niet meer bij jou")

@@ -238,3 +238,14 @@ def test_clv_table_columns():
     assert table["year"].tolist() == [1, 2, 3]
     assert np.allclose(table["active"], [1, 0.8, 0.64])
     assert not math.isnan(table["cumulative"].iloc[-1])
+
+
+def test_incentive_factors_one_at_a_time():
+    """Issue 12, part 2: notebook 8's case changes one factor at a time. From data/teaching/incentives.yaml: margin at the signature is highest for B (110,000 × 0.45 = 49,500); margin after delivery for A (150,000 × 0.30 − 10,000 = 35,000 against C's 28,500); adding the next three years' margin weighted by fit (40,000 × fit) gives C 28,500 + 36,000 = 64,500, the highest."""
+    from assessment.teaching.simulations import advised_offer, deal_metrics, incentive_case
+
+    case = incentive_case()
+    deals = deal_metrics(case["options"], case["follow_up"])
+    assert advised_offer(deals, {"margin_at_signature": 1}) == "B"
+    assert advised_offer(deals, {"margin_after_delivery": 1}) == "A"
+    assert advised_offer(deals, {"margin_after_delivery": 1, "follow_up_margin": 1}) == "C"

@@ -355,3 +355,31 @@ def test_collect_answers_for_the_trainer(tmp_path):
     responses = read_responses(path)
     assert len(responses.data) == 2 and responses.ok
     assert isinstance(responses.data, pd.DataFrame)
+
+
+def test_the_floor_triangle_at_the_scale_end_is_not_clipped():
+    """Issue 12, part 2: with every marketing–sales answer at stage 1 (Undefined) the weakest dimension scores 1.0, the left end of the ladder's axis (the alignment scale is 1–4, assessment/instruments/alignment.yaml); its triangle must be drawn whole, not cut in half by the axes (clip_on=False)."""
+    import matplotlib.pyplot as plt
+
+    from assessment.core.instruments import load_instrument
+    from assessment.report import plots
+    from assessment.teaching.forms import scan_scores
+
+    inst = load_instrument("alignment")
+    answers = {i.id: 1 for i in inst.scored_items if i.interface == "marketing_sales"}
+    scores = scan_scores(answers, [inst])
+    fig = plots.stage_ladder(scores, inst, "en")
+    floors = [ln for ln in fig.axes[0].lines if ln.get_gid() == "floor"]
+    assert floors and all(ln.get_xdata()[0] == 1.0 and not ln.get_clip_on() for ln in floors)
+    plt.close(fig)
+
+
+def test_the_selected_likert_button_stands_out():
+    """Issue 12, part 2: ipywidgets marks the selected ToggleButtons button with the class mod-active and by default shades it a grey barely darker than the rest; the forms' stylesheet gives it a dark background and white text, and every form that shows 1–5 buttons includes that stylesheet."""
+    from assessment.teaching import widgets as tw
+
+    rule = tw._CSS[tw._CSS.index(".widget-toggle-button.mod-active"):]
+    rule = rule[:rule.index("}")]
+    assert "background-color: #1f4e79" in rule and "color: #ffffff" in rule
+    scan = tw.DisciplineScan("en")
+    assert any(isinstance(c, tw.w.HTML) and ".mod-active" in c.value for c in scan.children)
