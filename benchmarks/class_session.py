@@ -62,6 +62,7 @@ class Server:
         self._sampler.start()
 
     def tree(self) -> list[psutil.Process]:
+        """Return the server's processes (CLI, Voilà, kernels)."""
         try:
             root = psutil.Process(self.proc.pid)
             return [root, *root.children(recursive=True)]
@@ -69,6 +70,7 @@ class Server:
             return []
 
     def kernels(self) -> int:
+        """Count the running kernels."""
         n = 0
         for p in self.tree():
             try:
@@ -90,6 +92,7 @@ class Server:
             time.sleep(0.5)
 
     def wait_ready(self, timeout: float = 120) -> None:
+        """Wait until the page is served and the pool's kernels are warm."""
         deadline = time.time() + timeout
         while True:
             try:
@@ -103,8 +106,19 @@ class Server:
                 time.sleep(0.5)
         while self.kernels() < POOL and time.time() < deadline:  # the pool fills
             time.sleep(0.5)
+        while time.time() < deadline:  # ... and its kernels have done their imports
+            busy = 0.0
+            for p in self.tree():
+                try:
+                    if "ipykernel_launcher" in " ".join(p.cmdline()):
+                        busy += p.cpu_percent(interval=1.0)
+                except psutil.Error:
+                    pass
+            if busy < 10:
+                break
 
     def stop(self) -> None:
+        """Stop the server and its kernels."""
         self._stop = True
         for p in reversed(self.tree()):
             try:

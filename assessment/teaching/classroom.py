@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -148,9 +149,21 @@ def collect_class(folder: str | Path) -> pd.DataFrame:
     The result is in the project's input format (``respondent_id`` is the student's id),
     ready for ``assess validate``, ``assess report`` and ``assess batch``.
     """
-    from assessment.teaching.forms import collect_answers
+    from assessment.core.template import META
 
-    return collect_answers(folder)
+    files = _student_files(folder)
+    if not files:
+        return pd.DataFrame(columns=list(META))
+    frames = [pd.read_csv(f, dtype=str, keep_default_na=False) for f in files]
+    out = pd.concat(frames, ignore_index=True).replace("", np.nan)
+    return out[[*META, *[c for c in out.columns if c not in META]]]
+
+
+def _student_files(folder: str | Path) -> list[Path]:
+    """Return the students' answer files: ``<id>.csv`` of every claimed id, nothing else."""
+    folder = Path(folder)
+    return [folder / f"{c.stem}.csv" for c in sorted((folder / _CLAIMS).glob("*.json"))
+            if (folder / f"{c.stem}.csv").exists()]
 
 
 @dataclass(frozen=True)
@@ -171,7 +184,7 @@ def class_status(folder: str | Path) -> ClassStatus:
     folder = Path(folder)
     claimed = len(list((folder / _CLAIMS).glob("*.json")))
     rows = []
-    for f in sorted(folder.glob("*.csv")):
+    for f in _student_files(folder):
         row = pd.read_csv(f, dtype=str, keep_default_na=False).iloc[0]
         answered = sum(1 for k, v in row.items()
                        if v != "" and k not in ("respondent_id", "organisation", "department",
@@ -180,7 +193,7 @@ def class_status(folder: str | Path) -> ClassStatus:
                      "department": row["department"], "answered": answered,
                      "saved": pd.Timestamp(f.stat().st_mtime, unit="s").strftime("%H:%M:%S")})
     cols = ["student", "organisation", "department", "answered", "saved"]
-    return ClassStatus(max(claimed, len(rows)), pd.DataFrame(rows, columns=cols))
+    return ClassStatus(claimed, pd.DataFrame(rows, columns=cols))
 
 
 def serve_command(port: int = 8866, lang: str = "en", out: str | Path = "class-answers",
@@ -206,7 +219,6 @@ def serve_command(port: int = 8866, lang: str = "en", out: str | Path = "class-a
         f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=True",
         "--VoilaConfiguration.show_tracebacks=False",
-        "--VoilaConfiguration.file_allowlist=[]",
     ]
     env = {**os.environ, CLASS_DIR_ENV: str(Path(out).resolve()), CLASS_LANG_ENV: lang}
     root = str(Path(__file__).resolve().parents[2])
