@@ -1,7 +1,7 @@
 """A class session end to end: ``assess class serve`` on localhost and students in Chromium.
 
 Drives :mod:`benchmarks.class_session` with ``ASSESS_CLASS_STUDENTS`` students (default 6,
-3 at a time; the issue's 25 are run by hand, see the README's teaching section) and checks
+``ASSESS_CLASS_CONCURRENCY`` at a time, default 3; the issue's 25 are run by hand, see the README's teaching section) and checks
 what a trainer needs: one respondent per student, nobody's answers overwritten, the last
 submission counted, a reload finding the student's answers back, a borrowed nickname
 refused, and the idle kernels culled afterwards. Skipped without Chromium or Voilà.
@@ -40,7 +40,7 @@ def test_a_class_of_students_submits_without_overwriting():
     pytest.importorskip("playwright.async_api")
     driver = _driver()
     n = int(os.environ.get("ASSESS_CLASS_STUDENTS", "6"))
-    figures = driver.run(n, concurrency=min(3, n))
+    figures = driver.run(n, concurrency=int(os.environ.get("ASSESS_CLASS_CONCURRENCY", "3")))
     print(driver.summary(figures))
     assert figures["failed"] == []
     data = figures["collected"]
