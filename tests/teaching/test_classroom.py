@@ -130,3 +130,32 @@ def test_cli_collect_and_status(tmp_path):
     assert "3 rows, all accepted" in res.output  # the collected file itself is not stacked
     res = runner.invoke(app, ["class", "collect", str(tmp_path / "empty"), "--out", str(out)])
     assert res.exit_code == 1
+
+
+def test_a_students_report_goes_to_their_own_folder_and_names_no_path(tmp_path, monkeypatch):
+    """Two students assessing the same company get two reports: reports/<student>/ each."""
+    import assessment.report.render as render
+
+    seen = []
+
+    class Result:
+        def __init__(self, html):
+            self.html = html
+
+    def fake_render(path, org, out_dir, lang):
+        out_dir.mkdir(parents=True, exist_ok=True)
+        html = out_dir / "case-bv.html"
+        html.write_text("<p>report</p>")
+        seen.append(out_dir)
+        return Result(html)
+
+    monkeypatch.setattr(render, "render_report", fake_render)
+    vd = load_instrument("value_disciplines")
+    for nick in ("Anna", "Bo"):
+        page, sid = _sign_in(tmp_path, nick, "geheim")
+        page.form.organisation.value = "Case BV"
+        page.form.set_answers({vd.scored_items[0].id: 3})
+        page.form.report_button.click()
+        assert t("teach_c_report_ready", "nl") in page.form.status.value
+        assert str(tmp_path) not in page.form.status.value
+    assert seen == [tmp_path / "reports" / "anna", tmp_path / "reports" / "bo"]
