@@ -137,9 +137,15 @@ async def student(browser, url: str, k: int, figures: dict, extra: bool) -> None
     nick, code = f"Student {k:02d}", f"code-{k:02d}"
     try:
         t0 = time.perf_counter()
-        await page.goto(url + "?lang=nl", timeout=300_000)
-        box = page.get_by_placeholder("bijv. blauwe-vos")
-        await box.wait_for(timeout=300_000)
+        for attempt in (1, 2):  # a page that has not appeared after 3 minutes: a student reloads
+            try:
+                await page.goto(url + "?lang=nl", timeout=180_000)
+                await page.get_by_placeholder("bijv. blauwe-vos").wait_for(timeout=180_000)
+                break
+            except Exception:  # noqa: BLE001
+                if attempt == 2:
+                    raise
+                figures["reloads"].append(nick)
         figures["usable"].append(time.perf_counter() - t0)
         await sign_in(page, nick, code)
         await page.get_by_placeholder("de organisatie die je beoordeelt").fill(f"Case {k % 3}")
@@ -194,7 +200,8 @@ async def impostor(browser, url: str) -> bool:
 async def drive(url: str, n: int, concurrency: int) -> dict:
     from playwright.async_api import async_playwright
 
-    figures = {"usable": [], "saved": [], "answers": {}, "failed": [], "reload_ok": False}
+    figures = {"usable": [], "saved": [], "answers": {}, "failed": [], "reload_ok": False,
+               "reloads": []}
     gate = asyncio.Semaphore(concurrency)
 
     async def one(k: int, browser) -> None:
@@ -247,6 +254,7 @@ def summary(figures: dict) -> dict:
                 if xs else {})
 
     return {"students_ok": len(figures["saved"]), "failed": figures["failed"],
+            "pages_reloaded_after_3_min": figures["reloads"],
             "usable_page": stats(figures["usable"]), "saved_answer": stats(figures["saved"]),
             "wall_s": round(figures["wall"], 1), "peak_rss_mb": round(figures["peak_rss_mb"]),
             "peak_kernels": figures["peak_kernels"], "kernels_after": figures["kernels_after"],
