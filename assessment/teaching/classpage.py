@@ -96,14 +96,51 @@ def class_page(lang: str | None = None, out_dir: str | Path | None = None) -> Cl
     """
     for name in ("alignment", "value_disciplines"):
         load_instrument(name)  # read the YAML while the kernel waits in the pool
-    try:
-        from voila.utils import wait_for_request
-
-        wait_for_request()
-    except ImportError:  # pragma: no cover - outside Voilà
-        pass
+    _wait_for_request()
     if lang is None:
         default = os.environ.get(CLASS_LANG_ENV, "en")
         lang = parse_qs(os.environ.get("QUERY_STRING", "")).get("lang", [default])[0]
     folder = out_dir or os.environ.get(CLASS_DIR_ENV, "class-answers")
     return ClassPage(lang, folder)
+
+
+def _wait_for_request(patience: float = 24 * 3600) -> None:
+    """In a pre-started Voilà kernel, wait until a student opens the page; set its request.
+
+    Does what ``voila.utils.wait_for_request`` does, but survives a slow server: Voilà's
+    version gives up after 5 s to connect and drops the connection when a ping is not
+    answered in 20 s (a busy class server), and the page then loses its ``?lang=``. Here
+    the connection has no pings, and a failed or dropped connection is made again (the
+    server keeps the request for the kernel until it connects).
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") == "False":
+        return
+    import asyncio
+    import json
+    import threading
+
+    import websockets
+
+    protocol = os.environ.get("VOILA_WS_PROTOCOL", "ws")
+    ip = os.environ.get("VOILA_APP_IP", "127.0.0.1")
+    port = os.environ.get("VOILA_APP_PORT", "8866")
+    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
+    url = f"{protocol}://{ip}:{port}{base}voila/query/{os.environ.get('VOILA_KERNEL_ID')}"
+    info: list[str] = []
+
+    async def get() -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + patience
+        while loop.time() < deadline:
+            try:
+                async with websockets.connect(url, open_timeout=60, ping_interval=None) as ws:
+                    info.append(await ws.recv())
+                    return
+            except Exception:  # noqa: BLE001 - connect again
+                await asyncio.sleep(1)
+
+    thread = threading.Thread(target=lambda: asyncio.run(get()))
+    thread.start()
+    thread.join()
+    if info:
+        os.environ.update(json.loads(info[0]))
