@@ -574,6 +574,82 @@ def forget(
     console.print(f"{describe_target(target)}: removed {records} record(s) of {orgs} "
                   "organisation(s)", highlight=False, markup=False)
 
+class_app = typer.Typer(no_args_is_help=True, help=(
+    "A class session: serve the self-assessment to students with Voilà, follow who has "
+    "submitted, collect their answers."))
+app.add_typer(class_app, name="class")
+
+
+@class_app.command("serve")
+def class_serve(
+    out: Annotated[Path, typer.Option(help="Folder of the students' answers.")] = Path(
+        "class-answers"),
+    port: Annotated[int, typer.Option(help="Port of the class page.")] = 8866,
+    lang: Annotated[str, typer.Option(
+        "--lang", help="Language of the page when its address has no ?lang=: nl or en.")] = "en",
+    ip: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: the whole network)."
+                                    )] = "0.0.0.0",
+    max_kernels: Annotated[int, typer.Option(help="Most students' pages at once.")] = 40,
+    pool: Annotated[int, typer.Option(help="Pages kept started in advance.")] = 2,
+    cull_idle: Annotated[int, typer.Option(
+        help="Seconds without activity after which a page's kernel is stopped.")] = 1800,
+    cull_interval: Annotated[int, typer.Option(help="Seconds between checks for idle "
+                                                    "kernels.")] = 60,
+) -> None:
+    """Start the class page (Voilà) and run until Ctrl-C; students open http://HOST:PORT/."""
+    import subprocess
+
+    from assessment.teaching.classroom import serve_command
+
+    _check_lang(lang)
+    out.mkdir(parents=True, exist_ok=True)
+    cmd, env = serve_command(port, lang, out, ip, max_kernels, pool, cull_idle, cull_interval)
+    console.print(f"class page on http://{ip}:{port}/ (?lang=nl or ?lang=en); answers in {out}; "
+                  "Ctrl-C stops", highlight=False)
+    try:
+        raise typer.Exit(subprocess.call(cmd, env=env))
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None
+
+
+@class_app.command("status")
+def class_status_cmd(
+    folder: Annotated[Path, typer.Argument(help="Folder of the students' answers.")],
+) -> None:
+    """Print how many students have submitted, and what (run again to refresh)."""
+    from assessment.teaching.classroom import class_status
+
+    st = class_status(folder)
+    console.print(f"{folder}: {len(st.submitted)} of {st.claimed} student(s) submitted",
+                  highlight=False)
+    if st.submitted.empty:
+        return
+    table = Table(*st.submitted.columns)
+    for row in st.submitted.itertuples(index=False):
+        table.add_row(*(str(v) for v in row))
+    console.print(table)
+    orgs = Table("organisation", "submissions")
+    for org, n in st.organisations.items():
+        orgs.add_row(str(org), str(n))
+    console.print(orgs)
+
+
+@class_app.command("collect")
+def class_collect(
+    folder: Annotated[Path, typer.Argument(help="Folder of the students' answers.")],
+    out: Annotated[Path, typer.Option(help="Responses file to write (.csv or .xlsx).")],
+) -> None:
+    """Stack the students' last saved answers into one responses file; validate it."""
+    from assessment.teaching.classroom import collect_class
+
+    data = collect_class(folder)
+    if data.empty:
+        _fail(f"{folder}: no saved answers")
+    write_atomic(out, xlsx_bytes(data, "responses") if out.suffix.lower() == ".xlsx"
+                 else csv_text(data).encode("utf-8"))
+    console.print(f"wrote {out}: {len(data)} student(s)", highlight=False)
+    validate(out)
+
 
 #: seconds to wait for a Dask scheduler before saying it cannot be reached
 DASK_TIMEOUT = 5

@@ -16,6 +16,7 @@ import io
 import os
 import secrets
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from decimal import Decimal
 from html import escape
 from pathlib import Path
@@ -663,14 +664,22 @@ class SelfAssessmentForm(_Form, w.VBox):
     "Show my scores" draws the stage ladder and the value-discipline profile at
     once; "Make my report" renders the full report with
     :func:`assessment.report.render.render_report` and shows it.
+
+    In a class session (:mod:`assessment.teaching.classpage`) ``respondent_id`` is the
+    student's id: the answers are saved as ``<respondent_id>.csv`` (a new save replaces
+    the student's own earlier one), the report goes to ``reports/<respondent_id>/``, and
+    ``show_paths=False`` keeps the server's paths out of the messages.
     """
 
     def __init__(self, lang: str = "en", out_dir: str | Path = SELF_ASSESSMENT_DIR,
-                 instruments: Sequence[str] = ("alignment", "value_disciplines")) -> None:
+                 instruments: Sequence[str] = ("alignment", "value_disciplines"),
+                 respondent_id: str | None = None, show_paths: bool = True) -> None:
         self.lang = check_lang(lang)
         self.out_dir = Path(out_dir)
         self.instruments = [load_instrument(i) for i in instruments]
-        self.respondent_id = f"self-{secrets.token_hex(3)}"
+        self.student = respondent_id
+        self.respondent_id = respondent_id or f"self-{secrets.token_hex(3)}"
+        self.show_paths = show_paths
         self.saved: Path | None = None
         self.report_path: Path | None = None
         self.organisation = w.Text(description=t("teach_w_organisation", lang), style=_DESC,
@@ -748,11 +757,14 @@ class SelfAssessmentForm(_Form, w.VBox):
         frame = answers_frame(self.answers, self.instruments, org, self.department.value,
                               self.respondent_id, lang)
         data = csv_text(frame).encode("utf-8")
-        path = self.out_dir / f"{safe_name(org)}_{self.respondent_id}.csv"
+        stem = self.student or f"{safe_name(org)}_{self.respondent_id}"
+        path = self.out_dir / f"{stem}.csv"
         write_atomic(path, data)
         self.saved = path
         self._warning = None
-        self.status.value = "<p>" + escape(t("teach_w_saved", lang, path=str(path))) + " " + (
+        saved = (t("teach_w_saved", lang, path=str(path)) if self.show_paths
+                 else t("teach_c_saved", lang, time=datetime.now().strftime("%H:%M")))
+        self.status.value = "<p>" + escape(saved) + " " + (
             download_link(data, path.name, t("teach_w_download_answers", lang))) + "</p>"
         return path
 
@@ -795,14 +807,18 @@ class SelfAssessmentForm(_Form, w.VBox):
         from assessment.report.render import render_report  # imports nbconvert: slow, so on click
 
         try:
+            reports = self.out_dir / "reports"
             result = render_report(path, self.organisation.value.strip(),
-                                   self.out_dir / "reports", lang=lang)
+                                   reports / self.student if self.student else reports,
+                                   lang=lang)
         except AssessmentError as exc:
             self.status.value = saved + self._warn(str(exc))
             return None
         html = result.html.read_bytes()
         self.report_path = result.html
-        ready = ("<p>" + escape(t("teach_w_report_ready", lang, path=str(result.html))) + " "
+        ready_text = (t("teach_w_report_ready", lang, path=str(result.html)) if self.show_paths
+                      else t("teach_c_report_ready", lang))
+        ready = ("<p>" + escape(ready_text) + " "
                  + download_link(html, result.html.name, t("teach_w_download_report", lang),
                                  "text/html")
                  + "</p>")
