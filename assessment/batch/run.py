@@ -349,7 +349,8 @@ def _run(path: Path, out_dir: Path, work: Path, jobs: int | None, lang: str,
         for item in _prepare(todo, responses, scores, min_group_size, work, cache):
             futures[runner.submit(render_item, item, str(out_dir))] = item
         write_scores(scores, out_dir)  # while the workers render
-        _collect(futures, summary, manifest, counts, out_dir, fail_fast, on_progress)
+        _collect(futures, summary, manifest, counts, out_dir, fail_fast, on_progress,
+                 folders=(path.parent, out_dir, work, PACKAGE_DIR.parent))
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -359,12 +360,29 @@ def _run(path: Path, out_dir: Path, work: Path, jobs: int | None, lang: str,
     return summary
 
 
+def without_folders(text: str, folders) -> str:
+    """Return ``text`` with every mention of one of ``folders`` (and its separator) removed.
+
+    Examples
+    --------
+    >>> without_folders("/home/ann/Acme BV/answers.csv: no rows", [Path("/home/ann/Acme BV")])
+    'answers.csv: no rows'
+    """
+    for folder in sorted((str(f) for f in folders if str(f) not in ("", ".", os.sep)),
+                         key=len, reverse=True):
+        text = text.replace(folder + os.sep, "").replace(folder, "")
+    return text
+
+
 def _collect(futures: dict[Future, BatchItem], summary: BatchSummary, manifest: dict,
              counts: dict, out_dir: Path, fail_fast: bool,
-             on_progress: Callable[[dict, dict], None] | None) -> None:
+             on_progress: Callable[[dict, dict], None] | None,
+             folders: tuple[Path, ...] = ()) -> None:
     """Record each item's result as it finishes, writing the manifest after each.
 
-    With ``fail_fast``, the first failure cancels the items not yet started.
+    With ``fail_fast``, the first failure cancels the items not yet started. An error
+    message names files relative to ``folders`` (the input's, the output's, the batch's
+    private and the package's folder): no machine path reaches the manifest or index.
     """
     stop = False
     for future in as_completed(futures):
@@ -376,6 +394,8 @@ def _collect(futures: dict[Future, BatchItem], summary: BatchSummary, manifest: 
                       "wave": item.wave, "hash": item.digest, "status": "failed",
                       "outputs": [], "error": f"worker failed: {type(exc).__name__}: {exc}",
                       "cell": None}
+        if result.get("error"):
+            result["error"] = without_folders(str(result["error"]), folders)
         summary.items[item.name] = result
         manifest["items"][item.name] = result
         write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
