@@ -94,6 +94,9 @@ Db = Annotated[str, typer.Option(
 Norms = Annotated[str, typer.Option(
     "--norms", help="Compare with the norm group of this store (DuckDB file or postgresql:// "
                     "URL).")]
+Comments = Annotated[str, typer.Option(
+    "--comments",
+    help="Comments in the report: redacted (personal data replaced), verbatim or none.")]
 Sector = Annotated[str, typer.Option("--sector", help="Sector of the norm group (with --norms).")]
 
 
@@ -309,10 +312,7 @@ def report(
     format: Annotated[str, typer.Option("--format", help="html or html,pdf")] = "html",
     norms: Norms = "",
     sector: Sector = "",
-    comments: Annotated[
-        str, typer.Option(help="Comments in the report: redacted (personal data replaced), "
-                               "verbatim or none.")
-    ] = "redacted",
+    comments: Comments = "redacted",
 ) -> None:
     """Render one organisation's report as executed notebook and HTML (no code visible)."""
     from assessment.report.render import render_report
@@ -357,10 +357,7 @@ def batch(
     ] = 3,
     norms: Norms = "",
     sector: Sector = "",
-    comments: Annotated[
-        str, typer.Option(help="Comments in the report: redacted (personal data replaced), "
-                               "verbatim or none.")
-    ] = "redacted",
+    comments: Comments = "redacted",
 ) -> None:
     """Render every organisation (× wave) in parallel, resumably, with index and overview.
 
