@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from assessment.core.exceptions import Problem, ResponsesError
-from assessment.core.instruments import Instrument, Item, list_instruments
+from assessment.core.instruments import DONT_KNOW, Instrument, Item, list_instruments
 from assessment.core.privacy import scan_comments
 from assessment.core.text import (
     FORMAT_CHARACTERS,
@@ -130,6 +130,9 @@ class Responses:
         Personal data found in the comments (:func:`assessment.core.privacy.scan_comments`):
         ``row``, ``item``, ``column``, ``kind``, ``start``, ``end``; never the value. The
         Name/Naam column it was partly found with is not kept.
+    dont_know : DataFrame
+        The "don't know / not applicable" answers of the accepted rows, one row each:
+        ``row`` and ``item``. They count as not answered (missing in ``data``).
     """
 
     file: str
@@ -143,6 +146,19 @@ class Responses:
     warnings: list[Problem] = field(default_factory=list)
     personal: pd.DataFrame = field(default_factory=lambda: scan_comments(
         pd.DataFrame(columns=["row", "organisation"]), {}))
+    dont_know: pd.DataFrame = field(default_factory=lambda: _dont_know_frame([]))
+
+    def dont_know_share(self) -> tuple[int, float]:
+        """Return the "don't know" answers of the accepted rows and their share of all answers.
+
+        The share is taken over every answer given on a scored item that offers "don't
+        know" (answers plus don't-knows); 0.0 when there is none.
+        """
+        items = [i.id for inst in self.instruments for i in inst.items
+                 if i.offers_dont_know and i.id in self.data.columns]
+        count = len(self.dont_know)
+        given = int(self.data[items].notna().to_numpy().sum()) + count if items else count
+        return count, (count / given if given else 0.0)
 
     @property
     def ok(self) -> bool:
@@ -179,6 +195,7 @@ class Responses:
             problems=[p for p in self.problems if p.row is None or p.row in rows],
             warnings=[p for p in self.warnings if p.row is not None and p.row in rows],
             personal=self.personal[self.personal["row"].isin(set(data["row"]))],
+            dont_know=self.dont_know[self.dont_know["row"].isin(set(data["row"]))],
         )
 
     def summary(self) -> pd.DataFrame:
@@ -189,6 +206,11 @@ class Responses:
             .unstack("department", fill_value=0)
             .reindex(columns=[d for d in DEPARTMENT_ORDER if d in set(self.data["department"])])
         )
+
+
+def _dont_know_frame(pairs: list[tuple[int, str]]) -> pd.DataFrame:
+    """The ``dont_know`` table of :class:`Responses`: one (row, item) per such answer."""
+    return pd.DataFrame(pairs, columns=["row", "item"]).astype({"row": "int64", "item": "string"})
 
 
 def _problem(file: str, message: str, row: int | None = None, column: str | None = None):
@@ -536,7 +558,8 @@ def _match_columns(headers: dict[str, str], instruments: list[Instrument], file:
     item_lookup: dict[str, tuple[Instrument, Item]] = {}
     for inst in instruments:
         for item in inst.items:
-            for key in (item.id, item.text.nl, item.text.en):
+            former = [t for old in item.former for t in (old.nl, old.en)]
+            for key in (item.id, item.text.nl, item.text.en, *former):
                 item_lookup.setdefault(normalise(key), (inst, item))
     meta: dict[str, str] = {}
     items: dict[str, tuple[Instrument, Item, str]] = {}
@@ -594,8 +617,9 @@ def _answer_lookup(item: Item, inst: Instrument) -> dict[str, object]:
     lookup: dict[str, object] = {}
     if item.type == "stages4":
         for k, opt in enumerate(item.options, start=1):
-            lookup[normalise(opt.nl)] = k
-            lookup[normalise(opt.en)] = k
+            for text in (opt, *opt.former):  # earlier versions' wordings read as the same level
+                lookup[normalise(text.nl)] = k
+                lookup[normalise(text.en)] = k
     elif item.type == "likert5":
         for k, label in enumerate(inst.scale.labels, start=1):
             lookup[normalise(label.nl)] = k
@@ -607,21 +631,55 @@ def _answer_lookup(item: Item, inst: Instrument) -> dict[str, object]:
     return lookup
 
 
+def dont_know_keys(item: Item, inst: Instrument) -> frozenset[str]:
+    """Return the answers (normalised) that mean "don't know / not applicable" on ``item``.
+
+    The scale's ``dont_know`` text in both languages, its other spellings (``also``) and
+    the machine value :data:`~assessment.core.instruments.DONT_KNOW` that the teaching
+    forms write; empty for items that do not offer it (``choice``, ``nps``, ``text``).
+
+    Examples
+    --------
+    >>> from assessment.core.instruments import load_instrument
+    >>> inst = load_instrument("alignment")
+    >>> sorted(dont_know_keys(inst.items[0], inst))[:3]
+    ["don't know", "don't know / not applicable", 'dont_know']
+    """
+    dont = inst.scale.dont_know
+    if not item.offers_dont_know or dont is None:
+        return frozenset()
+    return frozenset(normalise(t) for t in (dont.nl, dont.en, *dont.also, DONT_KNOW))
+
+
 def _allowed(item: Item) -> str:
     if item.type == "choice":
         return "one of: " + ", ".join(f"{o.value}" for o in item.options)
     lo, hi = item.range
+    if item.type == "nps":
+        return f"a whole number {lo}–{hi}"
     what = "an option text" if item.type in ("stages4", "likert5") else "a whole number"
-    return f"{lo}–{hi} or {what}" if item.type != "nps" else f"a whole number {lo}–{hi}"
+    extra = " (or \"don't know\", counted as not answered)" if item.offers_dont_know else ""
+    return f"{lo}–{hi} or {what}{extra}"
 
 
 def _parse_item(values: pd.Series, inst: Instrument, item: Item, header: str, file: str):
-    """Return (parsed values, problems) for one item column (each distinct answer parsed once)."""
+    """Return (parsed values, problems, don't-know mask) for one item column.
+
+    Each distinct answer is parsed once. A "don't know / not applicable" answer is read
+    as not answered (missing), without a problem; the mask marks those rows.
+    """
     if item.type == "text":
-        return values.astype(object).where(values.notna(), None), []
+        return values.astype(object).where(values.notna(), None), [], None
     answers = values.astype("string")
     parsed = map_unique(answers, lambda u: _parse_answers(u, inst, item))
+    keys = dont_know_keys(item, inst)
+    dont_know = None
+    if keys:
+        dont_know = map_unique(answers, lambda u: normalise_series(u).isin(keys))
+        dont_know = dont_know.fillna(False).astype(bool)
     bad = values.notna() & parsed.isna()
+    if dont_know is not None:
+        bad &= ~dont_know
     problems = [
         _problem(
             file,
@@ -632,7 +690,7 @@ def _parse_item(values: pd.Series, inst: Instrument, item: Item, header: str, fi
         )
         for row in values.index[bad.to_numpy(dtype=bool)]
     ]
-    return parsed, problems
+    return parsed, problems, dont_know
 
 
 def _parse_answers(values: pd.Series, inst: Instrument, item: Item) -> pd.Series:
@@ -817,8 +875,11 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
     )
     scored_ids = []
     columns = {}
+    dont_know: list[tuple[int, str]] = []
     for item_id, (inst, item, header) in items.items():
-        parsed, item_problems = _parse_item(table[header], inst, item, header, file)
+        parsed, item_problems, unknown = _parse_item(table[header], inst, item, header, file)
+        if unknown is not None and unknown.any():
+            dont_know.extend((int(r), item_id) for r in table.index[unknown.to_numpy()])
         out[item_id] = parsed
         columns[item_id] = header
         problems.extend(item_problems)
@@ -870,6 +931,8 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
     personal = scan_comments(accepted, text_items,
                              table.loc[accepted.index, name_col] if name_col else None)
     present = [inst for inst in instruments if any(i[0].id == inst.id for i in items.values())]
+    dont_know_table = _dont_know_frame(dont_know)
+    dont_know_table = dont_know_table[dont_know_table["row"].isin(set(accepted["row"]))]
     return Responses(
         file=file,
         data=out[~rejected_mask].reset_index(drop=True),
@@ -881,4 +944,5 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
         ignored_columns=ignored,
         warnings=warnings,
         personal=personal,
+        dont_know=dont_know_table.sort_values(["row", "item"]).reset_index(drop=True),
     )

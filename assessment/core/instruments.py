@@ -21,6 +21,7 @@ from assessment.core.exceptions import InstrumentError
 from assessment.core.i18n import SAFE_LOADER
 
 __all__ = [
+    "DONT_KNOW",
     "LANGUAGES",
     "SCALE_RANGE",
     "TENSION_SOURCES",
@@ -38,6 +39,10 @@ LANGUAGES = ("nl", "en")
 #: answer range per scored item type
 SCALE_RANGE = {"stages4": (1, 4), "likert5": (1, 5), "nps": (0, 10)}
 SCORED_TYPES = tuple(SCALE_RANGE)
+#: item types that offer "don't know / not applicable" (counted as not answered)
+DONT_KNOW_TYPES = ("stages4", "likert5")
+#: the machine value of a "don't know / not applicable" answer (forms write it, ingest reads it)
+DONT_KNOW = "dont_know"
 
 
 class _Model(BaseModel):
@@ -58,9 +63,20 @@ class Text(_Model):
 
 
 class Option(Text):
-    """An answer option; ``value`` names it for `choice` items."""
+    """An answer option; ``value`` names it for `choice` items.
+
+    ``former`` holds the option's wordings in earlier versions of the instrument: an
+    answer given with one of them still reads as this option (the same level).
+    """
 
     value: str | None = None
+    former: list[Text] = []
+
+
+class DontKnow(Text):
+    """The "don't know / not applicable" answer of a scale; ``also`` lists other spellings read."""
+
+    also: list[str] = []
 
 
 class Level(_Model):
@@ -84,6 +100,7 @@ class Scale(_Model):
 
     type: Literal["stages4", "likert5"]
     labels: list[Text] = []
+    dont_know: DontKnow | None = None
 
     @property
     def min(self) -> int:
@@ -128,6 +145,12 @@ class Item(_Model):
     tension: Literal[TENSION_SOURCES] | None = None
     reverse: bool = False
     options: list[Option] = []
+    former: list[Text] = []
+
+    @property
+    def offers_dont_know(self) -> bool:
+        """Whether the item offers "don't know / not applicable" (``stages4`` and ``likert5``)."""
+        return self.type in DONT_KNOW_TYPES
 
     @property
     def scored(self) -> bool:
@@ -239,6 +262,10 @@ def _consistency_problems(inst: Instrument) -> list[str]:
         same = sorted({t for t in texts if texts.count(t) > 1})
         if same:
             out.append(f"question texts ({lang}) are not unique: {same[0]!r}")
+    if any(i.offers_dont_know for i in inst.items) and inst.scale.dont_know is None:
+        out.append("scale: needs dont_know, the \"don't know / not applicable\" answer that "
+                   "every stages4 and likert5 item offers")
+    out.extend(_former_problems(inst))
     if inst.scale.type == "likert5" and len(inst.scale.labels) != 5:
         out.append(f"scale: likert5 needs exactly 5 labels, found {len(inst.scale.labels)}")
     for item in inst.items:
@@ -297,6 +324,33 @@ def _consistency_problems(inst: Instrument) -> list[str]:
     if inst.profile is not None and inst.profile.declared_item is not None:
         if inst.profile.declared_item not in item_ids:
             out.append(f"profile: declared_item {inst.profile.declared_item!r} is not an item")
+    return out
+
+
+def _former_problems(inst: Instrument) -> list[str]:
+    """Check that earlier wordings (``former``) still read as one thing only.
+
+    A former question text may not be another item's question, and a former option text
+    may not be another option of the same item (nor the scale's don't-know answer).
+    """
+    out: list[str] = []
+    for lang in LANGUAGES:
+        current = {i.text.get(lang).strip().casefold(): i.id for i in inst.items}
+        for item in inst.items:
+            for old in item.former:
+                other = current.get(old.get(lang).strip().casefold(), item.id)
+                if other != item.id:
+                    out.append(f"item {item.id}: former text ({lang}) is the question of {other}")
+            dont = inst.scale.dont_know
+            seen: dict[str, int] = {}
+            if dont is not None and item.offers_dont_know:
+                seen[dont.get(lang).strip().casefold()] = 0
+            for k, opt in enumerate(item.options, 1):
+                for text in {t.get(lang).strip().casefold() for t in [opt, *opt.former]}:
+                    if seen.setdefault(text, k) != k:
+                        like = "the don't-know answer" if seen[text] == 0 else f"option {seen[text]}"
+                        out.append(f"item {item.id}: option {k} ({lang}) reads like {like} "
+                                   "(current or former wording)")
     return out
 
 
