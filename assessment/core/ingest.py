@@ -675,8 +675,8 @@ def _parse_item(values: pd.Series, inst: Instrument, item: Item, header: str, fi
     keys = dont_know_keys(item, inst)
     dont_know = None
     if keys:
-        dont_know = map_unique(answers, lambda u: normalise_series(u).isin(keys))
-        dont_know = dont_know.fillna(False).astype(bool)
+        dont_know = map_unique(answers, lambda u: normalise_series(u).isin(keys).astype("boolean"))
+        dont_know = (dont_know.fillna(False).astype(bool) & values.notna()).astype(bool)
     bad = values.notna() & parsed.isna()
     if dont_know is not None:
         bad &= ~dont_know
