@@ -518,3 +518,102 @@ def test_xlsx_zip_bomb_is_refused_before_unpacking(tmp_path, rows):
                                              r"\(unpacked size\)"):
         read_responses(path)
     assert time.perf_counter() - start < 5
+
+
+# --- "don't know / not applicable" and former wordings (issue 11, points 7 and 8) -------------
+
+DATA_DIR = __import__("pathlib").Path(__file__).parent / "data"
+
+
+def test_dont_know_counts_as_not_answered(tmp_path, alignment, disciplines):
+    """A hand-made file: "Weet ik niet / niet van toepassing" (and its other spellings) is missing.
+
+    Respondent A answers MS-roles-1 with the Dutch don't-know text, MS-roles-2 with "n.v.t.",
+    VD-ci-1 with the English text and VD-ci-2 with "dont_know" (what the teaching forms
+    write); B answers the same items with numbers. Expected (by hand): A's four cells are
+    missing, there is no problem, and ``dont_know`` lists exactly A's four (row, item) pairs;
+    A's other answers and all of B's are read as given.
+    """
+    rows = full_rows(alignment, disciplines, "Fixture BV", 2, seed=5)
+    rows[0].update({"MS-roles-1": "Weet ik niet / niet van toepassing", "MS-roles-2": "n.v.t.",
+                    "VD-ci-1": "Don't know / not applicable", "VD-ci-2": "dont_know"})
+    path = _write_csv(tmp_path / "dk.csv", pd.DataFrame(rows))
+    r = read_responses(path, [alignment, disciplines])
+    assert r.problems == []
+    a, b = r.data.iloc[0], r.data.iloc[1]
+    for item in ("MS-roles-1", "MS-roles-2", "VD-ci-1", "VD-ci-2"):
+        assert pd.isna(a[item])
+        assert b[item] == rows[1][item]
+    assert a["MS-communication-1"] == rows[0]["MS-communication-1"]
+    assert sorted(map(tuple, r.dont_know[["row", "item"]].to_numpy().tolist())) == [
+        (2, "MS-roles-1"), (2, "MS-roles-2"), (2, "VD-ci-1"), (2, "VD-ci-2")]
+    answered = 2 * (len(alignment.scored_items) + len(disciplines.scored_items)) - 4
+    assert r.dont_know_share() == (4, 4 / (answered + 4))
+
+
+def test_dont_know_is_not_an_answer_on_choice_or_nps(tmp_path, alignment, disciplines):
+    """Only stages4 and likert5 items offer it: on the declared-strategy choice it is a problem."""
+    rows = full_rows(alignment, disciplines, "Fixture BV", 1, seed=5)
+    rows[0]["VD-declared"] = "Weet ik niet / niet van toepassing"
+    r = read_responses(_write_csv(tmp_path / "dk.csv", pd.DataFrame(rows)),
+                       [alignment, disciplines])
+    assert [p.column for p in r.problems] == ["VD-declared"]
+    assert r.dont_know.empty
+
+
+def test_restricted_to_keeps_only_the_organisations_dont_knows(tmp_path, alignment, disciplines):
+    """A report sees only its own organisation's don't-know answers (rows of the other dropped)."""
+    rows = full_rows(alignment, disciplines, "Een BV", 2, seed=1)
+    rows += full_rows(alignment, disciplines, "Twee BV", 2, seed=2)
+    rows[0]["MS-roles-1"] = "weet ik niet"
+    rows[3]["MS-roles-1"] = "weet ik niet"
+    r = read_responses(_write_csv(tmp_path / "dk.csv", pd.DataFrame(rows)),
+                       [alignment, disciplines])
+    assert r.dont_know["row"].tolist() == [2, 5]
+    assert r.restricted_to("Twee BV").dont_know["row"].tolist() == [5]
+
+
+def test_former_option_texts_read_as_the_same_level(tmp_path, alignment):
+    """An answer in an earlier version's wording reads as the level it had then.
+
+    For every option with a ``former`` wording, one respondent answers with the former Dutch
+    text and one with the former English text. Expected: the option's place in the YAML
+    (1–4, worst to best), which the former wording had in version 1.0.0 too.
+    """
+    rows = []
+    expected = []
+    for item in alignment.scored_items:
+        for k, opt in enumerate(item.options, 1):
+            for old in opt.former:
+                for lang in ("nl", "en"):
+                    rows.append({"respondent_id": f"r{len(rows)}", "organisation": "Oud BV",
+                                 item.id: old.get(lang)})
+                    expected.append((item.id, k))
+    assert len(expected) >= 2 * 20  # the rewritten options of issue 11
+    r = read_responses(_write_csv(tmp_path / "old.csv", pd.DataFrame(rows)), [alignment])
+    assert r.problems == []
+    assert [r.data.iloc[n][item] for n, (item, _) in enumerate(expected)] == [
+        k for _, k in expected]
+
+
+def test_old_forms_export_scores_as_before():
+    """A Forms export written with the 1.0.0 wordings scores exactly as version 1.0.0 scored it.
+
+    ``data/messy_forms_export_v1.0.0.csv`` is ``data/examples/messy_forms_export.csv`` as
+    committed at deaf509 (instrument versions 1.0.0: Dutch option texts as answers, Dutch
+    question texts as headers, including the questions and options rewritten since).
+    ``..._scores.csv`` holds what that version's code (git archive deaf509) computed from it
+    with ``score_responses``. Expected: the same rows, counts, scores and stages.
+    """
+    from assessment.core.scoring import score_responses
+
+    r = read_responses(DATA_DIR / "messy_forms_export_v1.0.0.csv")
+    assert len(r.columns) == 61 and r.dont_know.empty  # every column still matched
+    scores = score_responses(r.data, r.instruments)
+    before = pd.read_csv(DATA_DIR / "messy_forms_export_v1.0.0_scores.csv")
+    now = scores[before.columns].reset_index(drop=True)
+    for column in ("organisation", "instrument", "level", "interface", "dimension", "stage"):
+        assert now[column].fillna("").astype(str).tolist() == \
+            before[column].fillna("").astype(str).tolist()
+    assert now["n"].tolist() == before["n"].tolist()
+    assert now["score"].to_numpy() == pytest.approx(before["score"].to_numpy(), rel=1e-9)

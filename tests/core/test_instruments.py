@@ -237,3 +237,133 @@ def test_dimension_without_interfaces_needs_two_items(raw_loyalty):
 
     msg = _broken(raw_loyalty, mutate)
     assert "dimension customer_loyalty: needs at least 2 scored items" in msg
+
+
+# --- issue 11: don't know, former wordings, item wording (INSTRUMENT-GUIDE) ------------------
+
+#: words that make an option a negation when it opens with them (nl and en)
+NEGATIONS = ("geen", "niet", "niets", "nooit", "no", "not", "none", "nothing", "never", "there is no")
+
+
+def test_every_stages4_and_likert5_item_offers_dont_know():
+    """Issue 11.7: each bundled instrument with such items has a don't-know text in both languages."""
+    for inst in list_instruments():
+        items = [i for i in inst.items if i.type in ("stages4", "likert5")]
+        assert items and all(i.offers_dont_know for i in items)
+        assert inst.scale.dont_know.nl == "Weet ik niet / niet van toepassing"
+        assert inst.scale.dont_know.en == "Don't know / not applicable"
+        assert not any(i.offers_dont_know for i in inst.items if i not in items)
+
+
+def test_versions_bumped_for_the_rewritten_items():
+    """Issue 11: items changed, so every bundled instrument is at 1.1.0 (was 1.0.0 at deaf509)."""
+    assert {i.id: i.version for i in list_instruments()} == {
+        "alignment": "1.1.0", "customer_loyalty": "1.1.0", "value_disciplines": "1.1.0"}
+
+
+def test_no_top_option_opens_with_a_negation(alignment):
+    """INSTRUMENT-GUIDE: no Integrated option that opens with a negation (an Undefined firm could pick it).
+
+    "Opens" = its first clause (up to ';' or ':'), in either language.
+    """
+    for item in alignment.scored_items:
+        top = item.options[-1]
+        for lang in ("nl", "en"):
+            first = top.get(lang).split(";")[0].split(":")[0].casefold()
+            words = first.replace(",", " ").split()
+            assert not any(w in NEGATIONS for w in words[:6]), (item.id, lang, first)
+
+
+def test_listed_items_were_rewritten(alignment):
+    """Issue 11.2 and 11.8: each listed option (or question) has new wording and keeps the old as former.
+
+    The list is the issue's; "former" is the version-1.0.0 wording, which must still be read.
+    """
+    rewritten = {
+        "MS-communication-1": [2, 4], "SS-communication-1": [2], "MS-processes-2": [2, 3, 4],
+        "MS-knowledge-1": [4], "MS-goals-2": [1, 2, 3, 4], "SS-culture-2": [4],
+        "MV-goals-1": [4], "MV-culture-2": [4], "SS-communication-2": [3, 4],
+        "SS-knowledge-1": [1, 2, 3, 4], "MV-knowledge-1": [1, 4], "SS-goals-2": [1, 2, 3, 4],
+        "MS-culture-2": [1, 2, 3, 4], "MV-communication-2": [2],
+    }
+    for item_id, options in rewritten.items():
+        item = alignment.item(item_id)
+        for k in options:
+            assert item.options[k - 1].former, (item_id, k)
+    new_questions = ("MS-goals-2", "SS-goals-2", "MS-culture-2", "SS-knowledge-1",
+                     "MV-knowledge-1")
+    assert all(alignment.item(i).former for i in new_questions)
+    # the near-duplicates now ask different things
+    assert alignment.item("SS-knowledge-1").text.nl != alignment.item("MV-knowledge-1").text.nl
+    assert "budget" not in alignment.item("MS-culture-2").options[-1].nl.casefold()
+
+
+def test_defined_is_reflective_not_a_review_of_figures(alignment):
+    """Issue 11.2: the Defined option of the communication items is about mutual expectations.
+
+    Seed 001 (Kotler, Rackham & Krishnaswamy): Defined meetings are reflective ("what do we
+    expect of one another?"), not reviews of past figures; a shared lead definition is Defined.
+    """
+    for item_id in ("MS-communication-1", "SS-communication-1", "MV-communication-2"):
+        defined = alignment.item(item_id).options[1]
+        assert "verwacht" in defined.nl and "expect" in defined.en, item_id
+        assert "cijfers" not in defined.nl and "figures" not in defined.en, item_id
+    lead = alignment.item("MS-processes-2")
+    assert "wat een lead is" in lead.options[1].nl and "counts as a lead" in lead.options[1].en
+    assert "wat een goede lead is" not in lead.options[2].nl
+
+
+def test_goals_items_fit_organisations_without_variable_pay(alignment):
+    """Issue 11.8: items on rewards ask about how people are judged (appraisal or any bonus).
+
+    In the Netherlands many firms pay no bonus; an item whose every option names a bonus has
+    no answer for them.
+    """
+    for item in alignment.scored_items:
+        if item.dimension != "goals":
+            continue
+        texts = [item.text.nl, *(o.nl for o in item.options)]
+        assert not all("bonus" in t.casefold() for t in texts[1:]), item.id
+        if any("bonus" in t.casefold() for t in texts):
+            assert "eventuele bonus" in item.text.nl, item.id
+
+
+def test_rewritten_likert_items(alignment):
+    """Issue 11.4 and 11.8: LOY-nps asks about us as a supplier; LOY-es-1, VD-oe-5 and VD-oe-6 changed."""
+    loyalty, vd = load_instrument("customer_loyalty"), load_instrument("value_disciplines")
+    nps = loyalty.item("LOY-nps")
+    assert "als leverancier" in nps.text.nl and "as a supplier" in nps.text.en
+    assert " en " not in loyalty.item("LOY-es-1").text.nl
+    assert "prijs" not in vd.item("VD-oe-5").text.nl and "price" not in vd.item("VD-oe-5").text.en
+    assert "persoonlijk contact" not in vd.item("VD-oe-6").text.nl
+    for item in (nps, loyalty.item("LOY-es-1"), vd.item("VD-oe-5"), vd.item("VD-oe-6")):
+        assert item.former, item.id
+    # the keying stays, so that answers to the former wording score the same
+    assert vd.item("VD-oe-5").reverse and vd.item("VD-oe-6").reverse
+
+
+def test_former_option_that_reads_like_another_option_is_refused(raw_alignment):
+    """A former wording equal to another option of the item would be read two ways: refused."""
+
+    def mutate(d):
+        opts = d["items"][0]["options"]
+        opts[3]["former"] = [{"nl": opts[0]["nl"], "en": "something else"}]
+
+    msg = _broken(raw_alignment, mutate)
+    assert "item MS-roles-1: option 4 (nl) reads like option 1" in msg
+
+
+def test_former_question_of_another_item_is_refused(raw_alignment):
+    """A former question text that is another item's question would match two columns: refused."""
+
+    def mutate(d):
+        d["items"][0]["former"] = [dict(d["items"][1]["text"])]
+
+    msg = _broken(raw_alignment, mutate)
+    assert "item MS-roles-1: former text (nl) is the question of MS-roles-2" in msg
+
+
+def test_scale_without_dont_know_is_refused(raw_alignment):
+    """Issue 11.7: a stages4 instrument must say its don't-know text."""
+    msg = _broken(raw_alignment, lambda d: d["scale"].pop("dont_know"))
+    assert "scale: needs dont_know" in msg
