@@ -19,7 +19,7 @@ from assessment.analysis.nps import classify
 from assessment.core.exceptions import ResponsesError
 from assessment.core.i18n import check_lang, fmt, t
 from assessment.core.ingest import read_table
-from assessment.core.instruments import Instrument, Item
+from assessment.core.instruments import DONT_KNOW, Instrument, Item
 from assessment.core.scoring import score_responses
 from assessment.core.template import META
 from assessment.core.text import normalise
@@ -45,8 +45,10 @@ def answer_options(item: Item, instrument: Instrument, lang: str) -> list[tuple[
     """Return the answers a form offers for ``item``: (label, value) pairs from the YAML.
 
     ``stages4`` items offer their four descriptions (1–4), ``likert5`` items the
-    scale's labels (1–5), ``choice`` items their options (by value), ``nps`` items
-    0–10; ``text`` items offer none.
+    scale's labels (1–5), both followed by the scale's "don't know / not applicable"
+    (value :data:`~assessment.core.instruments.DONT_KNOW`, counted as not answered);
+    ``choice`` items their options (by value), ``nps`` items 0–10; ``text`` items
+    offer none.
 
     Examples
     --------
@@ -54,12 +56,17 @@ def answer_options(item: Item, instrument: Instrument, lang: str) -> list[tuple[
     >>> vd = load_instrument("value_disciplines")
     >>> answer_options(vd.scored_items[0], vd, "en")[0]
     ('Strongly disagree', 1)
+    >>> answer_options(vd.scored_items[0], vd, "en")[-1]
+    ("Don't know / not applicable", 'dont_know')
     """
     check_lang(lang)
+    dont = instrument.scale.dont_know
+    dont_know = [(dont.get(lang), DONT_KNOW)] if dont is not None else []
     if item.type == "stages4":
-        return [(o.get(lang), k) for k, o in enumerate(item.options, 1)]
+        return [(o.get(lang), k) for k, o in enumerate(item.options, 1)] + dont_know
     if item.type == "likert5":
-        return [(label.get(lang), k) for k, label in enumerate(instrument.scale.labels, 1)]
+        return [(label.get(lang), k)
+                for k, label in enumerate(instrument.scale.labels, 1)] + dont_know
     if item.type == "choice":
         return [(o.get(lang), o.value) for o in item.options]
     if item.type == "nps":

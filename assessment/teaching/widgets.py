@@ -33,7 +33,7 @@ from assessment.core.exceptions import AssessmentError
 from assessment.core.files import write_atomic
 from assessment.core.i18n import check_lang, fmt, t
 from assessment.core.ingest import DEPARTMENT_ORDER
-from assessment.core.instruments import Instrument, load_instrument
+from assessment.core.instruments import DONT_KNOW, Instrument, load_instrument
 from assessment.report import plots
 from assessment.report.recommend import roadmap
 from assessment.teaching import figures
@@ -342,10 +342,23 @@ def _question(k: int, text: str, note: str = "") -> w.HTML:
     return w.HTML(f"<p style='margin:0.8em 0 0.2em 0'><b>{k}.</b> {escape(text)}{extra}</p>")
 
 
+#: the button that stands for "don't know / not applicable" on a likert item
+DONT_KNOW_BUTTON = "?"
+
+
+def _scale_legend(instrument: Instrument, lang: str) -> str:
+    """The likert legend shown above the buttons: "1 = …" per label, "? = don't know"."""
+    parts = [f"{k} = {label.get(lang)}" for k, label in enumerate(instrument.scale.labels, 1)]
+    if instrument.scale.dont_know is not None:
+        parts.append(f"{DONT_KNOW_BUTTON} = {instrument.scale.dont_know.get(lang)}")
+    return " · ".join(parts)
+
+
 def _input_for(item, instrument: Instrument, lang: str) -> w.Widget:
     options = answer_options(item, instrument, lang)
-    if item.type == "likert5":
-        return w.ToggleButtons(options=[(str(v), v) for _, v in options], value=None,
+    if item.type == "likert5":  # numbers on the buttons, "?" for don't know; labels as tooltips
+        return w.ToggleButtons(options=[(DONT_KNOW_BUTTON if v == DONT_KNOW else str(v), v)
+                                        for _, v in options], value=None,
                                tooltips=[label for label, _ in options],
                                style={"button_width": "46px"})
     if item.type == "stages4":
@@ -430,8 +443,7 @@ class DisciplineScan(_Form, w.VBox):
         inst = self.instrument
         self.form = _Questionnaire([inst], lang, self.update)
         self.progress, self.html, self.chart = w.HTML(), w.HTML(), _chart()
-        scale = " · ".join(f"{k} = {label.get(lang)}"
-                           for k, label in enumerate(inst.scale.labels, 1))
+        scale = _scale_legend(inst, lang)
         items = [i for i in inst.items if i.type != "text"]
         super().__init__([
             w.HTML(_CSS + f"<p><i>{escape(scale)}</i></p>"),
@@ -697,8 +709,7 @@ class SelfAssessmentForm(_Form, w.VBox):
                       else [(inst.title.get(lang), list(inst.items))])
             for title, items in groups:
                 items = [i for i in items if i.type != "text"]
-                intro = ("" if inst.scale.type != "likert5" else " · ".join(
-                    f"{k} = {label.get(lang)}" for k, label in enumerate(inst.scale.labels, 1)))
+                intro = "" if inst.scale.type != "likert5" else _scale_legend(inst, lang)
                 pages.append(w.VBox([w.HTML(f"<p><i>{escape(intro)}</i></p>"),
                                      *self.form.layout(inst, items, lang)]))
                 titles.append(title)

@@ -7,6 +7,7 @@ import io
 import pandas as pd
 import pytest
 
+from assessment.core.ingest import read_responses
 from assessment.core.instruments import load_instrument
 from assessment.core.template import template_columns
 from assessment.teaching.forms import (
@@ -34,10 +35,13 @@ def vd():
 
 
 def test_options_come_from_the_yaml(al, vd):
-    """stages4: the item's four descriptions scored 1–4; likert5: the scale's labels 1–5; choice: the option values (all from the YAML files)."""
+    """stages4: the item's four descriptions scored 1–4; likert5: the scale's labels 1–5, both then "don't know"; choice: the option values (all from the YAML files)."""
     item = al.scored_items[0]
-    assert answer_options(item, al, "nl") == [(o.nl, k) for k, o in enumerate(item.options, 1)]
-    assert [v for _, v in answer_options(vd.scored_items[0], vd, "en")] == [1, 2, 3, 4, 5]
+    assert answer_options(item, al, "nl") == [
+        *((o.nl, k) for k, o in enumerate(item.options, 1)),
+        ("Weet ik niet / niet van toepassing", "dont_know")]
+    assert [v for _, v in answer_options(vd.scored_items[0], vd, "en")] == [
+        1, 2, 3, 4, 5, "dont_know"]
     choice = vd.item(vd.profile.declared_item)
     assert [v for _, v in answer_options(choice, vd, "en")] == [o.value for o in choice.options]
 
@@ -154,3 +158,24 @@ def test_collect_answers(tmp_path, vd):
     assert table["organisation"].tolist() == ["Org 1", "Org 2"]
     assert list(table.columns[:5]) == ["respondent_id", "organisation", "department", "wave",
                                        "language"]
+
+
+def test_dont_know_in_a_scan_counts_as_not_answered(vd, tmp_path):
+    """Issue 11.7: a form's "don't know" leaves the item out of the score, like a blank.
+
+    Every item answered 4 (reverse-keyed 2), except two customer-intimacy items answered
+    "don't know": the discipline scores stay 75 (hand: (4 - 1) / 4 × 100), as with those
+    two items left blank, and the saved row reads back with the two as don't-knows.
+    """
+    answers = {i.id: (2 if i.reverse else 4) for i in vd.scored_items}
+    blank = dict(answers)
+    for item_id in ("VD-ci-1", "VD-ci-5"):
+        answers[item_id] = "dont_know"
+        del blank[item_id]
+    scores = scan_scores(answers, [vd])
+    assert scores["score"].round(1).tolist() == [75.0, 75.0, 75.0]
+    assert scores["n"].tolist() == scan_scores(blank, [vd])["n"].tolist()
+    path = tmp_path / "scan.csv"
+    answers_frame(answers, [vd], "Case BV").to_csv(path, index=False)
+    read = read_responses(path, [vd])
+    assert read.problems == [] and read.dont_know["item"].tolist() == ["VD-ci-1", "VD-ci-5"]

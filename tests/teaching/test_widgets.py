@@ -107,6 +107,30 @@ def test_discipline_scan_answers_one_click_at_a_time():
     assert "1 van de 18 beantwoord" in scan.progress.value
 
 
+def test_every_scale_item_offers_dont_know_in_the_forms():
+    """Issue 11.7: each stages4 radio list and each likert5 toggle row ends with "don't know".
+
+    On a likert row the button reads "?" (its tooltip and the legend above give the text);
+    choosing it leaves the item unscored, as a blank would: customer intimacy answered 4 on
+    its four statements and "?" on its two reversed ones scores (4 − 1) / 4 × 100 = 75 (hand
+    calculation; four of six answered is at least half, the rule of README "How scores are
+    computed").
+    """
+    scan = W.DisciplineScan(lang="nl")
+    vd = scan.instrument
+    for item in vd.scored_items:
+        toggle = scan.form.inputs[item.id]
+        assert toggle.options[-1] == ("?", "dont_know")
+        assert toggle.tooltips[-1] == "Weet ik niet / niet van toepassing"
+    assert "? = Weet ik niet / niet van toepassing" in scan.children[0].value
+    ci = [i for i in vd.scored_items if i.dimension == "customer_intimacy"]
+    scan.set_answers({i.id: ("dont_know" if i.reverse else 4) for i in ci})
+    assert scan.result.set_index("dimension")["score"]["customer_intimacy"] == 75.0
+    al = W.AlignmentScan("marketing_sales", lang="en")
+    for widget in al.form.inputs.values():
+        assert widget.options[-1] == ("Don't know / not applicable", "dont_know")
+
+
 def test_alignment_scan_ladder_and_steps():
     """The marketing–sales part of the alignment YAML (14 questions); all answers 2 → index 2.0, Defined ([1.75, 2.5), DESIGN 3.1), and the steps to Aligned come from the YAML."""
     al = load_instrument("alignment")
