@@ -197,14 +197,20 @@ def template(
     out: Annotated[Path, typer.Option(help="File to write: .xlsx (drop-downs) or .csv.",
                                       callback=_output_file)],
     lang: Lang = "nl",
+    seed: Annotated[int, typer.Option(
+        help="Seed of the shuffled order in which each question's stages are shown.")] = 2026,
 ) -> None:
-    """Write a fill-in file: the right columns (XLSX adds drop-downs and an explanation)."""
+    """Write a fill-in file: the right columns (XLSX adds drop-downs and an explanation).
+
+    The drop-downs list each question's answers in a shuffled order that the seed fixes
+    (the instrument files keep them worst to best); "don't know / not applicable" comes last.
+    """
     from assessment.core.instruments import load_instrument
     from assessment.core.template import write_template
 
     _check_lang(lang)
     try:
-        path = write_template(load_instrument(instrument), out, lang=lang)
+        path = write_template(load_instrument(instrument), out, lang=lang, seed=seed)
     except (AssessmentError, ValueError) as exc:
         _fail(str(exc))
     console.print(f"wrote {path}")
@@ -221,6 +227,14 @@ def _read(responses: Path):
         return read_responses(responses)
     except AssessmentError as exc:
         _fail(str(exc))
+
+
+def _print_dont_know(r) -> None:
+    """Say how many answers were "don't know / not applicable" (counted as not answered)."""
+    count, share = r.dont_know_share()
+    if count:
+        console.print(f"{count} answer(s) \"don't know / not applicable\" ({share:.1%} of the "
+                      "answers given), counted as not answered", highlight=False, markup=False)
 
 
 @app.command()
@@ -256,6 +270,7 @@ def validate(
     for (org, wave), row in summary.head(SHOWN_ORGANISATIONS).iterrows():
         table.add_row(org, wave or "–", *(str(v) for v in row), str(int(row.sum())))
     console.print(table)
+    _print_dont_know(r)
     if len(summary) > SHOWN_ORGANISATIONS:
         console.print(f"… and {len(summary) - SHOWN_ORGANISATIONS} more organisation(s) × wave; "
                       "`assess score` writes every one", highlight=False, markup=False)

@@ -18,7 +18,7 @@ def test_instruments_lists_both():
     result = runner.invoke(app, ["instruments"])
     assert result.exit_code == 0
     assert "alignment" in result.stdout and "value_disciplines" in result.stdout
-    assert "1.0.0" in result.stdout
+    assert "1.1.0" in result.stdout
 
 
 def test_template(tmp_path):
@@ -28,6 +28,41 @@ def test_template(tmp_path):
         app, ["template", "--instrument", "alignment", "--lang", "nl", "--out", str(out)]
     )
     assert result.exit_code == 0 and out.exists()
+
+
+def test_template_seed_sets_the_option_order(tmp_path):
+    """`--seed` reaches the template: the same seed writes the same lists, another seed others.
+
+    Expected from :func:`assessment.core.template.option_order` (a seeded shuffle per item).
+    """
+    from openpyxl import load_workbook
+
+    def lists(seed, name):
+        out = tmp_path / name
+        result = runner.invoke(app, ["template", "--instrument", "alignment", "--out", str(out),
+                                     "--seed", str(seed)])
+        assert result.exit_code == 0, result.stderr
+        return [[c.value for c in col] for col in load_workbook(out)["lists"].iter_cols()]
+
+    assert lists(7, "a.xlsx") == lists(7, "b.xlsx")
+    assert lists(7, "a.xlsx") != lists(8, "c.xlsx")
+
+
+def test_validate_counts_dont_know(tmp_path, alignment, disciplines):
+    """Issue 11.7: validate says how many answers were don't know and their share.
+
+    Hand-made: 2 respondents × (42 + 18) scored items = 120 answers given, 3 of them
+    "weet ik niet": 3 of 120 = 2.5%.
+    """
+    rows = full_rows(alignment, disciplines, "Fixture BV", 2)
+    for item in ("MS-roles-1", "MS-roles-2", "VD-ci-1"):
+        rows[0][item] = "weet ik niet"
+    path = tmp_path / "dk.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    result = runner.invoke(app, ["validate", str(path)], terminal_width=200)
+    assert result.exit_code == 0, result.stderr
+    assert '3 answer(s) "don\'t know / not applicable" (2.5% of the answers given)' in \
+        result.stdout
 
 
 def test_template_unknown_instrument(tmp_path):
