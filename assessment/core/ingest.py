@@ -209,7 +209,7 @@ class Responses:
 
 
 def _dont_know_frame(pairs: list[tuple[int, str]]) -> pd.DataFrame:
-    """The ``dont_know`` table of :class:`Responses`: one (row, item) per such answer."""
+    """Return the ``dont_know`` table of :class:`Responses`: one (row, item) per such answer."""
     return pd.DataFrame(pairs, columns=["row", "item"]).astype({"row": "int64", "item": "string"})
 
 
@@ -642,8 +642,8 @@ def dont_know_keys(item: Item, inst: Instrument) -> frozenset[str]:
     --------
     >>> from assessment.core.instruments import load_instrument
     >>> inst = load_instrument("alignment")
-    >>> sorted(dont_know_keys(inst.items[0], inst))[:3]
-    ["don't know", "don't know / not applicable", 'dont_know']
+    >>> sorted(dont_know_keys(inst.items[0], inst))[:4]
+    ['dk', "don't know", "don't know / not applicable", 'dont_know']
     """
     dont = inst.scale.dont_know
     if not item.offers_dont_know or dont is None:

@@ -348,7 +348,8 @@ def _former_problems(inst: Instrument) -> list[str]:
             for k, opt in enumerate(item.options, 1):
                 for text in {t.get(lang).strip().casefold() for t in [opt, *opt.former]}:
                     if seen.setdefault(text, k) != k:
-                        like = "the don't-know answer" if seen[text] == 0 else f"option {seen[text]}"
+                        like = ("the don't-know answer" if seen[text] == 0
+                                else f"option {seen[text]}")
                         out.append(f"item {item.id}: option {k} ({lang}) reads like {like} "
                                    "(current or former wording)")
     return out

@@ -347,7 +347,7 @@ DONT_KNOW_BUTTON = "?"
 
 
 def _scale_legend(instrument: Instrument, lang: str) -> str:
-    """The likert legend shown above the buttons: "1 = …" per label, "? = don't know"."""
+    """Return the likert legend shown above the buttons: "1 = …" per label, "? = don't know"."""
     parts = [f"{k} = {label.get(lang)}" for k, label in enumerate(instrument.scale.labels, 1)]
     if instrument.scale.dont_know is not None:
         parts.append(f"{DONT_KNOW_BUTTON} = {instrument.scale.dont_know.get(lang)}")
