@@ -474,6 +474,20 @@ def _public_reason(reason: str, ids: dict[str, str], lang: str) -> str:
     return redact(reason, find_personal(reason), lang)
 
 
+def _dont_know_share(rd: ReportData) -> tuple[int, float]:
+    """Return the organisation's "don't know" answers and their share of its answers given.
+
+    Over the items that offer "don't know" (``stages4``, ``likert5``): answers plus
+    don't-knows of the organisation's scored rows.
+    """
+    found = rd.responses.dont_know
+    count = int(found["row"].isin(set(rd.data["row"])).sum())
+    items = [i.id for inst in rd.instruments.values() for i in inst.items
+             if i.offers_dont_know and i.id in rd.data]
+    given = int(rd.data[items].notna().to_numpy().sum()) + count if items else count
+    return count, (count / given if given else 0.0)
+
+
 def data_quality(rd: ReportData) -> str:
     """Rows in, scored, rejected with reasons; ignored answers; missing answers per question."""
     lang, r = rd.lang, rd.responses
@@ -491,6 +505,11 @@ def data_quality(rd: ReportData) -> str:
         [t("dq_no_org", lang), str(no_org)],
         [t("dq_ignored_answers", lang), str(len(ignored))],
     ]
+    dont_know = _dont_know_share(rd)
+    if dont_know[0]:
+        rows.append([t("dq_dont_know", lang),
+                     t("dq_dont_know_value", lang, n=dont_know[0],
+                       share=fmt(100 * dont_know[1], lang, 1))])
     out = [f"<h3>{t('method_data', lang)}</h3>", _table(["", ""], rows, "compact meta")]
     if not org_rej.empty:
         # respondent ids (often e-mail addresses) as pseudonyms: R1, R2, … in file order

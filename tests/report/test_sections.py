@@ -147,3 +147,26 @@ def test_section_numbers_with_every_section():
     assert shown_sections(rd) == ("summary", "alignment", "departments", "disciplines", "loyalty",
                                   "comparison", "roadmap", "methodology")
     assert _numbers(whole_report(rd)) == [1, 2, 3, 4, 5, 6, 7, 8]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_data_quality_counts_dont_know(tmp_path, lang):
+    """Issue 11.7: the data-quality table says how many answers were "don't know" and their share.
+
+    Hand-made: three respondents answer every alignment item (42) with 2; one of them gives
+    "weet ik niet" on 3 items: 3 of 126 answers given = 2.4% (hand calculation). A file
+    without any don't-know shows no such row.
+    """
+    al = load_instrument("alignment")
+    rows = [{"respondent_id": f"D{k}", "organisation": ORG, "department": "sales",
+             **{i.id: 2 for i in al.scored_items}} for k in range(3)]
+    for item in al.scored_items[:3]:
+        rows[0][item.id] = "weet ik niet"
+    path = tmp_path / "dk.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    html = unescape(sections.data_quality(report(path, lang)))
+    expected = {"nl": "3 (2,4% van de gegeven antwoorden)", "en": "3 (2.4% of the answers given)"}
+    assert expected[lang] in html
+    rows[0].update({i.id: 2 for i in al.scored_items[:3]})
+    pd.DataFrame(rows).to_csv(path, index=False)
+    assert "weet ik niet" not in unescape(sections.data_quality(report(path, "nl"))).casefold()
