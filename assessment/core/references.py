@@ -87,7 +87,7 @@ class Reference(_Model):
 
 @lru_cache(maxsize=1)
 def references() -> dict[str, Reference]:
-    """Return the registry: key -> :class:`Reference`, read once from ``assessment/references.yaml``.
+    """Return the registry, key -> :class:`Reference`, read once from ``references.yaml``.
 
     Raises
     ------
@@ -99,7 +99,9 @@ def references() -> dict[str, Reference]:
     out: dict[str, Reference] = {}
     for key, entry in raw.items():
         if not re.fullmatch(r"[a-z0-9]+", str(key)):
-            raise ValueError(f"{REFERENCES_FILE}: key {key!r} must be lower-case letters and digits")
+            raise ValueError(
+                f"{REFERENCES_FILE}: key {key!r} must be lower-case letters and digits"
+            )
         try:
             out[key] = Reference.model_validate(entry)
         except ValidationError as exc:
@@ -214,7 +216,7 @@ def cite(keys: str | Iterable[str], lang: str) -> str:
         raise KeyError(f"not in assessment/references.yaml: {', '.join(missing)}")
     if not keys:
         return ""
-    groups: dict[str, list[str]] = {}  # one author label, its years: "Treacy & Wiersema, 1993, 1995"
+    groups: dict[str, list[str]] = {}  # author label -> years ("A & B, 1993, 1995")
     for k in keys:
         who, year = short_cite(k, lang).rsplit(", ", 1)
         groups.setdefault(who, []).append(year)
@@ -232,8 +234,8 @@ def resolve_cites(text: str, lang: str) -> str:
     'The four stages (Kotler, Rackham & Krishnaswamy, 2006).'
     >>> resolve_cites("NPS [@reichheld2003; @art003]", "nl")
     'NPS (Reichheld, 2003; “De klant centraal”, z.d.)'
-    >>> resolve_cites("Porter [-@porter1980] en Treacy en Wiersema [-@treacy1993; @treacy1995]", "nl")
-    'Porter (1980) en Treacy en Wiersema (1993, 1995)'
+    >>> resolve_cites("Porter [-@porter1980], Treacy en Wiersema [-@treacy1993; @treacy1995]", "nl")
+    'Porter (1980), Treacy en Wiersema (1993, 1995)'
     """
     if "@" not in text:
         return text
@@ -269,11 +271,11 @@ def _lookup(key: str) -> Reference:
         raise KeyError(f"not in assessment/references.yaml: {key}") from None
 
 
-def _sort_name(key: str) -> tuple[str, int, str]:
+def _sort_name(key: str) -> tuple[tuple[str, ...], int, str]:
+    """APA order: by the authors' surnames (one author before the same author with others), year."""
     ref = _lookup(key)
-    first = ref.authors[0] if ref.authors else (ref.group_author or ref.text("short", "en") or "")
-    name = first.split(",", 1)[0].strip("[“”‘’ ").casefold()
-    return (name, ref.year or 0, key)
+    names = ref.authors or [ref.group_author or ref.text("short", "en") or ""]
+    return (tuple(_surname(a).strip("[“”‘’ ").casefold() for a in names), ref.year or 0, key)
 
 
 def sort_keys(keys: Iterable[str]) -> list[str]:
@@ -283,6 +285,8 @@ def sort_keys(keys: Iterable[str]) -> list[str]:
     --------
     >>> sort_keys(["treacy1995", "kotler2006", "treacy1993", "kotler2006"])
     ['kotler2006', 'treacy1993', 'treacy1995']
+    >>> sort_keys(["reichheld1990", "reichheld2003"])
+    ['reichheld2003', 'reichheld1990']
     """
     return sorted(dict.fromkeys(keys), key=_sort_name)
 

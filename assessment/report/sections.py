@@ -16,7 +16,14 @@ from assessment.core.i18n import fmt, t
 from assessment.core.ingest import DEPARTMENT_ORDER
 from assessment.core.instruments import Instrument
 from assessment.core.privacy import find_personal, pseudonyms, redact
-from assessment.core.references import cite, parse_keys, reference_entry, resolve_cites, sort_keys
+from assessment.core.references import (
+    cite,
+    cited_in,
+    parse_keys,
+    reference_entry,
+    resolve_cites,
+    sort_keys,
+)
 from assessment.report import analysis_sections as extra
 from assessment.report import plots
 from assessment.report.data import (
@@ -358,12 +365,13 @@ def roadmap_section(rd: ReportData, n: int = 3) -> str:
     for row in steps.itertuples():
         rec = row.recommendation
         actions = "<ul>" + "".join(f"<li>{escape(a.get(lang))}</li>" for a in rec.actions) + "</ul>"
-        why = escape(rec.why.get(lang))
+        why = escape(resolve_cites(rec.why.get(lang), lang))
         if rec.source:
             why += f' <span class="muted">{escape(cite(rec.source, lang))}</span>'
         if rec.caveat is not None:
             why += (
-                f'<p class="caveat"><b>{t("caveat", lang)}:</b> {escape(rec.caveat.get(lang))}</p>'
+                f'<p class="caveat"><b>{t("caveat", lang)}:</b> '
+                f"{escape(resolve_cites(rec.caveat.get(lang), lang))}</p>"
             )
         rows.append(
             [
@@ -485,12 +493,14 @@ def cited_keys(rd: ReportData, n: int = 3) -> list[str]:
         for rec in steps["recommendation"]:
             if rec is not None:
                 keys += parse_keys(rec.source)
+                for text in (rec.why, rec.caveat):
+                    keys += cited_in(text.get(rd.lang)) if text is not None else []
     keys += extra.methodology_keys(rd)
     return sort_keys(keys)
 
 
 def references_section(rd: ReportData, n: int = 3) -> str:
-    """The reference list: every work the report cites, in full (authors, year, title, where).
+    """Return the reference list: every work the report cites, in full (authors, year, title).
 
     ``n`` is the number of roadmap steps shown (as in :func:`roadmap_section`).
     Unnumbered, after the methodology; empty when nothing is cited.
