@@ -291,7 +291,7 @@ def sort_keys(keys: Iterable[str]) -> list[str]:
     return sorted(dict.fromkeys(keys), key=_sort_name)
 
 
-def escape(text: str) -> str:
+def _html(text: str) -> str:
     """Escape for HTML text (quotes stay as they are: they are text here)."""
     return _escape(text, quote=False)
 
@@ -315,37 +315,37 @@ def reference_entry(key: str, lang: str) -> str:
     'De Graag, C. (2017, 16 juli). <i>Customer give me your money: Klant of wandelende portemonnee?</i> Company Optimizer.'
     """  # noqa: E501
     ref = _lookup(key)
-    title = escape(ref.text("title", lang))
+    title = _html(ref.text("title", lang))
     when = _NO_DATE[lang] if ref.year is None else str(ref.year)
     if ref.date is not None:
         when += ", " + ref.text("date", lang)
     if ref.authors:
         names = [_capital(ref.authors[0])] + list(ref.authors[1:])
-        head = f"{escape(_authors(names))} ({when}). "
+        head = f"{_html(_authors(names))} ({when}). "
     elif ref.group_author:
-        head = f"{escape(ref.group_author)} ({when}). "
+        head = f"{_html(ref.group_author)} ({when}). "
     else:
         head = ""
     end = "" if title.endswith(("?", "!", ".", "]")) else "."
     if ref.kind == "article":
-        body = f"{title}{end} <i>{escape(ref.publication or '')}</i>"
+        body = f"{title}{end} <i>{_html(ref.publication or '')}</i>"
         if ref.volume:
-            body += f", <i>{escape(ref.volume)}</i>"
+            body += f", <i>{_html(ref.volume)}</i>"
             if ref.issue:
-                body += f"({escape(ref.issue)})"
+                body += f"({_html(ref.issue)})"
         if ref.pages:
-            body += f", {escape(ref.pages)}"
+            body += f", {_html(ref.pages)}"
         body += "."
     else:
         body = f"{title}{end}" if title.startswith("[") else f"<i>{title}</i>{end}"
         if ref.publication:
-            body += f" {escape(ref.publication)}."
+            body += f" {_html(ref.publication)}."
         if ref.publisher:
-            body += f" {escape(ref.publisher)}."
+            body += f" {_html(ref.publisher)}."
     if not head:  # no author: the title takes the author's place, the date follows it
         first = f"{title}{end}" if title.startswith("[") else f"<i>{title}</i>{end}"
         body = body.replace(first, first.removesuffix(".") + f" ({when}).", 1)
     out = head + body
     if ref.note is not None:
-        out += " " + escape(ref.text("note", lang))
+        out += " " + _html(ref.text("note", lang))
     return out.strip()
