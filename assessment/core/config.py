@@ -14,6 +14,7 @@ __all__ = [
     "LOCALE_DIR",
     "PACKAGE_DIR",
     "PROJECT_ROOT",
+    "REFERENCES_FILE",
     "REPORT_NOTEBOOK",
     "TEMPLATE_DIR",
     "resolve_path",
@@ -23,6 +24,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_ROOT = PACKAGE_DIR.parent
 INSTRUMENT_DIR = PACKAGE_DIR / "instruments"
 LOCALE_DIR = PACKAGE_DIR / "locales"
+REFERENCES_FILE = PACKAGE_DIR / "references.yaml"
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 REPORT_NOTEBOOK = PROJECT_ROOT / "notebooks" / "reports" / "organisation_report.ipynb"
 EXAMPLE_RESPONSES = PROJECT_ROOT / "data" / "examples" / "responses.csv"

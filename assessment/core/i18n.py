@@ -11,6 +11,7 @@ from functools import lru_cache
 import yaml
 
 from assessment.core.config import LOCALE_DIR
+from assessment.core.references import resolve_cites
 
 #: libyaml's safe loader when available (ten times faster than the pure-Python one)
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -49,6 +50,9 @@ def messages() -> dict[str, dict[str, str]]:
 def t(key: str, lang: str, **values: object) -> str:
     """Return message ``key`` in ``lang``, with ``values`` filled in.
 
+    Citation markers in the message (``[@kotler2006]``) become short cites
+    ("(Kotler, Rackham & Krishnaswamy, 2006)"; :mod:`assessment.core.references`).
+
     Examples
     --------
     >>> t("not_rated", "nl")
@@ -58,6 +62,7 @@ def t(key: str, lang: str, **values: object) -> str:
         text = messages()[key][check_lang(lang)]
     except KeyError:
         raise KeyError(f"no message {key!r} in assessment/locales/*.yaml") from None
+    text = resolve_cites(text, lang)
     return text.format(**values) if values else text
 
 

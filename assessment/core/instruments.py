@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assessment.core.config import INSTRUMENT_DIR
 from assessment.core.exceptions import InstrumentError
 from assessment.core.i18n import SAFE_LOADER
+from assessment.core.references import parse_keys, unknown_keys
 
 __all__ = [
     "DONT_KNOW",
@@ -130,7 +131,8 @@ class Dimension(_Model):
     implications: dict[str, Text] | None = None
 
 
-#: the three sources of marketing–sales tension an item may be tagged with (seed 001), in its order
+#: the three causes of marketing–sales tension an item may be tagged with (Kotler, Rackham &
+#: Krishnaswamy 2006; the Hogeschool Utrecht article, art001), in its order
 TENSION_SOURCES = ("economic", "cultural", "organisational")
 
 
@@ -191,7 +193,8 @@ class Instrument(_Model):
     version: str
     title: Text
     description: Text | None = None
-    source: Text | None = None
+    source: str | None = None
+    basis: Text | None = None
     scale: Scale
     levels: list[Level] = []
     bands: list[Band] = []
@@ -321,6 +324,12 @@ def _consistency_problems(inst: Instrument) -> list[str]:
         for r in inst.recommendations:
             if r.dimension not in dims:
                 out.append(f"recommendations: unknown dimension {r.dimension!r}")
+    unknown = unknown_keys(parse_keys(inst.source))
+    if unknown:
+        out.append(
+            f"source: {', '.join(unknown)} not in assessment/references.yaml "
+            "(write reference keys separated by '; ', e.g. 'kotler2006; art001')"
+        )
     if inst.profile is not None and inst.profile.declared_item is not None:
         if inst.profile.declared_item not in item_ids:
             out.append(f"profile: declared_item {inst.profile.declared_item!r} is not an item")

@@ -30,10 +30,11 @@ from assessment.analysis.stats import (
     uninterpretable_reason,
 )
 from assessment.analysis.whole_file import OrganisationAnalysis, analyse_organisation
-from assessment.core.i18n import fmt, t
+from assessment.core.i18n import fmt, messages, t
 from assessment.core.ingest import read_responses
 from assessment.core.instruments import Instrument
 from assessment.core.privacy import redact
+from assessment.core.references import cited_in
 from assessment.norms.compare import compare_organisation
 from assessment.report import analysis_plots
 from assessment.report.data import ReportData, figure_html, index_basis, section_heading
@@ -46,6 +47,7 @@ __all__ = [
     "group_label",
     "lower_title",
     "loyalty_section",
+    "methodology_keys",
     "methodology_trust",
     "signed",
     "summary_gaps",
@@ -594,6 +596,26 @@ def summary_more(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> list[s
 
 
 # --------------------------------------------------------------------------- methodology
+
+
+def methodology_keys(rd: ReportData) -> list[str]:
+    """Return the reference keys the texts of :func:`methodology_trust` cite, as it shows them.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> methodology_keys(SimpleNamespace(lang="en", loyalty=None, alignment=None))
+    ['james1984', 'eisinga2013']
+    """
+    shown = ["method_trust_text", "method_anonymity", "method_benchmark", "method_waves"]
+    if _loyalty(rd) is not None:
+        shown.append("method_nps")
+    if rd.alignment is not None:
+        shown.append("method_tension")
+    keys: list[str] = []
+    for key in shown:
+        keys += [k for k in cited_in(messages()[key][rd.lang]) if k not in keys]
+    return keys
 
 
 def methodology_trust(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:

@@ -20,9 +20,10 @@ from matplotlib.figure import Figure
 
 from assessment.core.config import resolve_path
 from assessment.core.exceptions import AssessmentError
-from assessment.core.i18n import check_lang, fmt, t
+from assessment.core.i18n import check_lang, fmt, messages, t
 from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import Instrument, profile_instrument, staged_instrument
+from assessment.core.references import cited_in, reference_entry, sort_keys
 from assessment.core.scoring import profile_label, score_responses
 from assessment.report import plots
 from assessment.report.colours import NOT_RATED
@@ -31,12 +32,14 @@ from assessment.report.layout import chart_text
 
 __all__ = [
     "CohortData",
+    "cited_keys",
     "cohort_cover",
     "discipline_map",
     "heatmap_section",
     "load_cohort_data",
     "ranking",
     "ranking_section",
+    "references_section",
     "stage_distribution",
     "stages_section",
 ]
@@ -291,3 +294,33 @@ def ranking_section(cd: CohortData) -> str:
             f"<p>{t('cohort_ranking_intro', lang)}</p>"
             f'<table class="scores"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
             "</section>")
+
+
+#: the texts of each cohort section that may cite (locale keys), for the reference list
+_SECTION_TEXTS = {
+    "stages": ("cohort_stages_intro",),
+    "heatmap": ("cohort_heatmap_intro",),
+    "disciplines": ("cohort_disciplines_intro",),
+    "ranking": ("cohort_subtitle", "cohort_ranking_intro"),
+}
+
+
+def cited_keys(cd: CohortData) -> list[str]:
+    """Return the reference keys the overview's texts cite, in reference-list order."""
+    shown = ["ranking"]
+    if cd.alignment is not None:
+        shown += ["stages", "heatmap"]
+    if cd.disciplines is not None:
+        shown.append("disciplines")
+    keys = [k for s in shown for m in _SECTION_TEXTS[s] for k in cited_in(messages()[m][cd.lang])]
+    return sort_keys(keys)
+
+
+def references_section(cd: CohortData) -> str:
+    """Return the reference list of the works the overview cites (empty when it cites none)."""
+    keys = cited_keys(cd)
+    if not keys:
+        return ""
+    items = "".join(f"<li>{reference_entry(k, cd.lang)}</li>" for k in keys)
+    return (f'<section class="references" id="references"><h2>{t("h_references", cd.lang)}</h2>'
+            f'<ul class="references">{items}</ul></section>')

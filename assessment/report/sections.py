@@ -16,6 +16,14 @@ from assessment.core.i18n import fmt, t
 from assessment.core.ingest import DEPARTMENT_ORDER
 from assessment.core.instruments import Instrument
 from assessment.core.privacy import find_personal, pseudonyms, redact
+from assessment.core.references import (
+    cite,
+    cited_in,
+    parse_keys,
+    reference_entry,
+    resolve_cites,
+    sort_keys,
+)
 from assessment.report import analysis_sections as extra
 from assessment.report import plots
 from assessment.report.data import (
@@ -36,7 +44,9 @@ __all__ = [
     "executive_summary",
     "figure_html",
     "load_report_data",
+    "cited_keys",
     "methodology_section",
+    "references_section",
     "roadmap_section",
 ]
 
@@ -355,13 +365,13 @@ def roadmap_section(rd: ReportData, n: int = 3) -> str:
     for row in steps.itertuples():
         rec = row.recommendation
         actions = "<ul>" + "".join(f"<li>{escape(a.get(lang))}</li>" for a in rec.actions) + "</ul>"
-        why = (
-            escape(rec.why.get(lang))
-            + f' <span class="muted">({t("source", lang)}: {escape(rec.source)})</span>'
-        )
+        why = escape(resolve_cites(rec.why.get(lang), lang))
+        if rec.source:
+            why += f' <span class="muted">{escape(cite(rec.source, lang))}</span>'
         if rec.caveat is not None:
             why += (
-                f'<p class="caveat"><b>{t("caveat", lang)}:</b> {escape(rec.caveat.get(lang))}</p>'
+                f'<p class="caveat"><b>{t("caveat", lang)}:</b> '
+                f"{escape(resolve_cites(rec.caveat.get(lang), lang))}</p>"
             )
         rows.append(
             [
@@ -451,8 +461,8 @@ def methodology_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) ->
         )
     out.append(f"<h3>{t('method_model', lang)}</h3><p>{t('method_honesty', lang)}</p><ul>")
     for inst in rd.instruments.values():
-        if inst.source is not None:
-            out.append(f"<li>{escape(inst.source.get(lang))}</li>")
+        if inst.basis is not None:
+            out.append(f"<li>{escape(resolve_cites(inst.basis.get(lang), lang))}</li>")
     out.append("</ul>")
     out.append(extra.methodology_trust(rd, min_group_size))
     out.append(data_quality(rd))
@@ -465,6 +475,45 @@ def methodology_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) ->
     )
     out.append("</section>")
     return "".join(out)
+
+
+def cited_keys(rd: ReportData, n: int = 3) -> list[str]:
+    """Return the keys of the works this report cites, in reference-list order.
+
+    They are each instrument's ``source`` (its basis in the methodology section
+    and the texts of its sections cite from it), the sources of the roadmap's
+    ``n`` steps (as :func:`roadmap_section` shows them) and the statistics the
+    methodology names (:func:`assessment.report.analysis_sections.methodology_keys`).
+    """
+    keys: list[str] = []
+    for inst in rd.instruments.values():
+        keys += parse_keys(inst.source)
+    if rd.alignment is not None:
+        steps = roadmap(rd.scores_of(rd.alignment), rd.alignment, n=n)
+        for rec in steps["recommendation"]:
+            if rec is not None:
+                keys += parse_keys(rec.source)
+                for text in (rec.why, rec.caveat):
+                    keys += cited_in(text.get(rd.lang)) if text is not None else []
+    keys += extra.methodology_keys(rd)
+    return sort_keys(keys)
+
+
+def references_section(rd: ReportData, n: int = 3) -> str:
+    """Return the reference list: every work the report cites, in full (authors, year, title).
+
+    ``n`` is the number of roadmap steps shown (as in :func:`roadmap_section`).
+    Unnumbered, after the methodology; empty when nothing is cited.
+    """
+    lang = rd.lang
+    keys = cited_keys(rd, n)
+    if not keys:
+        return ""
+    items = "".join(f"<li>{reference_entry(k, lang)}</li>" for k in keys)
+    return (
+        f'<section class="references" id="references"><h2>{t("h_references", lang)}</h2>'
+        f'<ul class="references">{items}</ul></section>'
+    )
 
 
 def _public_reason(reason: str, ids: dict[str, str], lang: str) -> str:

@@ -18,6 +18,7 @@ from pandas.io.formats.style import Styler
 from assessment.core.config import PROJECT_ROOT
 from assessment.core.i18n import fmt, t
 from assessment.core.instruments import Item, load_instrument
+from assessment.core.references import cite
 from assessment.teaching.feedback import Card, money, term, text_in
 from assessment.teaching.simulations import incentive_case
 
@@ -126,13 +127,13 @@ def _model_map_exercise() -> dict:
                 "text": m["label"],
                 "answer": str(m["notebook"]),
                 "why": {
-                    "en": f"from seed {m['source']}, taught in notebook {m['notebook']}",
-                    "nl": f"uit bron {m['source']}, behandeld in notebook {m['notebook']}",
+                    "en": f"from {cite(m['source'], 'en')}, taught in notebook {m['notebook']}",
+                    "nl": f"uit {cite(m['source'], 'nl')}, behandeld in notebook {m['notebook']}",
                 },
                 "hint": {
-                    "en": f"This model comes from seed {m['source']}; the map above shows "
+                    "en": f"This model comes from {cite(m['source'], 'en')}; the map above shows "
                     "which notebook teaches it.",
-                    "nl": f"Dit model komt uit bron {m['source']}; de kaart hierboven laat "
+                    "nl": f"Dit model komt uit {cite(m['source'], 'nl')}; de kaart hierboven laat "
                     "zien welk notebook het behandelt.",
                 },
             }
@@ -154,19 +155,19 @@ def exercise_items(exercise_id: str) -> list[Item]:
 
 
 def model_map(lang: str = "en") -> pd.DataFrame:
-    """Return the map of models: model, source (seed), notebook (number and title).
+    """Return the map of models: model, source (short cites), notebook (number and title).
 
     Examples
     --------
     >>> model_map("en").iloc[0].tolist()[:2]
-    ['customer relationship cycle (klantrelatiecyclus)', '003']
+    ['customer relationship cycle (klantrelatiecyclus)', '(“De klant centraal”, n.d.)']
     """
     data = _yaml("models.yaml")
     return pd.DataFrame(
         [
             {
                 t("teach_col_model", lang): term(m["label"], lang),
-                t("teach_col_source", lang): m["source"],
+                t("teach_col_source", lang): cite(m["source"], lang),
                 t("teach_col_notebook", lang): f"{m['notebook']} "
                 + text_in(data["notebooks"][m["notebook"]], lang),
             }
@@ -383,7 +384,7 @@ def steps_table(instrument_id: str, from_level: str, lang: str = "en") -> pd.Dat
             t("teach_col_actions", lang): "\n".join(f"• {a.get(lang)}" for a in rec.actions),
             t("teach_col_why", lang): rec.why.get(lang)
             + (f" ({t('teach_caveat', lang)}: {rec.caveat.get(lang)})" if rec.caveat else ""),
-            t("teach_col_source", lang): rec.source,
+            t("teach_col_source", lang): cite(rec.source, lang),
         })
     if not rows:
         levels = [lv.id for lv in inst.levels[:-1]]

@@ -66,9 +66,10 @@ def test_every_case_fits_the_matrix():
 
 
 def test_model_map():
-    """The map lists every model with its seed and notebook; the notebooks exist (2–9)."""
+    """The map lists every model with its sources as short cites and its notebook; the notebooks exist (2–9)."""
     table = model_map("nl")
     assert list(table.columns) == ["Model", "Bron", "Notebook"]
+    assert table["Bron"].str.match(r"\(.+, (\d{4}|z\.d\.)\)$").all()  # "(Roseboom, z.d.)", never "003"
     assert {int(n.split()[0]) for n in table["Notebook"]} == set(range(2, 10))
 
 
@@ -86,6 +87,7 @@ def test_tables_from_the_yaml():
     levels = level_table("alignment", "nl")
     assert levels["Scoreband"].tolist() == ["1,00–1,75", "1,75–2,50", "2,50–3,25", "3,25–4,00"]
     steps = steps_table("alignment", "undefined", "en")
-    assert len(steps) == 7 and steps["Seed"].str.contains("seed").all()
+    assert len(steps) == 7 and steps["Source"].str.match(r"\(.+, (\d{4}|n\.d\.)\)$").all()
+    assert not steps["Source"].str.contains("seed", case=False).any()  # issue 11, point 6
     with pytest.raises(ValueError, match="from_level must be one of"):
         steps_table("alignment", "integrated", "en")
