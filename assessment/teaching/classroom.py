@@ -205,11 +205,13 @@ def serve_command(port: int = 8866, lang: str = "en", out: str | Path = "class-a
     ``cull_interval``; a student's open page keeps its kernel only while the student
     works), at most ``max_kernels`` kernels run at once (a page beyond that is refused
     with "503: the class is full"), and ``pool`` kernels are kept started with the
-    heavy imports done, so a student's page is usable in seconds.
+    heavy imports done, so a student's page is usable in seconds. A page that is closed
+    or left stops its kernel at once (:mod:`assessment.teaching.classvoila`).
     """
-    voila = Path(sys.executable).with_name("voila")
     cmd = [
-        str(voila) if voila.exists() else "voila", str(APP_NOTEBOOK), "--no-browser",
+        # Voilà, with the page setting the _xsrf cookie that its closing request needs
+        # (so a closed page stops its kernel at once: see classvoila)
+        sys.executable, "-m", "assessment.teaching.classvoila", str(APP_NOTEBOOK), "--no-browser",
         f"--port={port}", f"--Voila.ip={ip}",
         "--preheat_kernel=True", f"--pool_size={pool}",
         "--VoilaConfiguration.multi_kernel_manager_class="

@@ -159,3 +159,51 @@ def test_a_students_report_goes_to_their_own_folder_and_names_no_path(tmp_path, 
         assert t("teach_c_report_ready", "nl") in page.form.status.value
         assert str(tmp_path) not in page.form.status.value
     assert seen == [tmp_path / "reports" / "anna", tmp_path / "reports" / "bo"]
+
+
+def test_serve_command_runs_voila_with_the_xsrf_cookie_fix(tmp_path):
+    """`assess class serve` starts Voilà through classvoila, so a closed page can stop its kernel (issue 12, part 3)."""
+    cmd, _ = serve_command(9999, "nl", tmp_path)
+    assert cmd[1:3] == ["-m", "assessment.teaching.classvoila"]
+
+
+def test_the_page_reads_its_xsrf_token_before_the_first_html():
+    """Voilà's closing beacon sends the _xsrf cookie; reading handler.xsrf_token is what makes Tornado set it (tornado.web.RequestHandler.xsrf_token), so it must be read before the page's first piece is written."""
+    import asyncio
+
+    from assessment.teaching.classvoila import with_xsrf_cookie
+
+    events = []
+
+    class Handler:
+        @property
+        def xsrf_token(self):
+            events.append("token")
+            return b"t"
+
+    async def page(self, path=None):
+        events.append(f"html {path}")
+        yield "<html>"
+        events.append("more")
+        yield "</html>"
+
+    async def run():
+        return [html async for html in with_xsrf_cookie(page)(Handler(), path="x")]
+
+    assert asyncio.run(run()) == ["<html>", "</html>"]
+    assert events == ["token", "html x", "more"]
+
+
+def test_voila_page_handler_is_patched_once():
+    """set_xsrf_cookie_on_page wraps VoilaHandler.get_generator once, however often it is called (voila 0.5 handler)."""
+    from voila.handler import VoilaHandler
+
+    from assessment.teaching.classvoila import set_xsrf_cookie_on_page
+
+    original = VoilaHandler.get_generator
+    try:
+        set_xsrf_cookie_on_page()
+        set_xsrf_cookie_on_page()
+        assert VoilaHandler.get_generator.__wrapped__ is original
+    finally:
+        VoilaHandler.get_generator = original
