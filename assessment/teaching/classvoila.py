@@ -12,6 +12,16 @@ protection stays on.
 
 ``assess class serve`` runs ``python -m assessment.teaching.classvoila ARGS``, which
 takes Voilà's own arguments.
+
+A second repair concerns the pre-started kernels' wait for their student's request
+(``voila/query/<kernel>``): when one of those connections closes, Voilà 0.5's
+``RequestInfoSocketHandler.on_close`` deletes the *last* registered waiter if the closing
+connection is no longer registered (a kernel that connected twice on a busy server), so
+another kernel waiting for a student is forgotten and that student's page never
+appears. Here a closing connection only removes itself, and every request is also kept
+for its kernel (Voilà keeps it only when the kernel is not connected), so a kernel that
+connects afresh (``classpage._wait_for_request`` does so every 20 s while it waits) always
+finds its request, also one that was written to a connection as it closed.
 """
 
 from __future__ import annotations
@@ -20,7 +30,7 @@ import sys
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-__all__ = ["main", "set_xsrf_cookie_on_page"]
+__all__ = ["forget_only_itself", "main", "set_xsrf_cookie_on_page"]
 
 
 def with_xsrf_cookie(get_generator: Callable[..., AsyncIterator[str]]
@@ -55,9 +65,42 @@ def set_xsrf_cookie_on_page() -> None:
         VoilaHandler.get_generator = with_xsrf_cookie(VoilaHandler.get_generator)
 
 
+def forget_only_itself(waiters: dict, connection: object) -> None:
+    """Remove ``connection`` from ``waiters`` (kernel id → connection), and nothing else.
+
+    Parameters
+    ----------
+    waiters
+        ``RequestInfoSocketHandler._waiters``: the kernels waiting for their request.
+    connection
+        The connection that closes.
+    """
+    for kernel_id in [k for k, c in waiters.items() if c is connection]:
+        del waiters[kernel_id]
+
+
+def repair_request_waiters() -> None:
+    """Make a closing request connection forget only itself; keep every request (once)."""
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    if getattr(RequestInfoSocketHandler.on_close, "__name__", "") != "_on_close_own":
+        def _on_close_own(self: Any) -> None:
+            forget_only_itself(RequestInfoSocketHandler._waiters, self)
+
+        RequestInfoSocketHandler.on_close = _on_close_own
+        send = RequestInfoSocketHandler.send_updates.__func__
+
+        def send_and_keep(cls: Any, msg: dict) -> None:
+            cls._cache[msg["kernel_id"]] = msg["payload"]
+            send(cls, msg)
+
+        RequestInfoSocketHandler.send_updates = classmethod(send_and_keep)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run Voilà with ``argv`` (default: this process's arguments), the cookie fix applied."""
+    """Run Voilà with ``argv`` (default: this process's arguments), both repairs applied."""
     set_xsrf_cookie_on_page()
+    repair_request_waiters()
     from voila.app import main as voila_main
 
     voila_main(argv=sys.argv[1:] if argv is None else argv)
