@@ -1,7 +1,7 @@
 """The teaching material that is data: the exercise bank, the map of models, the sales-role matrix.
 
 Files in ``data/teaching/``: ``exercises.yaml`` (situations, choices, explanations),
-``models.yaml`` (which notebook teaches which model, from which seed),
+``models.yaml`` (which notebook teaches which model, from which source),
 ``sales_roles.yaml`` (customer size × product complexity) and ``incentives.yaml``
 (read by :func:`assessment.teaching.simulations.incentive_case`). Choices that an instrument
 already defines (its stages, its disciplines) are taken from the instrument.
@@ -9,6 +9,7 @@ already defines (its stages, its disciplines) are taken from the instrument.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pandas as pd
@@ -23,6 +24,8 @@ from assessment.teaching.simulations import incentive_case
 
 __all__ = [
     "PROFILE_KINDS",
+    "cite",
+    "model_source",
     "TEACHING_DATA",
     "dimension_table",
     "exercise",
@@ -107,6 +110,45 @@ def exercise(exercise_id: str) -> dict:
     return ex
 
 
+_SOURCE_CODE = re.compile(r"\b(?:seed|source|bron)s? (0\d\d)\b", re.IGNORECASE)
+
+
+def cite(text: str, lang: str = "en") -> str:
+    """Replace the team's source codes ("seed 003", "source 001") by the sources' titles.
+
+    The codes are the project's shorthand for the Dutch articles; a student reads the
+    article's own title (``sources`` in ``models.yaml``). Other text is left as it is.
+
+    Examples
+    --------
+    >>> cite("seed 001; Kotler et al. 2006", "en")[:45]
+    '"Sales en Marketing werken samen voor de klan'
+    >>> cite("Porter (1985)", "nl")
+    'Porter (1985)'
+    """
+    sources = _yaml("models.yaml")["sources"]
+
+    def title(m: re.Match) -> str:
+        entry = sources.get(m.group(1))
+        return text_in(entry, lang) if entry else m.group(0)
+
+    return _SOURCE_CODE.sub(title, text or "")
+
+
+def model_source(model: dict, lang: str = "en") -> str:
+    """Say where a model of ``models.yaml`` comes from: the original author, then the Dutch source.
+
+    Examples
+    --------
+    >>> model_source({"source": "003", "author": "Porter (1985)"}, "nl")
+    'Porter (1985), in De klant centraal (hoofdstuk 1 van een studieboek over verkoop)'
+    """
+    where = text_in(_yaml("models.yaml")["sources"][model["source"]], lang)
+    if not model.get("author"):
+        return where
+    return f"{model['author']}, in {where}"
+
+
 def _model_map_exercise() -> dict:
     data = _yaml("models.yaml")
     return {
@@ -126,13 +168,13 @@ def _model_map_exercise() -> dict:
                 "text": m["label"],
                 "answer": str(m["notebook"]),
                 "why": {
-                    "en": f"from seed {m['source']}, taught in notebook {m['notebook']}",
-                    "nl": f"uit bron {m['source']}, behandeld in notebook {m['notebook']}",
+                    "en": f"from {model_source(m, 'en')}, taught in notebook {m['notebook']}",
+                    "nl": f"uit {model_source(m, 'nl')}, behandeld in notebook {m['notebook']}",
                 },
                 "hint": {
-                    "en": f"This model comes from seed {m['source']}; the map above shows "
+                    "en": f"This model comes from {model_source(m, 'en')}; the map above shows "
                     "which notebook teaches it.",
-                    "nl": f"Dit model komt uit bron {m['source']}; de kaart hierboven laat "
+                    "nl": f"Dit model komt uit {model_source(m, 'nl')}; de kaart hierboven laat "
                     "zien welk notebook het behandelt.",
                 },
             }
@@ -154,19 +196,19 @@ def exercise_items(exercise_id: str) -> list[Item]:
 
 
 def model_map(lang: str = "en") -> pd.DataFrame:
-    """Return the map of models: model, source (seed), notebook (number and title).
+    """Return the map of models: model, source (author, Dutch title), notebook (number and title).
 
     Examples
     --------
-    >>> model_map("en").iloc[0].tolist()[:2]
-    ['customer relationship cycle (klantrelatiecyclus)', '003']
+    >>> model_map("en").iloc[0].tolist()[1]
+    'De klant centraal (chapter 1 of a Dutch sales textbook)'
     """
     data = _yaml("models.yaml")
     return pd.DataFrame(
         [
             {
                 t("teach_col_model", lang): term(m["label"], lang),
-                t("teach_col_source", lang): m["source"],
+                t("teach_col_source", lang): model_source(m, lang),
                 t("teach_col_notebook", lang): f"{m['notebook']} "
                 + text_in(data["notebooks"][m["notebook"]], lang),
             }
@@ -383,7 +425,7 @@ def steps_table(instrument_id: str, from_level: str, lang: str = "en") -> pd.Dat
             t("teach_col_actions", lang): "\n".join(f"• {a.get(lang)}" for a in rec.actions),
             t("teach_col_why", lang): rec.why.get(lang)
             + (f" ({t('teach_caveat', lang)}: {rec.caveat.get(lang)})" if rec.caveat else ""),
-            t("teach_col_source", lang): rec.source,
+            t("teach_col_source", lang): cite(rec.source, lang),
         })
     if not rows:
         levels = [lv.id for lv in inst.levels[:-1]]

@@ -66,10 +66,23 @@ def test_every_case_fits_the_matrix():
 
 
 def test_model_map():
-    """The map lists every model with its seed and notebook; the notebooks exist (2–9)."""
+    """The map lists every model with its source and notebook; the notebooks exist (2–9); a source is cited by author or title, never by the team's seed number (DESIGN 2)."""
     table = model_map("nl")
     assert list(table.columns) == ["Model", "Bron", "Notebook"]
+    assert not table["Bron"].str.contains(r"seed|\b00\d\b", case=False).any()
+    porter = table[table["Model"].str.startswith("waardeketen")]["Bron"].item()
+    assert porter == "Porter (1985), in De klant centraal (hoofdstuk 1 van een studieboek over verkoop)"
     assert {int(n.split()[0]) for n in table["Notebook"]} == set(range(2, 10))
+
+
+def test_cite_replaces_source_codes_only():
+    """cite() turns the team's codes into the titles of models.yaml's sources and leaves other text alone (DESIGN 2: never "seed 003" in what a user sees)."""
+    from assessment.teaching.data import cite
+
+    assert cite("seed 004", "nl") == '"Klant of wandelende portemonnee?" (2017)'
+    assert cite("bron 002; Heskett (1997)", "en") == '"Commercie is voor iedereen" (Roseboom); Heskett (1997)'
+    assert cite("Seed 009", "en") == "Seed 009"  # no such source: left for a reader to notice
+    assert cite("seeds of doubt", "en") == "seeds of doubt"
 
 
 def test_unknown_exercise():
@@ -86,6 +99,7 @@ def test_tables_from_the_yaml():
     levels = level_table("alignment", "nl")
     assert levels["Scoreband"].tolist() == ["1,00–1,75", "1,75–2,50", "2,50–3,25", "3,25–4,00"]
     steps = steps_table("alignment", "undefined", "en")
-    assert len(steps) == 7 and steps["Seed"].str.contains("seed").all()
+    assert len(steps) == 7 and steps["Source"].str.len().gt(0).all()
+    assert not steps["Source"].str.contains("seed", case=False).any()  # DESIGN 2: titles, not codes
     with pytest.raises(ValueError, match="from_level must be one of"):
         steps_table("alignment", "integrated", "en")
