@@ -5,8 +5,12 @@ a free local port, then N simulated students (``--concurrency`` at a time) each 
 page in Dutch, sign in with their own nickname and code word, answer a few questions, save,
 change an answer and save again. Student 1 also reloads the page and signs in again (the
 saved answers come back); a last visitor tries student 1's nickname with another code word
-(refused). Afterwards the pages are closed and the server's kernels are counted until the
-idle ones are culled. Prints the figures as JSON: time to a usable page (sign-in field
+(refused). Each student closes the page as a browser does (``beforeunload``, so Voilà asks
+the server to stop the kernel); the last visitor's page is dropped without closing (a laptop
+that sleeps), so its kernel is left to the culler. Afterwards the server's kernels are
+counted: 30 s after the last page closed (only the pool and the dropped page's kernel may
+be left: the culler needs 120 s of idleness) and until the culler has stopped the dropped
+one. Prints the figures as JSON: time to a usable page (sign-in field
 ready) and to a saved answer, median and worst; the server's peak memory (Voilà and its
 kernels, resident); the students collected.
 
@@ -45,7 +49,7 @@ def free_port() -> int:
 class Server:
     """``assess class serve`` in a subprocess; samples its tree's memory and kernels."""
 
-    def __init__(self, out: Path, cull_idle: int = 90, cull_interval: int = 10,
+    def __init__(self, out: Path, cull_idle: int = 120, cull_interval: int = 10,
                  max_kernels: int = 40) -> None:
         self.port, self.out = free_port(), out
         self.log = out.parent / "voila.log"
@@ -171,7 +175,9 @@ async def student(browser, url: str, k: int, figures: dict, extra: bool) -> None
             figures["reload_ok"] = True
     except Exception as exc:  # noqa: BLE001 - a failed student is counted, not fatal
         figures["failed"].append(f"{nick}: {type(exc).__name__}: {str(exc)[:300]}")
-    finally:
+    finally:  # the student closes the tab: the page's beforeunload asks to stop the kernel
+        await page.close(run_before_unload=True)
+        await asyncio.sleep(1)
         await ctx.close()
 
 
@@ -193,7 +199,7 @@ async def impostor(browser, url: str) -> bool:
         await page.get_by_role("button", name="Begin").click()
         await page.get_by_text("Deze bijnaam is al in gebruik").wait_for(timeout=120_000)
         return await page.locator(".widget-tab").count() == 0
-    finally:
+    finally:  # dropped without closing: no beforeunload, the kernel is left to the culler
         await ctx.close()
 
 
@@ -233,6 +239,8 @@ def run(n: int = 6, concurrency: int = 3, cull_wait: float = 300) -> dict:
         start = time.perf_counter()
         figures = asyncio.run(drive(server.url, n, concurrency))
         figures["wall"] = time.perf_counter() - start
+        time.sleep(30)
+        figures["kernels_after_close"] = server.kernels()
         deadline = time.time() + cull_wait
         while server.kernels() > POOL and time.time() < deadline:
             time.sleep(1)
@@ -257,7 +265,9 @@ def summary(figures: dict) -> dict:
             "pages_reloaded_after_3_min": figures["reloads"],
             "usable_page": stats(figures["usable"]), "saved_answer": stats(figures["saved"]),
             "wall_s": round(figures["wall"], 1), "peak_rss_mb": round(figures["peak_rss_mb"]),
-            "peak_kernels": figures["peak_kernels"], "kernels_after": figures["kernels_after"],
+            "peak_kernels": figures["peak_kernels"],
+            "kernels_30s_after_close": figures["kernels_after_close"],
+            "kernels_after": figures["kernels_after"],
             "culled_within_s": round(figures["cull_s"]),
             "collected": len(figures["collected"]), "reload_ok": figures["reload_ok"],
             "impostor_refused": figures.get("impostor_refused")}

@@ -222,12 +222,14 @@ def test_no_raw_reprs_in_checked_output(path):
 CORRECTIONS = {
     "03": {"en": ["not a\nsatisfaction measure", "Why the cut-offs are 9 and 6"],
            "nl": ["geen maat voor tevredenheid", "Waarom de grenzen bij 9 en 6 liggen"]},
-    "05": {"en": ["meetings are *reflective*", "what they expect of one another"],
-           "nl": ["het overleg is *reflectief*", "wat ze van elkaar verwachten"]},
+    "04": {"en": ["Porter's term (1980)", "excel in one discipline, meet the threshold in the other two"],
+           "nl": ["de term van Porter (1980)", "blink uit in één discipline, haal in de andere twee de drempel"]},
+    "05": {"en": ["meetings become *reflective*", "what a *lead* is"],
+           "nl": ["het overleg wordt *reflectief*", "wat een *lead* is"]},
     "06": {"en": ["**Two conventions.**", "That is not a mistake"],
            "nl": ["**Twee afspraken.**", "Dat is geen fout"]},
-    "07": {"en": ["fig. 1.12", "**extends** that diagonal"],
-           "nl": ["fig. 1.12", "**breidt** die diagonaal **uit**"]},
+    "07": {"en": ["figure 1.12", "**extends** that diagonal"],
+           "nl": ["figuur 1.12", "**breidt** die diagonaal **uit**"]},
     "08": {"en": ["**free-riding**", "change one\nat a time"],
            "nl": ["**meeliften** (free-riding)", "verander je er één tegelijk"]},
 }
@@ -235,8 +237,27 @@ CORRECTIONS = {
 
 @pytest.mark.parametrize("prefix", sorted(CORRECTIONS))
 def test_content_corrections_in_both_editions(prefix):
-    """Issue 12, part 2: NPS is not a satisfaction measure and the 9/6 cut-offs are explained (notebook 3); Defined-stage meetings are reflective (5; seed 001 after Kotler, Rackham & Krishnaswamy); m·r/(1+d−r) is another convention, not a mistake (6); the 3×3 sales-role grid extends seed 003's diagonal (7); the incentive case's factors are separated and free-riding is named (8) — in the Dutch and the English edition."""
+    """Issue 12, part 2: NPS is not a satisfaction measure and the 9/6 cut-offs are explained (notebook 3); "stuck in the middle" is Porter's (1980) and Treacy & Wiersema's rule is "excel in one, meet the threshold in the other two" (4; DESIGN 3.2); Defined-stage meetings are reflective and a shared lead definition belongs there (5; INSTRUMENT-GUIDE, seed 001 after Kotler, Rackham & Krishnaswamy); m·r/(1+d−r) is another convention, not a mistake (6); the 3×3 sales-role grid extends seed 003's diagonal (7); the incentive case's factors are separated and free-riding is named (8) — in the Dutch and the English edition."""
     for lang, words in CORRECTIONS[prefix].items():
         text = "\n".join(source(c) for c in load(pair(prefix, lang))["cells"] if c["cell_type"] == "markdown")
         for w in words:
             assert w in text, (lang, w)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_text_cites_sources_by_title_and_sends_nobody_to_the_readme(lang):
+    """DESIGN 2: a user reads a source's author, year and title, never the team's "seed 003"; issue 12: no "see the README" for students."""
+    for path in sorted((TEACHING / lang).glob("*.ipynb")):
+        text = "\n".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
+        assert not re.search(r"\bseeds?\b", text, re.IGNORECASE), path.name
+        assert "README" not in text, path.name
+
+
+def test_dutch_edition_uses_the_glossary_terms():
+    """docs/glossary.md (issue 11): "samenwerking" not "koppelvlak", "oorzaak van spanning" not "bron van spanning", "zwakste dimensie" not "ondergrens" for the floor, "waardediscipline" not "waardestrategie"; "je", never "u", for students."""
+    for path in sorted((TEACHING / "nl").glob("*.ipynb")):
+        text = "\n".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
+        for banned in ("koppelvlak", "bron van spanning", "bronnen van spanning", "waardestrategie",
+                       "de *ondergrens*"):
+            assert banned not in text.lower(), (path.name, banned)
+        assert not re.search(r"\b(u|uw)\b", text), path.name

@@ -104,14 +104,18 @@ def class_page(lang: str | None = None, out_dir: str | Path | None = None) -> Cl
     return ClassPage(lang, folder)
 
 
-def _wait_for_request(patience: float = 24 * 3600) -> None:
+def _wait_for_request(patience: float = 24 * 3600, recheck: float = 20) -> None:
     """In a pre-started Voilà kernel, wait until a student opens the page; set its request.
 
     Does what ``voila.utils.wait_for_request`` does, but survives a slow server: Voilà's
     version gives up after 5 s to connect and drops the connection when a ping is not
     answered in 20 s (a busy class server), and the page then loses its ``?lang=``. Here
     the connection has no pings, and a failed or dropped connection is made again (the
-    server keeps the request for the kernel until it connects).
+    server keeps the request for the kernel until it connects). Every ``recheck``
+    seconds without a message the connection is made afresh: a request that reached the
+    server while this kernel was not registered as waiting (Voilà's handler forgets a
+    waiter when another kernel's connection closes, see ``classvoila``) is then picked
+    up from the server's cache instead of leaving the student's page blank for good.
     """
     if os.environ.get("VOILA_PREHEAT", "False") == "False":
         return
@@ -134,8 +138,10 @@ def _wait_for_request(patience: float = 24 * 3600) -> None:
         while loop.time() < deadline:
             try:
                 async with websockets.connect(url, open_timeout=60, ping_interval=None) as ws:
-                    info.append(await ws.recv())
+                    info.append(await asyncio.wait_for(ws.recv(), recheck))
                     return
+            except TimeoutError:  # no student yet: connect afresh
+                continue
             except Exception:  # noqa: BLE001 - connect again
                 await asyncio.sleep(1)
 

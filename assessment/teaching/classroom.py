@@ -198,18 +198,23 @@ def class_status(folder: str | Path) -> ClassStatus:
 
 def serve_command(port: int = 8866, lang: str = "en", out: str | Path = "class-answers",
                   ip: str = "0.0.0.0", max_kernels: int = 40, pool: int = 2,
-                  cull_idle: int = 900, cull_interval: int = 60) -> tuple[list[str], dict]:
+                  cull_idle: int = 900, cull_interval: int = 60,
+                  iopub_timeout: int = 120) -> tuple[list[str], dict]:
     """Return the Voilà command line and environment of a class server.
 
     Idle kernels are culled after ``cull_idle`` seconds (checked every
     ``cull_interval``; a student's open page keeps its kernel only while the student
     works), at most ``max_kernels`` kernels run at once (a page beyond that is refused
     with "503: the class is full"), and ``pool`` kernels are kept started with the
-    heavy imports done, so a student's page is usable in seconds.
+    heavy imports done, so a student's page is usable in seconds. A page that is closed
+    or left stops its kernel at once (:mod:`assessment.teaching.classvoila`). The page's
+    outputs are awaited up to ``iopub_timeout`` seconds after its cell has run (Voilà's
+    default of 4 s loses the form of some pages on a busy class server).
     """
-    voila = Path(sys.executable).with_name("voila")
     cmd = [
-        str(voila) if voila.exists() else "voila", str(APP_NOTEBOOK), "--no-browser",
+        # Voilà, with the page setting the _xsrf cookie that its closing request needs
+        # (so a closed page stops its kernel at once: see classvoila)
+        sys.executable, "-m", "assessment.teaching.classvoila", str(APP_NOTEBOOK), "--no-browser",
         f"--port={port}", f"--Voila.ip={ip}",
         "--preheat_kernel=True", f"--pool_size={pool}",
         "--VoilaConfiguration.multi_kernel_manager_class="
@@ -219,6 +224,10 @@ def serve_command(port: int = 8866, lang: str = "en", out: str | Path = "class-a
         f"--MappingKernelManager.cull_interval={cull_interval}",
         "--MappingKernelManager.cull_connected=True",
         "--VoilaConfiguration.show_tracebacks=False",
+        # the page's form is the output of the app's one cell; on a busy server it can
+        # arrive after the cell's reply, and nbclient stops waiting for outputs after 4 s
+        # by default ("Timeout waiting for IOPub output"): the page then stays empty
+        f"--VoilaExecutor.iopub_timeout={iopub_timeout}",
     ]
     env = {**os.environ, CLASS_DIR_ENV: str(Path(out).resolve()), CLASS_LANG_ENV: lang}
     root = str(Path(__file__).resolve().parents[2])

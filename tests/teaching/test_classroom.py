@@ -104,10 +104,12 @@ def test_every_class_text_exists_in_both_languages(lang):
 
 
 def test_serve_command_pools_culls_and_caps(tmp_path):
+    """The Voilà options of the class server (issue 12, part 3): pool, cap, culling, and the output wait of 120 s (nbclient's 4 s lost pages' forms on a busy server)."""
     cmd, env = serve_command(9999, "nl", tmp_path, max_kernels=7, pool=3, cull_idle=60)
     assert str(APP_NOTEBOOK) in cmd and APP_NOTEBOOK.exists()
     for arg in ["--preheat_kernel=True", "--pool_size=3", "--CappedKernelManager.max_kernels=7",
-                "--MappingKernelManager.cull_idle_timeout=60", "--port=9999"]:
+                "--MappingKernelManager.cull_idle_timeout=60", "--port=9999",
+                "--VoilaExecutor.iopub_timeout=120"]:
         assert arg in cmd
     assert env["ASSESS_CLASS_LANG"] == "nl" and env["ASSESS_CLASS_DIR"] == str(tmp_path)
 
@@ -159,3 +161,10 @@ def test_a_students_report_goes_to_their_own_folder_and_names_no_path(tmp_path, 
         assert t("teach_c_report_ready", "nl") in page.form.status.value
         assert str(tmp_path) not in page.form.status.value
     assert seen == [tmp_path / "reports" / "anna", tmp_path / "reports" / "bo"]
+
+
+def test_serve_command_runs_voila_with_the_xsrf_cookie_fix(tmp_path):
+    """`assess class serve` starts Voilà through classvoila, so a closed page can stop its kernel (issue 12, part 3)."""
+    cmd, _ = serve_command(9999, "nl", tmp_path)
+    assert cmd[1:3] == ["-m", "assessment.teaching.classvoila"]
+

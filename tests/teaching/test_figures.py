@@ -43,7 +43,7 @@ def test_money_charts():
     assert "€35,000" in texts(tf.deal_figure(deals, "en"))
     result = sim.simulate_deals(case["schemes"], n_deals=100, seed=1)
     shown = texts(tf.schemes_figure(result, case["schemes"], "nl"))
-    assert "marge na oplevering" in shown and "margetarget, teambonus" in shown
+    assert "marge na de levering" in shown and "margetarget, teambonus" in shown
 
 
 def test_retention_charts():
