@@ -86,6 +86,18 @@ def test_tables_from_the_yaml():
     levels = level_table("alignment", "nl")
     assert levels["Scoreband"].tolist() == ["1,00–1,75", "1,75–2,50", "2,50–3,25", "3,25–4,00"]
     steps = steps_table("alignment", "undefined", "en")
-    assert len(steps) == 7 and steps["Seed"].str.contains("seed").all()
+    assert len(steps) == 7 and steps["Seed"].str.contains("kotler2006|art00").all()
     with pytest.raises(ValueError, match="from_level must be one of"):
         steps_table("alignment", "integrated", "en")
+
+
+def test_steps_table_per_interface():
+    """Issue 11 point 1: the steps are the chosen interface's (marketing–sales by default, as in
+    notebook 5); sales–service advice names service, marketing–sales advice does not."""
+    ms = steps_table("alignment", "defined", "en")
+    ss = steps_table("alignment", "defined", "en", interface="sales_service")
+    column = ms.columns[1]
+    assert not ms[column].str.contains("service").any()
+    assert ss[column].str.contains("service").all()
+    with pytest.raises(ValueError, match="interface must be one of"):
+        steps_table("alignment", "defined", "en", interface="finance")
