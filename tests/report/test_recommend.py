@@ -73,8 +73,11 @@ def test_negative_n(alignment):
 
 
 def test_each_cell_gets_its_interfaces_advice(alignment):
-    """Issue 11 point 1: goals weak on two interfaces (1.2, 1.3) gives two rows, each with the
-    advice of its own interface (the advice differs per interface, so both are kept)."""
+    """Issue 11 point 1: each cell gets the advice of its own interface.
+
+    Goals weak on two interfaces (1.2, 1.3, hand-chosen) gives two rows; the advice differs
+    per interface, so both are kept.
+    """
     s = _scores({("marketing_sales", "goals"): 1.2, ("sales_service", "goals"): 1.3,
                  ("sales_service", "systems"): 2.0, ("marketing_service", "roles"): 2.6},
                 alignment)
@@ -86,9 +89,12 @@ def test_each_cell_gets_its_interfaces_advice(alignment):
 
 
 def test_cells_at_their_target_get_no_step(alignment):
-    """Issue 11 point 5: with marketing–sales aimed at Aligned, its Aligned cell (2.6) and its
-    Defined cell (2.0) differ: only the Defined one gets a step; sales–service, without a
-    target, still gets the step from Aligned to Integrated (hand-chosen scores)."""
+    """Issue 11 point 5: a cell at its interface's target stage gets no step.
+
+    With marketing–sales aimed at Aligned, its Aligned cell (2.6) gets no step and its
+    Defined cell (2.0) does; sales–service, without a target, still gets the step from
+    Aligned to Integrated (hand-chosen scores).
+    """
     s = _scores({("marketing_sales", "roles"): 2.6, ("marketing_sales", "goals"): 2.0,
                  ("sales_service", "culture"): 3.0}, alignment)
     r = roadmap(s, alignment, targets={"marketing_sales": "aligned", "sales_service": None})
@@ -117,8 +123,10 @@ def test_every_cell_at_target_gives_an_empty_roadmap(alignment):
     (float("nan"), None, None),
 ])
 def test_suggest_target(employees, complexity, expected):
-    """The rule of docs/instrument-format.md "Target stages": top stage, one lower for fewer
-    than 50 staff, one lower for simple sales (expected values worked out by hand)."""
+    """The rule of docs/instrument-format.md "Target stages", worked out by hand.
+
+    The top stage, one lower for fewer than 50 staff, one lower for simple sales.
+    """
     assert suggest_target(employees, complexity, LEVELS) == expected
 
 

@@ -92,8 +92,11 @@ def test_tables_from_the_yaml():
 
 
 def test_steps_table_per_interface():
-    """Issue 11 point 1: the steps are the chosen interface's (marketing–sales by default, as in
-    notebook 5); sales–service advice names service, marketing–sales advice does not."""
+    """Issue 11 point 1: the steps are the chosen interface's.
+
+    Marketing–sales by default, as in notebook 5; sales–service advice names service,
+    marketing–sales advice does not.
+    """
     ms = steps_table("alignment", "defined", "en")
     ss = steps_table("alignment", "defined", "en", interface="sales_service")
     column = ms.columns[1]
