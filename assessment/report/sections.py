@@ -383,18 +383,21 @@ def _targets_html(rd: ReportData, inst: Instrument) -> str:
                   "stage": escape(_stage_label(inst, stage, lang))}
         if stage is None or pd.isna(stage):
             line = t("roadmap_target_unrated", lang, **values)
-        elif rank[str(stage)] >= rank[target]:
-            line = t("roadmap_target_reached", lang, **values)
         else:
-            line = t("roadmap_target_open", lang, **values)
-            done = dims[(dims["interface"] == iface.id)
-                        & (dims["stage"].map(rank) >= rank[target])]
-            if len(done):
+            own = dims[dims["interface"] == iface.id]
+            at_target = own["stage"].map(rank) >= rank[target]
+            if rank[str(stage)] >= rank[target]:
+                line, others, key = (t("roadmap_target_reached", lang, **values),
+                                     own[~at_target], "roadmap_target_below_dims")
+            else:
+                line, others, key = (t("roadmap_target_open", lang, **values),
+                                     own[at_target], "roadmap_target_done_dims")
+            if len(others):
                 names = ", ".join(
                     escape(extra.lower_title(inst.dimension(d).title.get(lang)))
-                    for d in done["dimension"]
+                    for d in others["dimension"]
                 )
-                line += " " + t("roadmap_target_done_dims", lang, dimensions=names)
+                line += " " + t(key, lang, dimensions=names)
         lines.append(f"{line} <span class=\"muted\">({escape(_target_basis(rd, basis, lang))})"
                      "</span>")
     return (f"<p>{t('roadmap_targets_intro', lang)}</p><ul>"

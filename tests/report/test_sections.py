@@ -231,3 +231,23 @@ def test_unknown_target_stage_is_refused(partly):
 
     with pytest.raises(AssessmentError, match="'perfect' is not a stage; allowed: undefined"):
         sections.load_report_data(partly, ORG, target_stages="perfect")
+
+
+def test_roadmap_target_reached_with_a_dimension_below(partly, tmp_path):
+    """An interface at its target can still have a dimension under it; only that one gets a step.
+
+    Marketing–sales roles answered 1 instead of 2: index (1 + 5 × 2 + 3) / 7 = 2.0, Defined
+    (DESIGN 3.1), the target; roles (1.0, Undefined) is named and is the roadmap's first row.
+    """
+    rows = pd.read_csv(partly)
+    for column in rows.columns:
+        if column.startswith("MS-roles-"):
+            rows[column] = 1
+    path = tmp_path / "roles.csv"
+    rows.to_csv(path, index=False)
+    rd = sections.load_report_data(path, ORG, lang="en", target_stages="defined")
+    html = sections.roadmap_section(rd)
+    assert ("<b>Marketing and sales</b>: now Defined, target Defined. The current stage is enough "
+            "here") in html
+    assert "Only these dimensions are still below the target and get a step: roles and decision rights." in html
+    assert " ".join(_roadmap_rows(html)[0]) == "Roles and decision rights Marketing and sales"
