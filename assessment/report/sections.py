@@ -372,6 +372,8 @@ def _targets_html(rd: ReportData, inst: Instrument) -> str:
     index = s[s["level"] == "interface"].set_index("interface")["stage"]
     dims = s[(s["level"] == "dimension") & s["stage"].notna()]
     lines = []
+    bases = {basis for _, basis in targets.values()}
+    shared = bases.pop() if len(bases) == 1 else None  # one basis for all: said once
     for iface in inst.interfaces:
         target, basis = targets[iface.id]
         title = escape(iface.title.get(lang))
@@ -398,9 +400,13 @@ def _targets_html(rd: ReportData, inst: Instrument) -> str:
                     for d in others["dimension"]
                 )
                 line += " " + t(key, lang, dimensions=names)
-        lines.append(f"{line} <span class=\"muted\">({escape(_target_basis(rd, basis, lang))})"
-                     "</span>")
-    return (f"<p>{t('roadmap_targets_intro', lang)}</p><ul>"
+        if shared is None:
+            line += f' <span class="muted">({escape(_target_basis(rd, basis, lang))})</span>'
+        lines.append(line)
+    intro = t("roadmap_targets_intro", lang)
+    if shared is not None:
+        intro += f' <span class="muted">({escape(_target_basis(rd, shared, lang))})</span>'
+    return (f"<p>{intro}</p><ul>"
             + "".join(f"<li>{line}</li>" for line in lines) + "</ul>")
 
 
