@@ -98,6 +98,12 @@ Comments = Annotated[str, typer.Option(
     "--comments",
     help="Comments in the report: redacted (personal data replaced), verbatim or none.")]
 Sector = Annotated[str, typer.Option("--sector", help="Sector of the norm group (with --norms).")]
+TargetStages = Annotated[str, typer.Option(
+    "--target-stages",
+    help="Target stage per interface for the roadmap: one stage for all (aligned) or "
+         "interface=stage pairs (marketing_sales=aligned,sales_service=defined); default: "
+         "suggested from the file's employees and sale_complexity columns, else the next "
+         "stage.")]
 
 
 def _fail(message: str) -> None:
@@ -116,6 +122,22 @@ class _UsageError(typer.BadParameter):
 def _usage(message: str) -> None:
     """End the command: bad usage, an option or argument that cannot work (exit 2)."""
     raise _UsageError(message)
+
+
+def _check_target_stages(text: str) -> str:
+    """Refuse a --target-stages value that names an unknown interface or stage (exit 2)."""
+    if not text:
+        return text
+    from assessment.core.instruments import list_instruments, staged_instrument
+    from assessment.report.recommend import parse_target_stages
+
+    staged = staged_instrument(list_instruments())
+    try:
+        if staged is not None:
+            parse_target_stages(text, staged)
+    except ValueError as exc:
+        _usage(f"--target-stages: {exc}")
+    return text
 
 
 def _check_comments(mode: str) -> str:
@@ -328,18 +350,20 @@ def report(
     norms: Norms = "",
     sector: Sector = "",
     comments: Comments = "redacted",
+    target_stages: TargetStages = "",
 ) -> None:
     """Render one organisation's report as executed notebook and HTML (no code visible)."""
     from assessment.report.render import render_report
 
     _check_lang(lang)
+    _check_target_stages(target_stages)
     _norms_state(norms, sector)
     try:
         _check_comments(comments)
         result = render_report(responses, org, out, lang=lang, wave=wave,
                                min_group_size=min_group_size, comments=comments,
                                formats=("html", "pdf") if "pdf" in format else ("html",),
-                               norms=norms, norms_sector=sector)
+                               norms=norms, norms_sector=sector, target_stages=target_stages)
     except AssessmentError as exc:
         _fail(str(exc))
     for path in result.outputs:
@@ -373,6 +397,7 @@ def batch(
     norms: Norms = "",
     sector: Sector = "",
     comments: Comments = "redacted",
+    target_stages: TargetStages = "",
 ) -> None:
     """Render every organisation (× wave) in parallel, resumably, with index and overview.
 
@@ -399,6 +424,7 @@ def batch(
     if jobs < 0:
         _usage(f"--jobs must be 1 or more, got {jobs}")
     _check_comments(comments)
+    _check_target_stages(target_stages)
     state = _norms_state(norms, sector)
     executor = client = None
     if dask_scheduler:
@@ -427,7 +453,7 @@ def batch(
                                 fail_fast=fail_fast, force=force, executor=executor,
                                 on_progress=on_progress, min_group_size=min_group_size,
                                 norms=norms, norms_sector=sector, norms_state=state,
-                                comments=comments,
+                                comments=comments, target_stages=target_stages,
                                 **({"report_notebook": notebook} if notebook else {}))
         except (AssessmentError, ValueError) as exc:
             _fail(str(exc))

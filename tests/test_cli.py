@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from assessment.cli import app
@@ -157,6 +158,19 @@ def test_report_bad_language(fixture_csv, tmp_path):
         ["report", str(fixture_csv), "--org", "Fixture BV", "--out", str(tmp_path), "--lang", "fr"],
     )
     assert result.exit_code == 2 and "--lang must be nl or en" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["report", "batch"])
+def test_bad_target_stages(fixture_csv, tmp_path, command):
+    """--target-stages with an unknown stage or interface is bad usage (exit 2), said in a line."""
+    org = ["--org", "Fixture BV"] if command == "report" else []
+    for value, said in (("best", "'best' is not a stage"),
+                        ("finance=aligned", "'finance' is not an interface")):
+        result = runner.invoke(app, [command, str(fixture_csv), *org, "--out",
+                                     str(tmp_path / "out"), "--target-stages", value])
+        assert result.exit_code == 2, result.output
+        assert "--target-stages:" in result.stderr
+        assert said in result.stderr and "Traceback" not in result.stderr
 
 
 def test_score_xlsx_and_anonymity_option(tmp_path, fixture_csv):

@@ -30,11 +30,12 @@ from assessment.core.config import PACKAGE_DIR, REPORT_NOTEBOOK, TEMPLATE_DIR, r
 from assessment.core.files import csv_text, report_names, write_atomic, xlsx_bytes
 from assessment.core.i18n import check_lang, t
 from assessment.core.ingest import Responses, read_responses
-from assessment.core.instruments import profile_instrument, staged_instrument
+from assessment.core.instruments import list_instruments, profile_instrument, staged_instrument
 from assessment.core.privacy import check_mode
 from assessment.core.scoring import profile_label
 from assessment.report.colours import stage_colour
 from assessment.report.prepared import iter_prepared, write_prepared
+from assessment.report.recommend import parse_target_stages
 
 __all__ = [
     "COHORT_NOTEBOOK",
@@ -113,7 +114,7 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
                report_notebook: Path = REPORT_NOTEBOOK,
                min_group_size: int = 3, cohort: BatchItem | None = None,
                norms: str = "", norms_sector: str = "", norms_state: str = "",
-               comments: str = "redacted") -> list[BatchItem]:
+               comments: str = "redacted", target_stages: str = "") -> list[BatchItem]:
     """Return one item per organisation × wave plus the cohort overview (last), with digests.
 
     An item's digest covers what its report shows: its own accepted and rejected rows,
@@ -124,7 +125,8 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
     :func:`~assessment.core.files.report_names`: one file name each, never one of the
     batch's own (index, manifest, scores, cohort_overview). With ``norms`` (a norm store)
     the reports compare with its norm group, and ``norms_state`` (its fingerprint) is part
-    of the digest, so that a report is redone when the store changes.
+    of the digest, so that a report is redone when the store changes. ``target_stages``
+    (the roadmap's target stage per interface) goes to every report when given.
     """
     pkg = package_digest()
     report_nb = Path(report_notebook).read_bytes()
@@ -146,6 +148,8 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
                   "lang": lang, "min_group_size": min_group_size, "comments": comments}
         if norms:
             params |= {"norms": norms, "norms_sector": norms_sector}
+        if target_stages:
+            params["target_stages"] = target_stages
         digest = _digest(_rows_digest(rows), _rows_digest(rejected), counts, cohort_part,
                          json.dumps(params, sort_keys=True), report_nb, pkg,
                          *([norms_state] if norms else []))
@@ -239,7 +243,8 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
               on_progress: Callable[[dict, dict], None] | None = None,
               report_notebook: str | Path = REPORT_NOTEBOOK,
               min_group_size: int = 3, norms: str = "", norms_sector: str = "",
-              norms_state: str = "", comments: str = "redacted") -> BatchSummary:
+              norms_state: str = "", comments: str = "redacted",
+              target_stages: str = "") -> BatchSummary:
     """Render every organisation (× wave) of a responses file, plus the cohort overview.
 
     Parameters
@@ -273,10 +278,19 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
         (:func:`assessment.norms.compare.norms_state`; a report is redone when it changes).
     comments : {'redacted', 'verbatim', 'none'}
         How the reports show comments (:mod:`assessment.core.privacy`).
+    target_stages : str
+        Target stage per interface for every report's roadmap
+        (:func:`assessment.report.recommend.parse_target_stages`); empty: each report's
+        stage is suggested from its organisation's size and sale complexity, if given.
 
     Returns
     -------
     BatchSummary
+
+    Raises
+    ------
+    ValueError
+        When ``formats`` or ``target_stages`` cannot be used.
     """
     start = time.perf_counter()
     check_lang(lang)
@@ -284,13 +298,18 @@ def run_batch(responses_path: str | Path, out_dir: str | Path, jobs: int | None 
     bad = set(formats) - {"html", "pdf"}
     if bad or "html" not in formats:
         raise ValueError(f"formats must be html or html,pdf; got {','.join(formats)}")
+    if target_stages:
+        staged = staged_instrument(list_instruments())
+        if staged is not None:
+            parse_target_stages(target_stages, staged)
     path = resolve_path(responses_path)
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     with lock_folder(out_dir), private_folder() as work:
         summary = _run(path, out_dir, work, jobs, lang, formats, fail_fast, force, executor,
                        on_progress, report_notebook, min_group_size, comments,
-                       norms=norms, norms_sector=norms_sector, norms_state=norms_state)
+                       norms=norms, norms_sector=norms_sector, norms_state=norms_state,
+                       target_stages=target_stages)
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -299,7 +318,8 @@ def _run(path: Path, out_dir: Path, work: Path, jobs: int | None, lang: str,
          formats: tuple[str, ...], fail_fast: bool, force: bool, executor: Executor | None,
          on_progress: Callable[[dict, dict], None] | None, report_notebook: str | Path,
          min_group_size: int, comments: str = "redacted", *, norms: str = "",
-         norms_sector: str = "", norms_state: str = "") -> BatchSummary:
+         norms_sector: str = "", norms_state: str = "",
+         target_stages: str = "") -> BatchSummary:
     """:func:`run_batch` once the folder is locked; prepared inputs go to ``work``."""
     start = time.perf_counter()
     _clean_temporaries(out_dir)
@@ -322,7 +342,7 @@ def _run(path: Path, out_dir: Path, work: Path, jobs: int | None, lang: str,
         items = plan_items(responses, path, lang, tuple(formats), scores,
                            resolve_path(report_notebook), min_group_size, cohort,
                            norms=norms, norms_sector=norms_sector, norms_state=norms_state,
-                           comments=comments)
+                           comments=comments, target_stages=target_stages)
         # no machine path in what goes to a client: the file's name only
         manifest = {"responses": path.name, "lang": lang, "formats": list(formats),
                     "items": {k: v for k, v in previous.get("items", {}).items()

@@ -37,6 +37,7 @@ from assessment.core.text import (
 __all__ = [
     "DEPARTMENTS",
     "META_COLUMNS",
+    "SALE_COMPLEXITY",
     "Responses",
     "read_responses",
     "read_table",
@@ -63,6 +64,19 @@ META_COLUMNS: dict[str, tuple[str, ...]] = {
     "department": ("department", "afdeling"),
     "wave": ("wave", "golf", "meting"),
     "language": ("language", "taal"),
+    # optional organisation-level facts, the same on every row of an organisation; they
+    # suggest a target stage per interface in the roadmap (assessment.report.recommend)
+    "employees": ("employees", "number of employees", "medewerkers", "aantal medewerkers"),
+    "sale_complexity": ("sale_complexity", "sale complexity", "sales complexity",
+                        "verkoopcomplexiteit", "complexiteit verkoop"),
+}
+#: sale complexity as accepted (normalised) -> canonical
+SALE_COMPLEXITY: dict[str, str] = {
+    "simple": "simple",
+    "eenvoudig": "simple",
+    "enkelvoudig": "simple",
+    "complex": "complex",
+    "ingewikkeld": "complex",
 }
 #: form metadata: recognised and dropped (never copied anywhere); 'id' may serve as respondent id
 FORM_METADATA = (
@@ -773,6 +787,52 @@ def _near_duplicates(names: pd.Series, column: str, file: str) -> list[Problem]:
     return warnings
 
 
+def _parse_employees(values: pd.Series, column: str, file: str):
+    """Read an organisation's number of staff: a whole number of at least 1, else ignored."""
+    out = pd.Series(pd.NA, index=values.index, dtype="Int64")
+    problems = []
+    for row, raw in values.dropna().items():
+        text = normalise(raw).replace(" ", "")
+        text = text[:-2] if text.endswith((".0", ",0")) else text
+        if text.isdigit() and int(text) >= 1:
+            out[row] = int(text)
+        elif text:
+            problems.append(_problem(file, f"{raw!r} is not a number of employees (a whole "
+                                     "number such as 45); ignored", row=int(row),
+                                     column=column))
+    return out, problems
+
+
+def _parse_complexity(values: pd.Series, column: str, file: str):
+    """Read an organisation's sale complexity: simple or complex (Dutch names accepted)."""
+    out = pd.Series(pd.NA, index=values.index, dtype="string")
+    problems = []
+    for row, raw in values.dropna().items():
+        key = normalise(raw)
+        if key in SALE_COMPLEXITY:
+            out[row] = SALE_COMPLEXITY[key]
+        elif key:
+            problems.append(_problem(file, f"{raw!r} is not a sale complexity (allowed: simple, "
+                                     "complex, or eenvoudig, complex); ignored", row=int(row),
+                                     column=column))
+    return out, problems
+
+
+def _conflicts(out: pd.DataFrame, canon: str, column: str, file: str) -> list[Problem]:
+    """Warn where one organisation's rows give different values of an organisation fact."""
+    found = []
+    given = out[[canon]].assign(o=normalise_series(out["organisation"])).dropna()
+    for _, part in given.groupby("o", sort=False):
+        values = part[canon].unique()
+        if len(values) > 1:
+            row = int(part.index[(part[canon] != part[canon].iloc[0]).to_numpy()][0])
+            found.append(_problem(
+                file, f"{canon} differs between rows of organisation "
+                f"{out.at[row, 'organisation']!r} ({', '.join(map(str, values))}); "
+                "no target stage is suggested from it", row=row, column=column))
+    return found
+
+
 def read_responses(path: str | Path, instruments: list[Instrument] | None = None) -> Responses:
     """Read and check a responses file.
 
@@ -873,6 +933,13 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
         if "language" in meta
         else pd.Series(pd.NA, index=table.index, dtype="string")
     )
+    for canon, parse in (("employees", _parse_employees),
+                         ("sale_complexity", _parse_complexity)):
+        if canon in meta:
+            values, found = parse(table[meta[canon]], meta[canon], file)
+            out[canon] = values
+            problems.extend(found)
+            warnings.extend(_conflicts(out, canon, meta[canon], file))
     scored_ids = []
     columns = {}
     dont_know: list[tuple[int, str]] = []

@@ -166,8 +166,13 @@ class Item(_Model):
 
 
 class Recommendation(_Model):
-    """The step from one level to the next for one dimension."""
+    """The step from one level to the next for one dimension (of one interface).
 
+    On an instrument with interfaces every recommendation names its ``interface``, and
+    its actions name only that interface's departments; without interfaces it has none.
+    """
+
+    interface: str | None = None
     dimension: str
     from_: str = Field(alias="from")
     to: str
@@ -238,10 +243,33 @@ class Instrument(_Model):
                 return lv
         raise KeyError(f"instrument {self.id!r} has no level {level_id!r}")
 
-    def recommendation(self, dimension: str, from_level: str) -> Recommendation | None:
-        """Return the step from ``from_level`` for ``dimension``, or None at the top level."""
+    def recommendation(
+        self, interface: str | None, dimension: str, from_level: str
+    ) -> Recommendation | None:
+        """Return the step from ``from_level`` for ``dimension`` of ``interface``.
+
+        Parameters
+        ----------
+        interface : str or None
+            The interface id; None on an instrument without interfaces.
+        dimension : str
+            The dimension id.
+        from_level : str
+            The current level id.
+
+        Returns
+        -------
+        Recommendation or None
+            None at the top level (there is no next step).
+
+        Examples
+        --------
+        >>> rec = load_instrument("alignment").recommendation("sales_service", "roles", "undefined")
+        >>> (rec.interface, rec.dimension, rec.from_, rec.to)
+        ('sales_service', 'roles', 'undefined', 'defined')
+        """
         for r in self.recommendations:
-            if r.dimension == dimension and r.from_ == from_level:
+            if r.interface == interface and r.dimension == dimension and r.from_ == from_level:
                 return r
         return None
 
@@ -312,18 +340,7 @@ def _consistency_problems(inst: Instrument) -> list[str]:
                     )
     if inst.scale.type == "stages4":
         out.extend(_band_problems(inst, levels))
-        for d in dims:
-            for lo, hi in zip(levels, levels[1:], strict=False):
-                rec = inst.recommendation(d, lo)
-                if rec is None:
-                    out.append(f"recommendations: missing for dimension {d}, step {lo} -> {hi}")
-                elif rec.to != hi:
-                    out.append(
-                        f"recommendations: dimension {d} from {lo} goes to {rec.to}, not {hi}"
-                    )
-        for r in inst.recommendations:
-            if r.dimension not in dims:
-                out.append(f"recommendations: unknown dimension {r.dimension!r}")
+        out.extend(_recommendation_problems(inst, dims, ifaces, levels))
     unknown = unknown_keys(parse_keys(inst.source))
     if unknown:
         out.append(
@@ -361,6 +378,41 @@ def _former_problems(inst: Instrument) -> list[str]:
                                 else f"option {seen[text]}")
                         out.append(f"item {item.id}: option {k} ({lang}) reads like {like} "
                                    "(current or former wording)")
+    return out
+
+
+def _recommendation_problems(
+    inst: Instrument, dims: list[str], ifaces: list[str], levels: list[str]
+) -> list[str]:
+    """Check that every (interface ×) dimension × step has exactly one recommendation."""
+    out = []
+    where_of = (lambda i, d: f"interface {i} x dimension {d}") if ifaces else (
+        lambda i, d: f"dimension {d}")
+    for iface in ifaces or [None]:
+        for d in dims:
+            for lo, hi in zip(levels, levels[1:], strict=False):
+                rec = inst.recommendation(iface, d, lo)
+                if rec is None:
+                    out.append(f"recommendations: missing for {where_of(iface, d)}, "
+                               f"step {lo} -> {hi}")
+                elif rec.to != hi:
+                    out.append(f"recommendations: {where_of(iface, d)} from {lo} goes to "
+                               f"{rec.to}, not {hi}")
+    seen = set()
+    for r in inst.recommendations:
+        if r.dimension not in dims:
+            out.append(f"recommendations: unknown dimension {r.dimension!r}")
+        if ifaces and r.interface not in ifaces:
+            out.append(f"recommendations: interface {r.interface!r} is not one of {ifaces}"
+                       f" (dimension {r.dimension}, from {r.from_})")
+        elif not ifaces and r.interface is not None:
+            out.append(f"recommendations: interface {r.interface!r} given, but the instrument "
+                       "has no interfaces")
+        key = (r.interface, r.dimension, r.from_)
+        if key in seen:
+            out.append(f"recommendations: more than one for {where_of(r.interface, r.dimension)}"
+                       f" from {r.from_}")
+        seen.add(key)
     return out
 
 

@@ -28,6 +28,12 @@ from assessment.core.privacy import check_mode
 from assessment.core.scoring import score_responses
 from assessment.core.text import normalise
 from assessment.report.prepared import read_prepared
+from assessment.report.recommend import (
+    organisation_facts,
+    parse_target_stages,
+    resolve_targets,
+    suggest_target,
+)
 
 __all__ = ["ReportData", "figure_html", "load_report_data", "package_version"]
 
@@ -64,6 +70,10 @@ class ReportData:
         The cohort's figures, prepared by a batch; computed from ``responses`` when None.
     comments : {'redacted', 'verbatim', 'none'}
         How comments are shown (:mod:`assessment.core.privacy`); redacted by default.
+    target_stages : dict
+        Interface id -> the target stage chosen for the report (its ``target_stages``
+        parameter); interfaces not named get the stage suggested from the organisation's
+        size and sale complexity, if the file gives them (:attr:`targets`).
     """
 
     organisation: str
@@ -76,6 +86,21 @@ class ReportData:
     date: str = field(default_factory=lambda: dt.date.today().isoformat())
     context: CohortContext | None = None
     comments: str = "redacted"
+    target_stages: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def targets(self) -> dict[str, tuple[str | None, str]]:
+        """Interface id -> (target stage or None, basis: 'chosen', 'suggested' or 'none').
+
+        See :func:`assessment.report.recommend.resolve_targets`; empty without a staged
+        instrument.
+        """
+        inst = self.alignment
+        if inst is None:
+            return {}
+        employees, complexity = organisation_facts(self.data)
+        suggested = suggest_target(employees, complexity, [lv.id for lv in inst.levels])
+        return resolve_targets(inst, self.target_stages, suggested)
 
     @property
     def alignment(self) -> Instrument | None:
@@ -148,7 +173,7 @@ def index_basis(scores: pd.DataFrame) -> pd.DataFrame:
 
 def load_report_data(
     responses_path: str | Path, organisation: str, wave: str = "", lang: str = "nl",
-    prepared: str | Path = "", comments: str = "redacted",
+    prepared: str | Path = "", comments: str = "redacted", target_stages: str = "",
 ) -> ReportData:
     """Read, check and score the responses of one organisation (and wave).
 
@@ -157,11 +182,17 @@ def load_report_data(
     then used instead of reading and analysing the whole file again. When it is missing,
     stale or for another organisation, the responses file is read as usual.
 
+    ``target_stages`` sets a target stage per interface for the roadmap, as
+    :func:`assessment.report.recommend.parse_target_stages` reads it (``"aligned"`` for
+    every interface, or ``"marketing_sales=aligned, sales_service=defined"``); empty: the
+    stage suggested from the file's ``employees`` and ``sale_complexity`` columns, if any.
+
     Raises
     ------
     AssessmentError
         When the organisation (or wave) has no accepted rows; the message lists the
-        organisations in the file.
+        organisations in the file. When ``target_stages`` names an unknown interface or
+        stage.
     """
     check_lang(lang)
     check_mode(comments)
@@ -191,6 +222,11 @@ def load_report_data(
         for i in responses.instruments
         if any(it.id in data and data[it.id].notna().any() for it in i.scored_items)
     }
+    staged = staged_instrument(instruments.values())
+    try:
+        chosen = parse_target_stages(target_stages, staged) if staged and target_stages else {}
+    except ValueError as exc:
+        raise AssessmentError(str(exc)) from None
     context = ready.context if ready and ready.wave == wave else None
     if context is not None and context.scores is not None:  # scored with the cohort already
         own = context.scores
@@ -207,6 +243,7 @@ def load_report_data(
         instruments=instruments,
         context=context,
         comments=comments,
+        target_stages=chosen,
     )
 
 

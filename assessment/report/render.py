@@ -261,7 +261,8 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
                   lang: str = "nl", wave: str = "", notebook: Path = REPORT_NOTEBOOK,
                   kernel_name: str = "python3", formats: tuple[str, ...] = ("html",),
                   printer=None, min_group_size: int = 3, norms: str = "",
-                  norms_sector: str = "", comments: str = "redacted") -> RenderResult:
+                  norms_sector: str = "", comments: str = "redacted",
+                  target_stages: str = "") -> RenderResult:
     """Render one organisation's report as executed ``.ipynb`` and ``.html`` in ``out_dir``.
 
     Parameters
@@ -290,6 +291,10 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
         group; without ``norms`` the notebook gets neither parameter.
     comments : {'redacted', 'verbatim', 'none'}
         How comments are shown (:mod:`assessment.core.privacy`).
+    target_stages : str
+        Target stage per interface for the roadmap (the notebook's ``target_stages``
+        parameter, :func:`assessment.report.recommend.parse_target_stages`); empty: suggested
+        from the file, if it says the organisation's size or sale complexity.
 
     Returns
     -------
@@ -305,7 +310,8 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
     from assessment.report.data import load_report_data  # pandas: not in a batch's workers
 
     # fail fast, before a kernel starts
-    rd = load_report_data(path, organisation, wave, lang, comments=comments)
+    rd = load_report_data(path, organisation, wave, lang, comments=comments,
+                          target_stages=target_stages)
     keys = rd.responses.data[["organisation", "wave"]].drop_duplicates()
     name = report_names(keys.itertuples(index=False, name=None))[(rd.organisation, rd.wave)]
     parameters = {"responses_path": str(path), "organisation": rd.organisation,
@@ -313,6 +319,8 @@ def render_report(responses_path: str | Path, organisation: str, out_dir: str | 
                   "comments": comments}
     if norms:
         parameters |= {"norms": norms, "norms_sector": norms_sector}
+    if target_stages:
+        parameters["target_stages"] = target_stages
     return render_notebook(notebook, parameters, out_dir, name,
                            f"{rd.organisation} — {t('report_title', lang)}", formats, printer,
                            kernel_name)

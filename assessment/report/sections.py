@@ -34,7 +34,7 @@ from assessment.report.data import (
     package_version,
     section_heading,
 )
-from assessment.report.recommend import roadmap
+from assessment.report.recommend import organisation_facts, roadmap
 
 __all__ = [
     "ReportData",
@@ -236,7 +236,7 @@ def executive_summary(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> s
     parts.extend(extra.summary_more(rd, min_group_size))
     parts.append("</ul>")
     if inst is not None:
-        steps = roadmap(rd.scores_of(inst), inst)
+        steps = roadmap(rd.scores_of(inst), inst, targets=_goals(rd))
         if not steps.empty:
             parts.append(f"<p><b>{t('summary_actions', lang)}</b></p><ol>")
             for row in steps.itertuples():
@@ -348,18 +348,97 @@ def disciplines_section(rd: ReportData) -> str:
     return "".join(out)
 
 
+def _goals(rd: ReportData) -> dict[str, str | None]:
+    """Interface id -> its target stage (None: every next stage counts)."""
+    return {iface: target for iface, (target, _) in rd.targets.items()}
+
+
+def _target_basis(rd: ReportData, basis: str, lang: str) -> str:
+    """Say where a target stage comes from: chosen, or suggested from size and complexity."""
+    if basis == "chosen":
+        return t("roadmap_basis_chosen", lang)
+    employees, complexity = organisation_facts(rd.data)
+    reasons = []
+    if employees is not None:
+        key = "roadmap_reason_employee" if int(employees) == 1 else "roadmap_reason_employees"
+        reasons.append(t(key, lang, n=int(employees)))
+    if complexity is not None:
+        reasons.append(t(f"roadmap_reason_{complexity}", lang))
+    return t("roadmap_basis_suggested", lang, reasons=t("roadmap_and", lang).join(reasons))
+
+
+def _targets_html(rd: ReportData, inst: Instrument) -> str:
+    """Per interface: its target stage, and whether the next stage is worth it (contingency).
+
+    Not every organisation needs the Integrated stage (Kotler, Rackham & Krishnaswamy
+    2006; the Dutch article on marketing–sales cooperation): where an interface has reached
+    its target, the current stage is enough.
+    """
+    lang, targets = rd.lang, rd.targets
+    if all(target is None for target, _ in targets.values()):
+        return f"<p>{t('roadmap_no_target', lang)}</p>"
+    rank = {lv.id: k for k, lv in enumerate(inst.levels)}
+    s = rd.scores_of(inst)
+    index = s[s["level"] == "interface"].set_index("interface")["stage"]
+    dims = s[(s["level"] == "dimension") & s["stage"].notna()]
+    lines = []
+    bases = {basis for _, basis in targets.values()}
+    shared = bases.pop() if len(bases) == 1 else None  # one basis for all: said once
+    for iface in inst.interfaces:
+        target, basis = targets[iface.id]
+        title = escape(iface.title.get(lang))
+        if target is None:
+            lines.append(t("roadmap_target_unset", lang, interface=title))
+            continue
+        stage = index.get(iface.id)
+        values = {"interface": title, "target": escape(_stage_label(inst, target, lang)),
+                  "stage": escape(_stage_label(inst, stage, lang))}
+        if stage is None or pd.isna(stage):
+            line = t("roadmap_target_unrated", lang, **values)
+        else:
+            own = dims[dims["interface"] == iface.id]
+            at_target = own["stage"].map(rank) >= rank[target]
+            if rank[str(stage)] >= rank[target]:
+                line, others, key = (t("roadmap_target_reached", lang, **values),
+                                     own[~at_target], "roadmap_target_below_dims")
+            else:
+                line, others, key = (t("roadmap_target_open", lang, **values),
+                                     own[at_target], "roadmap_target_done_dims")
+            if len(others):
+                names = ", ".join(
+                    escape(extra.lower_title(inst.dimension(d).title.get(lang)))
+                    for d in others["dimension"]
+                )
+                line += " " + t(key, lang, dimensions=names)
+        if shared is None:
+            line += f' <span class="muted">({escape(_target_basis(rd, basis, lang))})</span>'
+        lines.append(line)
+    intro = t("roadmap_targets_intro", lang)
+    if shared is not None:
+        intro += f' <span class="muted">({escape(_target_basis(rd, shared, lang))})</span>'
+    return (f"<p>{intro}</p><ul>"
+            + "".join(f"<li>{line}</li>" for line in lines) + "</ul>")
+
+
 def roadmap_section(rd: ReportData, n: int = 3) -> str:
-    """Roadmap table: dimension, now, target, what to start, why (with caveats)."""
+    """Roadmap: the target stage per interface, then a table of the weakest cells below it.
+
+    Columns dimension, now, target (the next stage), what to start, why (with caveats).
+    The advice is that of the cell's interface (:func:`assessment.report.recommend.roadmap`).
+    """
     inst, lang = rd.alignment, rd.lang
     if inst is None:
         return ""
-    steps = roadmap(rd.scores_of(inst), inst, n=n)
+    goals = _goals(rd)
+    steps = roadmap(rd.scores_of(inst), inst, n=n, targets=goals)
     out = [
         f'<section class="roadmap"><h2>{section_heading(rd, "roadmap", t("h_roadmap", lang))}</h2>',
         f"<p>{t('roadmap_intro', lang)}</p>",
+        _targets_html(rd, inst),
     ]
     if steps.empty:
-        out.append(f"<p>{t('roadmap_none', lang)}</p></section>")
+        none = "roadmap_none" if all(g is None for g in goals.values()) else "roadmap_all_reached"
+        out.append(f"<p>{t(none, lang)}</p></section>")
         return "".join(out)
     rows = []
     for row in steps.itertuples():

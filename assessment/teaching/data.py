@@ -365,8 +365,13 @@ def level_table(instrument_id: str, lang: str = "en") -> pd.DataFrame:
     )
 
 
-def steps_table(instrument_id: str, from_level: str, lang: str = "en") -> pd.DataFrame:
+def steps_table(instrument_id: str, from_level: str, lang: str = "en",
+                interface: str | None = "marketing_sales") -> pd.DataFrame:
     """Return the YAML's step from ``from_level`` to the next stage, per dimension.
+
+    The advice is written per interface; ``interface`` chooses whose (the marketing–sales
+    steps by default, as in the source article). An instrument without interfaces takes
+    None.
 
     Examples
     --------
@@ -374,9 +379,14 @@ def steps_table(instrument_id: str, from_level: str, lang: str = "en") -> pd.Dat
     7
     """
     inst = load_instrument(instrument_id)
+    if not inst.interfaces:
+        interface = None
+    elif interface not in [i.id for i in inst.interfaces]:
+        raise ValueError(f"interface must be one of {[i.id for i in inst.interfaces]}, "
+                         f"got {interface!r}")
     rows = []
     for d in inst.dimensions:
-        rec = inst.recommendation(d.id, from_level)
+        rec = inst.recommendation(interface, d.id, from_level)
         if rec is None:
             continue
         rows.append({

@@ -94,6 +94,8 @@ def subset_instrument(instrument: Instrument, interface: str) -> Instrument:
         update={
             "interfaces": [instrument.interface(interface)],
             "items": [i for i in instrument.items if i.interface in (None, interface)],
+            "recommendations": [r for r in instrument.recommendations
+                                if r.interface in (None, interface)],
         }
     )
 

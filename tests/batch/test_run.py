@@ -321,6 +321,33 @@ def test_norms_enter_the_plan_only_when_given(cohort_csv):
     assert plain[-1].digest == one[-1].digest  # the cohort overview does not use the norms
 
 
+def test_target_stages_enter_the_plan_only_when_given(cohort_csv):
+    """--target-stages goes to every report as a notebook parameter and into its digest.
+
+    A changed target redoes the report; the cohort overview does not use it.
+    """
+    from assessment.analysis.whole_file import analyse
+    from assessment.batch.run import plan_items
+    from assessment.core.ingest import read_responses
+
+    r = read_responses(cohort_csv)
+    scores = analyse(r.data, r.instruments, n_boot=50)
+    plain = plan_items(r, cohort_csv, "en", ("html",), scores)
+    aimed = plan_items(r, cohort_csv, "en", ("html",), scores, target_stages="aligned")
+    assert "target_stages" not in plain[0].parameters
+    assert all(i.parameters["target_stages"] == "aligned" for i in aimed[:-1])
+    assert plain[0].digest != aimed[0].digest and plain[-1].digest == aimed[-1].digest
+
+
+def test_run_batch_refuses_bad_target_stages(tmp_path):
+    """A wrong target is refused before any work starts (nothing written)."""
+    from assessment.batch.run import run_batch
+
+    with pytest.raises(ValueError, match="'best' is not a stage"):
+        run_batch(tmp_path / "none.csv", tmp_path / "out", target_stages="best")
+    assert not (tmp_path / "out").exists()
+
+
 def test_workers_leave_ctrl_c_to_the_batch():
     """The default pool's workers ignore SIGINT, so Ctrl-C gives one line, not a traceback per worker.
 

@@ -617,3 +617,40 @@ def test_old_forms_export_scores_as_before():
             before[column].fillna("").astype(str).tolist()
     assert now["n"].tolist() == before["n"].tolist()
     assert now["score"].to_numpy() == pytest.approx(before["score"].to_numpy(), rel=1e-9)
+
+
+def test_organisation_facts_columns(tmp_path, rows):
+    """Issue 11 point 5: optional organisation columns for staff and sale complexity.
+
+    `Aantal medewerkers` and `Verkoopcomplexiteit` are read as employees (a whole number) and
+    sale_complexity (simple/complex); a file without them has neither column (nothing
+    changes for existing files).
+    """
+    frame = pd.DataFrame(rows)
+    plain = read_responses(_write_csv(tmp_path / "plain.csv", frame))
+    assert "employees" not in plain.data and "sale_complexity" not in plain.data
+    frame["Aantal medewerkers"] = ["12", "12,0", "", "12", "12", "12"]
+    frame["Verkoopcomplexiteit"] = ["Eenvoudig", "simple", "simple", None, "simple", "simple"]
+    r = read_responses(_write_csv(tmp_path / "facts.csv", frame))
+    assert r.problems == [] and r.warnings == []
+    assert r.data["employees"].tolist()[:3] == [12, 12, pd.NA]
+    assert set(r.data["sale_complexity"].dropna()) == {"simple"}
+
+
+def test_organisation_facts_mistakes(tmp_path, rows):
+    """A wrong number of staff or complexity is named by row and column, and ignored.
+
+    Different values within one organisation give a warning (no suggestion is made from them).
+    """
+    frame = pd.DataFrame(rows)
+    frame["employees"] = ["12", "about 40", "0", "12", "13", "12"]
+    frame["sale_complexity"] = ["simple", "medium", "simple", "simple", "simple", "simple"]
+    r = read_responses(_write_csv(tmp_path / "facts.csv", frame))
+    found = {(p.row, p.column): p.message for p in r.problems}
+    assert "'about 40' is not a number of employees" in found[(3, "employees")]
+    assert "'0' is not a number of employees" in found[(4, "employees")]
+    assert "'medium' is not a sale complexity" in found[(3, "sale_complexity")]
+    assert len(r.data) == 6  # no row lost
+    (warning,) = r.warnings
+    assert (warning.row, warning.column) == (6, "employees")
+    assert "employees differs between rows of organisation 'Fixture BV' (12, 13)" in warning.message

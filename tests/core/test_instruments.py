@@ -41,14 +41,107 @@ def test_alignment_shape(alignment):
 
 
 def test_alignment_recommendations_cover_every_step(alignment):
-    """Every dimension × step (undefined→defined, defined→aligned, aligned→integrated), 2–4 actions."""
+    """INSTRUMENT-GUIDE "Recommendations": every interface × dimension × step, 2–4 actions.
+
+    3 interfaces × 7 dimensions × 3 steps (undefined→defined, defined→aligned,
+    aligned→integrated) = 63, each once, with a why and a source in reference keys.
+    """
     levels = [lv.id for lv in alignment.levels]
-    for dim in alignment.dimensions:
-        for lo, hi in zip(levels, levels[1:], strict=False):
-            rec = alignment.recommendation(dim.id, lo)
-            assert rec is not None and rec.to == hi
-            assert 2 <= len(rec.actions) <= 4
-            assert rec.source
+    for iface in alignment.interfaces:
+        for dim in alignment.dimensions:
+            for lo, hi in zip(levels, levels[1:], strict=False):
+                rec = alignment.recommendation(iface.id, dim.id, lo)
+                assert rec is not None and rec.to == hi, (iface.id, dim.id, lo)
+                assert rec.interface == iface.id
+                assert 2 <= len(rec.actions) <= 4
+                assert rec.why.nl and rec.why.en
+    assert len(alignment.recommendations) == 3 * 7 * 3
+
+
+#: reference keys agreed for `source:` fields (issue 11, point 6)
+REFERENCE_KEYS = {"kotler2006", "treacy1993", "treacy1995", "porter1980", "heskett1994",
+                  "reichheld1990", "reichheld2003", "lemeunier",
+                  "art000", "art001", "art002", "art003", "art004"}
+
+
+def test_recommendation_sources_are_reference_keys(alignment):
+    """Issue 11 point 6: sources are reference keys ("kotler2006; art001"), never "seed 001"."""
+    for rec in alignment.recommendations:
+        keys = [k.strip() for k in rec.source.split(";")]
+        assert keys and set(keys) <= REFERENCE_KEYS, (rec.interface, rec.dimension, rec.source)
+
+
+#: words that name a department, Dutch and English, as the advice writes them
+DEPARTMENT_WORDS = {
+    "marketing": r"marketing|marketeer|marketer",
+    "sales": r"\bsales|verkoop|verkoper|accountmanager|account manager|salespe",
+    "service": r"service|helpdesk|monteur|field engineer",
+}
+#: the departments of each interface (the instrument's interface ids)
+INTERFACE_DEPARTMENTS = {
+    "marketing_sales": {"marketing", "sales"},
+    "sales_service": {"sales", "service"},
+    "marketing_service": {"marketing", "service"},
+}
+
+
+def test_advice_names_only_its_interfaces_departments(alignment):
+    """Issue 11 point 1: advice for an interface names only that interface's departments.
+
+    The actions and the why, Dutch and English, are searched for the department words
+    of the third department (e.g. no "service", "servicedesk" or "klantenservice" in
+    marketing–sales advice; no "sales", "verkoop" or "accountmanager" in marketing–service
+    advice), and must name at least one of the interface's own. A caveat may report
+    research on marketing and sales (Le Meunier-FitzHugh & Massey) and is not searched.
+    """
+    import re
+
+    assert {i.id for i in alignment.interfaces} == set(INTERFACE_DEPARTMENTS)
+    for rec in alignment.recommendations:
+        own = INTERFACE_DEPARTMENTS[rec.interface]
+        for lang in LANGUAGES:
+            texts = [a.get(lang) for a in rec.actions] + [rec.why.get(lang)]
+            joined = " ".join(texts).lower()
+            where = (rec.interface, rec.dimension, rec.from_, lang)
+            for dept, pattern in DEPARTMENT_WORDS.items():
+                if dept not in own:
+                    found = re.findall(pattern, joined)
+                    assert not found, (*where, found)
+            assert any(re.search(DEPARTMENT_WORDS[d], joined) for d in own), where
+
+
+def test_department_words_are_caught():
+    """The check above can fail: the old shared advice named service in marketing–sales text."""
+    import re
+
+    old = "have service log complaints in the same crm system that sales uses"
+    assert re.search(DEPARTMENT_WORDS["service"], old)
+    assert re.search(DEPARTMENT_WORDS["sales"], "laat de accountmanager nagaan")
+    assert re.search(DEPARTMENT_WORDS["sales"], "het verkoopproces")
+    assert not re.search(DEPARTMENT_WORDS["sales"], "wholesale prices")
+
+
+def test_defined_stage_advice_is_reflective(alignment):
+    """Issue 11 point 2 (seed 001, INSTRUMENT-GUIDE): Defined means reflective meetings.
+
+    The communication step undefined→defined asks "what do we expect of one another?" on
+    every interface; the defined→aligned step ("Draai de agenda om") no longer treats the
+    Defined meeting as a look back at last month's figures; a shared definition of a lead
+    belongs to the step to Defined (marketing–sales processes and systems).
+    """
+    for iface in alignment.interfaces:
+        first = alignment.recommendation(iface.id, "communication", "undefined")
+        text = " ".join(a.en for a in first.actions)
+        assert "what do we expect of one another?" in text
+        assert "wat verwachten we van elkaar?" in " ".join(a.nl for a in first.actions)
+        turn = alignment.recommendation(iface.id, "communication", "defined")
+        assert turn.actions[0].nl.startswith("Draai de agenda om")
+        assert "figures" not in turn.actions[0].en and "cijfers" not in turn.actions[0].nl
+    for dim in ("processes", "systems"):
+        rec = alignment.recommendation("marketing_sales", dim, "undefined")
+        assert "definition of a lead" in " ".join(a.en for a in rec.actions)
+    aligned = alignment.recommendation("marketing_sales", "systems", "defined")
+    assert "definition" not in " ".join(a.en for a in aligned.actions)
 
 
 def test_co_location_and_joint_training_carry_a_caveat(alignment):
@@ -138,16 +231,33 @@ def test_band_gap(raw_alignment):
 
 
 def test_missing_recommendation(raw_alignment):
-    """Every dimension × step needs a recommendation."""
+    """Every interface × dimension × step needs a recommendation."""
 
     def mutate(d):
         d["recommendations"] = [
             r
             for r in d["recommendations"]
-            if not (r["dimension"] == "roles" and r["from"] == "defined")
+            if not (r["interface"] == "sales_service" and r["dimension"] == "roles"
+                    and r["from"] == "defined")
         ]
 
-    assert "missing for dimension roles, step defined -> aligned" in _broken(raw_alignment, mutate)
+    msg = _broken(raw_alignment, mutate)
+    assert "missing for interface sales_service x dimension roles, step defined -> aligned" in msg
+    assert "marketing_sales x dimension roles" not in msg
+
+
+def test_recommendation_interface_unknown_missing_or_twice(raw_alignment):
+    """A recommendation with an unknown or no interface, or given twice, is named."""
+
+    def mutate(d):
+        d["recommendations"][0]["interface"] = "finance_sales"
+        del d["recommendations"][1]["interface"]
+        d["recommendations"].append(copy.deepcopy(d["recommendations"][2]))
+
+    msg = _broken(raw_alignment, mutate)
+    assert "interface 'finance_sales' is not one of" in msg
+    assert "interface None is not one of" in msg
+    assert "more than one for interface marketing_sales x dimension roles from aligned" in msg
 
 
 def test_too_few_items_per_cell(raw_alignment):

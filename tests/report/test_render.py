@@ -13,21 +13,24 @@ from assessment.report.render import render_report, safe_name
 
 
 def test_documented_parameters():
-    """papermill.inspect_notebook shows the nine documented, typed parameters with defaults.
+    """papermill.inspect_notebook shows the ten documented, typed parameters with defaults.
 
     Issue 4 added ``min_group_size: int = 3`` (anonymity, DESIGN 5); issue 3's batch speed-up
     added ``prepared`` (empty unless ``assess batch`` sets it); issue 10 (case 5) added
     ``comments: str = "redacted"``; issue 15 (norms) added ``norms`` and ``norms_sector``
-    (empty: no comparison). The README lists each of them.
+    (empty: no comparison); issue 11 (point 5) added ``target_stages`` (empty: suggested
+    from the file, else the next stage). The README lists each of them.
     """
     params = pm.inspect_notebook(str(REPORT_NOTEBOOK))
     assert list(params) == ["responses_path", "organisation", "wave", "lang", "min_group_size",
-                            "comments", "prepared", "norms", "norms_sector"]
+                            "comments", "prepared", "norms", "norms_sector", "target_stages"]
     types = {name: p["inferred_type_name"] for name, p in params.items()}
     assert types == {"responses_path": "str", "organisation": "str", "wave": "str",
                      "lang": "str", "min_group_size": "int", "comments": "str",
-                     "prepared": "str", "norms": "str", "norms_sector": "str"}
+                     "prepared": "str", "norms": "str", "norms_sector": "str",
+                     "target_stages": "str"}
     assert params["prepared"]["default"] == params["norms"]["default"] == '""'
+    assert params["target_stages"]["default"] == '""'
     assert params["comments"]["default"] == '"redacted"'
     readme = (REPORT_NOTEBOOK.parents[2] / "README.md").read_text(encoding="utf-8")
     assert all(f"`{name}`" in readme for name in params)

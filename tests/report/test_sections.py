@@ -170,3 +170,107 @@ def test_data_quality_counts_dont_know(tmp_path, lang):
     rows[0].update({i.id: 2 for i in al.scored_items[:3]})
     pd.DataFrame(rows).to_csv(path, index=False)
     assert "weet ik niet" not in unescape(sections.data_quality(report(path, "nl"))).casefold()
+
+
+def _roadmap_rows(html: str) -> list[str]:
+    """The first cell (dimension and interface) of each roadmap table row, as text."""
+    body = html.split('class="roadmap"><thead>', 1)[1].split("<tbody>", 1)[1]
+    return [re.sub(r"<[^>]+>", " ", cell).split() for cell in
+            re.findall(r"<tr><td>(.*?)</td>", body)]
+
+
+def test_roadmap_without_target_says_none_was_set(partly):
+    """Issue 11 point 5: without a target the roadmap says so.
+
+    Not every organisation needs the top stage (Kotler, Rackham & Krishnaswamy 2006), and
+    the next stage is shown everywhere.
+    """
+    html = sections.roadmap_section(report(partly))
+    assert "Not every organisation needs the top stage" in html
+    assert "Kotler, Rackham & Krishnaswamy, 2006" in unescape(html)
+    assert "No target stage was set for this report" in html
+
+
+def test_roadmap_with_a_chosen_target(partly):
+    """Target Defined for every interface: enough for one, worth it for another.
+
+    Marketing–sales is at Defined (six dimensions 2, culture 3: index 15/7 = 2.14, DESIGN 3.1
+    bands): the current stage is enough. Marketing–service is at Undefined (1, 1, 2, 2:
+    1.5): the next stage is worth it, and only its two cells under Defined (roles,
+    communication at 1.0) get a step, with marketing–service advice (fixture answers).
+    """
+    rd = sections.load_report_data(partly, ORG, lang="en", target_stages="defined")
+    html = sections.roadmap_section(rd)
+    assert ("<b>Marketing and sales</b>: now Defined, target Defined. The current stage is "
+            "enough here") in html
+    assert "<b>Marketing and service</b>: now Undefined, target Defined. The next stage is worth it." in html
+    assert "These dimensions already reach the target and get no step: shared systems" in html
+    assert html.count("(agreed target)") == 1  # the same basis for all: said once
+    rows = [" ".join(r) for r in _roadmap_rows(html)]
+    assert rows == ["Roles and decision rights Marketing and service",
+                    "Communication and meetings Marketing and service"]
+    al = load_instrument("alignment")
+    advice = al.recommendation("marketing_service", "roles", "undefined").actions[0].en
+    assert advice in unescape(html)
+
+
+def test_roadmap_target_suggested_from_the_file(partly, tmp_path):
+    """12 employees and simple sales suggest Defined; the report says why, in Dutch.
+
+    Columns employees and verkoopcomplexiteit; the rule of docs/instrument-format.md
+    "Target stages".
+    """
+    rows = pd.read_csv(partly)
+    rows["employees"] = 12
+    rows["verkoopcomplexiteit"] = "eenvoudig"
+    path = tmp_path / "sized.csv"
+    rows.to_csv(path, index=False)
+    rd = sections.load_report_data(path, ORG, lang="nl")
+    assert rd.targets["sales_service"] == ("defined", "suggested")
+    html = sections.roadmap_section(rd)
+    assert "voorgesteld op grond van 12 medewerkers en een eenvoudige verkoop" in html
+    assert "De huidige fase is hier genoeg" in html
+    # a chosen target wins over the suggestion, for the interface it names
+    rd = sections.load_report_data(path, ORG, lang="nl", target_stages="MS=integrated")
+    assert rd.targets["marketing_sales"] == ("integrated", "chosen")
+    assert rd.targets["marketing_service"] == ("defined", "suggested")
+
+
+def test_summary_actions_follow_the_targets(partly):
+    """With target Defined, the actions to start with come from cells under Defined only.
+
+    Those are the two marketing–service cells at 1.0 (fixture answers).
+    """
+    rd = sections.load_report_data(partly, ORG, lang="en", target_stages="defined")
+    html = sections.executive_summary(rd)
+    actions = html.split("<ol>", 1)[1].split("</ol>", 1)[0]
+    assert actions.count("<li>") == 2
+    assert actions.count("Marketing and service") == 2
+
+
+def test_unknown_target_stage_is_refused(partly):
+    """A wrong target_stages names the part and what is allowed (no traceback for a typo)."""
+    from assessment.core.exceptions import AssessmentError
+
+    with pytest.raises(AssessmentError, match="'perfect' is not a stage; allowed: undefined"):
+        sections.load_report_data(partly, ORG, target_stages="perfect")
+
+
+def test_roadmap_target_reached_with_a_dimension_below(partly, tmp_path):
+    """An interface at its target can still have a dimension under it; only that one gets a step.
+
+    Marketing–sales roles answered 1 instead of 2: index (1 + 5 × 2 + 3) / 7 = 2.0, Defined
+    (DESIGN 3.1), the target; roles (1.0, Undefined) is named and is the roadmap's first row.
+    """
+    rows = pd.read_csv(partly)
+    for column in rows.columns:
+        if column.startswith("MS-roles-"):
+            rows[column] = 1
+    path = tmp_path / "roles.csv"
+    rows.to_csv(path, index=False)
+    rd = sections.load_report_data(path, ORG, lang="en", target_stages="defined")
+    html = sections.roadmap_section(rd)
+    assert ("<b>Marketing and sales</b>: now Defined, target Defined. The current stage is enough "
+            "here") in html
+    assert "Only these dimensions are still below the target: roles and decision rights." in html
+    assert " ".join(_roadmap_rows(html)[0]) == "Roles and decision rights Marketing and sales"

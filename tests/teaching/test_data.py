@@ -91,3 +91,18 @@ def test_tables_from_the_yaml():
     assert not steps["Source"].str.contains("seed", case=False).any()  # issue 11, point 6
     with pytest.raises(ValueError, match="from_level must be one of"):
         steps_table("alignment", "integrated", "en")
+
+
+def test_steps_table_per_interface():
+    """Issue 11 point 1: the steps are the chosen interface's.
+
+    Marketing–sales by default, as in notebook 5; sales–service advice names service,
+    marketing–sales advice does not.
+    """
+    ms = steps_table("alignment", "defined", "en")
+    ss = steps_table("alignment", "defined", "en", interface="sales_service")
+    column = ms.columns[1]
+    assert not ms[column].str.contains("service").any()
+    assert ss[column].str.contains("service").all()
+    with pytest.raises(ValueError, match="interface must be one of"):
+        steps_table("alignment", "defined", "en", interface="finance")

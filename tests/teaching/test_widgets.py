@@ -141,7 +141,7 @@ def test_alignment_scan_ladder_and_steps():
     iface = scan.result[scan.result["level"] == "interface"].iloc[0]
     assert iface["score"] == 2.0 and iface["stage"] == "defined"
     assert "Marketing and sales: Defined (2.0 of 4)" in scan.html.value
-    first_step = al.recommendation("roles", "defined").actions[0].en
+    first_step = al.recommendation("marketing_sales", "roles", "defined").actions[0].en
     assert "The next step for the weakest dimensions" in scan.html.value
     assert first_step in unescape(scan.html.value)
     assert scan.chart.value.tobytes().startswith(PNG)
