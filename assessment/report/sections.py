@@ -34,7 +34,7 @@ from assessment.report.data import (
     package_version,
     section_heading,
 )
-from assessment.report.recommend import organisation_facts, roadmap
+from assessment.report.recommend import CONTINGENCY_SOURCE, organisation_facts, roadmap
 
 __all__ = [
     "ReportData",
@@ -568,7 +568,8 @@ def cited_keys(rd: ReportData, n: int = 3) -> list[str]:
     for inst in rd.instruments.values():
         keys += parse_keys(inst.source)
     if rd.alignment is not None:
-        steps = roadmap(rd.scores_of(rd.alignment), rd.alignment, n=n)
+        steps = roadmap(rd.scores_of(rd.alignment), rd.alignment, n=n, targets=_goals(rd))
+        keys += parse_keys(CONTINGENCY_SOURCE)  # the targets' basis, cited in roadmap_*_intro
         for rec in steps["recommendation"]:
             if rec is not None:
                 keys += parse_keys(rec.source)
