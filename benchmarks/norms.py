@@ -23,6 +23,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -107,16 +108,19 @@ def measure(target: str, base: Records, table: pd.DataFrame, organisations: int,
     """Store everything into ``target``; time the store, the norms query and a comparison."""
     stored = 0
     seconds = 0.0
+    load = [os.getloadavg()[0]]
     for w in range(waves):
         wave = str(2024 + w)
         for start in range(0, organisations, BATCH):
             batch = synthetic(base, list(range(start, min(start + BATCH, organisations))),
                               wave, seed=w * 100_000 + start)
+            t0 = time.perf_counter()
             with open_store(target) as store:  # as `assess store`: open, store, close
-                t0 = time.perf_counter()
                 result = store.store(batch)
-                seconds += time.perf_counter() - t0
+            seconds += time.perf_counter() - t0
             stored += result.new
+        print(f"  {target[:40]}: wave {wave} stored, {seconds:.1f} s so far",
+              file=sys.stderr, flush=True)
     query = []
     for _ in range(3):
         t0 = time.perf_counter()
@@ -131,10 +135,12 @@ def measure(target: str, base: Records, table: pd.DataFrame, organisations: int,
         compare.append(time.perf_counter() - t0)
     with open_store(target) as store:
         size = store.size_bytes()
+    load.append(os.getloadavg()[0])
     return {"records": stored, "org_waves": organisations * waves,
             "store_ms_per_org": seconds / (organisations * waves) * 1000,
             "store_s": seconds, "norms_s": min(query), "norm_rows": len(norms),
-            "compare_s": min(compare), "group": placed.group_size, "size_mb": size / 1e6}
+            "compare_s": min(compare), "group": placed.group_size, "size_mb": size / 1e6,
+            "load_1min_start": load[0], "load_1min_end": load[1]}
 
 
 def main() -> None:  # noqa: D103
@@ -156,6 +162,8 @@ def main() -> None:  # noqa: D103
           f"({args.organisations * args.waves * 3} records, stored {BATCH} organisations "
           "per call)")
     print(frame.to_string(float_format=lambda x: f"{x:.3f}"))
+    print(f"uptime at the end: {subprocess.run(['uptime'], capture_output=True, text=True).stdout}"
+          f"cores: {os.cpu_count()}")
 
 
 if __name__ == "__main__":

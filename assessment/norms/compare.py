@@ -8,7 +8,7 @@ The functions here open a store (:func:`assessment.norms.store.open_store`) and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -64,7 +64,7 @@ class NormComparison:
 def store_responses(responses: Responses | str | Path, target: str | None = None, *,
                     sector: str = "", size: str = "", label: str = "",
                     keep_names: bool = False, table: pd.DataFrame | None = None,
-                    ) -> StoreResult:
+                    salt_in_store: bool = False) -> StoreResult:
     """Score a responses file and store its aggregate records (idempotent).
 
     Parameters
@@ -80,16 +80,28 @@ def store_responses(responses: Responses | str | Path, target: str | None = None
     table : DataFrame, optional
         The file's :func:`~assessment.analysis.whole_file.analyse` table, when computed
         already.
+    salt_in_store : bool
+        A new DuckDB store keeps its salt inside (see
+        :func:`~assessment.norms.store.open_store`).
+
+    Returns
+    -------
+    StoreResult
+        The counts, the key file written when the store was made now, and advice about
+        where its salt is.
     """
     if not isinstance(responses, Responses):
         responses = read_responses(responses)
     if table is None:
         table = analyse(responses.data, responses.instruments)
     digests = rows_digests(responses.data)
-    with open_store(target) as store:
-        records = to_records(table, responses.instruments, digests, salt=store.salt,
+    with open_store(target, salt_in_store=salt_in_store) as store:
+        records = to_records(table, responses.instruments, digests,
+                             salt="" if keep_names else store.salt,
                              keep_names=keep_names, sector=sector, size=size, label=label)
-        return store.store(records)
+        result = store.store(records)
+        return replace(result, key_file=str(store.created_key or ""),
+                       advice=store.salt_advice())
 
 
 def norms_state(target: str) -> str:
