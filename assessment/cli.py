@@ -515,6 +515,7 @@ def norms(
     Per interface, dimension and discipline: the number of organisations (latest record of
     each), mean, percentiles 10/25/50/75/90 and the share in each stage.
     """
+    from assessment.norms.compare import NORM_COLUMNS
     from assessment.norms.store import describe_target, open_store
     from assessment.norms.table import PERCENTILES, norm_table
 
@@ -523,7 +524,8 @@ def norms(
     target = _target(db)
     try:
         with open_store(target) as st:
-            table = norm_table(st.scores(instrument=instrument, sector=sector, size=size))
+            table = norm_table(st.scores(instrument=instrument, sector=sector, size=size,
+                                         columns=NORM_COLUMNS))
     except AssessmentError as exc:
         _fail(str(exc))
     if out is not None:

@@ -170,7 +170,8 @@ def _env_salt() -> str:
     if salt and len(salt) < _MIN_SALT:
         raise AssessmentError(f"${_SALT_ENV} is too short to be a salt: give at least "
                               f"{_MIN_SALT} random characters (for example the line of a key "
-                              "file, or `python -c \"import secrets; print(secrets.token_hex(16))\"`)")
+                              "file, or the output of `python -c \"import secrets; "
+                              "print(secrets.token_hex(16))\"`)")
     return salt
 
 
@@ -500,7 +501,7 @@ class NormStore:
         return max(have, upto)
 
     def _salt_v3(self, salt_in_store: bool) -> None:
-        """Schema 3's meta: a store id and where the salt is (old stores: inside, as before)."""
+        """Write schema 3's meta: a store id and where the salt is (old stores: inside)."""
         meta = dict(self._db.execute("SELECT key, value FROM meta"))
         store_id = secrets.token_hex(8)
         self._db.execute("INSERT INTO meta VALUES (?, ?)", ["store_id", store_id])
@@ -552,6 +553,7 @@ class NormStore:
         if heads.empty:
             return StoreResult(0, 0, 0)
         cols = [c for c in RECORD_COLUMNS if c in heads]
+        heads = heads.drop_duplicates("record_id")
         with self._db.transaction():
             self._db.lock()
             self._db.stage("stage_records", heads[cols])
@@ -565,8 +567,9 @@ class NormStore:
                     self._db.execute(f"DELETE FROM records WHERE record_id IN ({marks})", ids)
                 names = ", ".join(cols)
                 inserted = {r[0] for r in self._db.execute(
-                    f"INSERT INTO records ({names}) SELECT {names} FROM stage_records "
-                    "ON CONFLICT (record_id) DO NOTHING RETURNING record_id")}
+                    f"INSERT INTO records ({names}) SELECT {names} FROM stage_records s "
+                    "WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.record_id = s.record_id) "
+                    "RETURNING record_id")}
             finally:
                 self._db.unstage("stage_records")
             scores = records.scores[records.scores["record_id"].isin(inserted)].drop_duplicates(
@@ -615,7 +618,8 @@ class NormStore:
         return typed(out)
 
     def scores(self, *, instrument: str = "", sector: str = "", size: str = "",
-               label: str = "", latest: bool = True) -> pd.DataFrame:
+               label: str = "", latest: bool = True,
+               columns: Sequence[str] | None = None) -> pd.DataFrame:
         """Return stored score rows with their record's organisation, wave, sector and size.
 
         Parameters
@@ -625,6 +629,8 @@ class NormStore:
         latest : bool, default True
             Only each organisation's latest record per instrument (highest wave, then the
             latest stored): a norm group counts every organisation once.
+        columns : sequence of str, optional
+            Only these columns (a norm table needs five of the 25: reading fewer is faster).
 
         Returns
         -------
@@ -644,10 +650,13 @@ class NormStore:
                   f"organisation, instrument ORDER BY wave DESC, stored_on DESC, record_id) AS k "
                   f"FROM records {cond}) t WHERE k = 1" if latest
                   else f"SELECT record_id FROM records {cond}")
-        head = ", ".join(f"r.{c}" for c in _HEAD)
-        body = ", ".join(f"s.{c}" for c in SCORE_COLUMNS)
+        wanted = list(columns) if columns else [*_HEAD, *SCORE_COLUMNS]
+        unknown = set(wanted) - set(_HEAD) - set(SCORE_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown columns: {sorted(unknown)}")
+        picked = ", ".join(f"r.{c}" if c in _HEAD else f"s.{c}" for c in wanted)
         out = self._db.frame(
-            f"SELECT {head}, {body} FROM records r JOIN scores s ON r.record_id = s.record_id "
+            f"SELECT {picked} FROM records r JOIN scores s ON r.record_id = s.record_id "
             f"WHERE r.record_id IN ({chosen}) "
             "ORDER BY r.organisation, r.wave, r.instrument, s.level, s.interface, s.dimension",
             params)

@@ -333,8 +333,10 @@ def test_salt_in_store_is_for_a_duckdb_file_only(tmp_path, postgres_url, files, 
 
 
 def test_an_old_store_keeps_its_salt_until_it_is_moved_out(target, files, config_folder):
-    """A schema-2 store: the salt stays inside (it keeps working), with advice; moved out, the
-    hashes stay the same and the salt is gone from every text column."""
+    """A schema-2 store keeps its salt inside (it keeps working), with advice.
+
+    Moved out, the hashes stay the same and the salt is gone from every text column.
+    """
     from assessment.norms.store import key_file
 
     with open_store(target, upto=2) as old:
