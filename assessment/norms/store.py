@@ -222,7 +222,9 @@ def _py(value: object) -> object:
 
 
 def _rows(frame: pd.DataFrame) -> list[tuple]:
-    return [tuple(_py(v) for v in row) for row in frame.itertuples(index=False, name=None)]
+    """Return a frame's rows as tuples of Python values, None for missing (for COPY)."""
+    plain = frame.astype(object).where(frame.notna(), None)  # numpy scalars become Python's
+    return list(plain.itertuples(index=False, name=None))
 
 
 class _Duck:
@@ -271,6 +273,21 @@ class _Duck:
 
     def unstage(self, name: str) -> None:
         self.con.unregister(name)
+
+    def rewrite(self) -> None:
+        """Copy the database into a new file that replaces this one (freed pages stay behind)."""
+        fresh = self.file.with_name(f".{self.file.name}.rewrite")
+        fresh.unlink(missing_ok=True)
+        name = self.con.execute("SELECT current_database()").fetchall()[0][0]
+        quoted = str(fresh).replace("'", "''")
+        self.con.execute(f"ATTACH '{quoted}' AS fresh_copy")
+        self.con.execute(f'COPY FROM DATABASE "{name}" TO fresh_copy')
+        self.con.execute("DETACH fresh_copy")
+        self.con.close()
+        os.replace(fresh, self.file)
+        import duckdb
+
+        self.con = duckdb.connect(str(self.file))
 
     def size_bytes(self) -> int:
         self.con.execute("CHECKPOINT")
@@ -441,10 +458,11 @@ class NormStore:
                 _write_key(written, salt)
             self._db.execute("INSERT INTO meta VALUES (?, ?)",
                              ["salt_location", "store" if into_store else "key"])
-        if self.backend == "postgresql":  # rewrite meta: no old row version keeps the salt
-            self._db.execute("VACUUM FULL meta")
-        else:
-            self._db.execute("CHECKPOINT")
+        if not into_store:  # rewrite: no freed page or old row version keeps the salt
+            if self.backend == "postgresql":
+                self._db.execute("VACUUM FULL meta")
+            else:
+                self._db.rewrite()
         self.salt_location, self._salt = ("store" if into_store else "key"), salt
         return written
 

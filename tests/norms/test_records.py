@@ -9,7 +9,6 @@ from assessment.analysis.whole_file import analyse
 from assessment.core.ingest import read_responses
 from assessment.norms.records import (
     DECIMALS,
-    DECIMALS,
     RECORD_COLUMNS,
     SCORE_COLUMNS,
     STORED_LEVELS,
