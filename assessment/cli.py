@@ -525,7 +525,7 @@ def norms(
     try:
         with open_store(target) as st:
             table = norm_table(st.scores(instrument=instrument, sector=sector, size=size,
-                                         columns=NORM_COLUMNS))
+                                         columns=NORM_COLUMNS, ordered=False))
     except AssessmentError as exc:
         _fail(str(exc))
     if out is not None:

@@ -7,10 +7,12 @@ Run from the project root::
 
 The records are synthetic: the example file's 30 records (10 organisations × 3 instruments)
 copied with noise on every score, under new organisation keys, stored in batches of 100
-organisations (one wave) as ``assess store`` stores a file. Prints for each backend: the store
-time per organisation × wave, the norms query (every organisation's latest record read and
+organisations (one wave) as ``assess store`` stores a file: each call opens the store, stores
+and closes it (DuckDB checkpoints on close), and that whole call is timed. Prints for each
+backend: the store time per organisation × wave, the norms query (every organisation's latest record read and
 the norm table made, as ``assess norms``), one organisation's comparison with its norm group
-(as a report), and the size of the tables on disk. Without ``--postgresql`` a temporary server
+(as a report), the size of the tables on disk, and the 1-minute load average before and after
+(the machine may be shared). Without ``--postgresql`` a temporary server
 is started in a temporary folder (Debian's ``postgresql``; as root it runs as ``postgres``).
 """
 
@@ -35,7 +37,7 @@ import pandas as pd
 from assessment.analysis.whole_file import analyse
 from assessment.core.config import EXAMPLE_RESPONSES
 from assessment.core.ingest import read_responses
-from assessment.norms.compare import compare_organisation
+from assessment.norms.compare import NORM_COLUMNS, compare_organisation
 from assessment.norms.records import Records, organisation_key, record_id, rows_digests, to_records
 from assessment.norms.store import open_store
 from assessment.norms.table import norm_table
@@ -125,7 +127,7 @@ def measure(target: str, base: Records, table: pd.DataFrame, organisations: int,
     for _ in range(3):
         t0 = time.perf_counter()
         with open_store(target) as store:
-            norms = norm_table(store.scores())
+            norms = norm_table(store.scores(columns=NORM_COLUMNS, ordered=False))  # as CLI
         query.append(time.perf_counter() - t0)
     own = table[(table["organisation"] == "Delta Meettechniek") & table["department"].isna()]
     compare = []

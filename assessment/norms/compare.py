@@ -133,7 +133,8 @@ def norm_group(target: str, *, instrument: str = "", sector: str = "", size: str
     if columns and "organisation" not in columns:
         columns = ["organisation", *columns]
     with open_store(target, read_only=read_only) as store:
-        rows = store.scores(instrument=instrument, sector=sector, size=size, columns=columns)
+        rows = store.scores(instrument=instrument, sector=sector, size=size, columns=columns,
+                            ordered=not columns)
         if exclude:
             names = [exclude] if isinstance(exclude, str) else list(exclude)
             drop = set().union(*(_is(name, store.salt) for name in names))
@@ -202,7 +203,7 @@ def class_against_norms(responses: Responses | str | Path, target: str, *,
         responses = read_responses(responses)
     mine = norm_table(as_norm_rows(analyse(responses.data, responses.instruments)))
     with open_store(target) as store:
-        rows = store.scores(sector=sector, columns=[*NORM_COLUMNS, "label"])
+        rows = store.scores(sector=sector, columns=[*NORM_COLUMNS, "label"], ordered=False)
         if exclude_label:
             rows = rows[rows["label"] != exclude_label]
     norms = norm_table(rows)
