@@ -9,11 +9,12 @@ The records are synthetic: the example file's 30 records (10 organisations × 3 
 copied with noise on every score, under new organisation keys, stored in batches of 100
 organisations (one wave) as ``assess store`` stores a file: each call opens the store, stores
 and closes it (DuckDB checkpoints on close), and that whole call is timed. Prints for each
-backend: the store time per organisation × wave, the norms query (every organisation's latest record read and
-the norm table made, as ``assess norms``), one organisation's comparison with its norm group
-(as a report), the size of the tables on disk, and the 1-minute load average before and after
-(the machine may be shared). Without ``--postgresql`` a temporary server
-is started in a temporary folder (Debian's ``postgresql``; as root it runs as ``postgres``).
+backend: the store time per organisation × wave, the norms query (every organisation's
+latest record read and the norm table made, as ``assess norms``), one organisation's
+comparison with its norm group (as a report), the size of the tables on disk, and the 1-minute
+load average before and after (the machine may be shared). Without ``--postgresql`` a
+temporary server is started in a temporary folder (Debian's ``postgresql``; as root it runs
+as ``postgres``).
 """
 
 from __future__ import annotations
