@@ -112,8 +112,16 @@ def store_responses(responses: Responses | str | Path, target: str | None = None
 
 
 def norms_state(target: str) -> str:
-    """Open (and upgrade) a store; return the fingerprint of its records (for batch digests)."""
+    """Open (and upgrade) a store; return the fingerprint of its records (for batch digests).
+
+    Raises
+    ------
+    AssessmentError
+        When the store cannot be opened, or its salt (needed to leave each organisation out
+        of its own norm group) is missing: one error before any report starts.
+    """
     with open_store(target) as store:
+        store.salt  # noqa: B018 - the property raises when the salt is missing
         return store.state()
 
 

@@ -115,3 +115,17 @@ def test_salt_command_says_where_the_salt_is_and_moves_it(target, config_folder)
     out = _run("salt", "--db", target, "--out-of-store")
     assert "wrote " in out and "the salt is outside the store" in out
     assert "0 new, 0 replaced, 30 unchanged" in _run("store", EXAMPLES, "--db", target)
+
+
+def test_report_with_norms_needs_the_stores_salt(tmp_path):
+    """A store whose key file is gone: one clear error before any report is made."""
+    target = str(tmp_path / "n.duckdb")
+    _run("store", EXAMPLES, "--db", target)
+    with open_store(target) as store:
+        from assessment.norms.store import key_file
+
+        key_file(store.store_id).unlink()
+    result = runner.invoke(app, ["report", str(EXAMPLES), "--org", "Delta Meettechniek",
+                                 "--out", str(tmp_path / "out"), "--norms", target])
+    assert result.exit_code == 1 and "ASSESS_NORMS_SALT" in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
