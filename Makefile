@@ -28,7 +28,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## render every organisation's report, the overview and index into reports/; a norm store in build/
 	$(BIN)/assess validate data/examples/responses.csv
 	$(BIN)/assess batch data/examples/responses.csv --out reports --lang $(LANG_REPORT)
-	$(BIN)/assess store data/examples/responses.csv --db build/norms.duckdb --label examples
+	$(BIN)/assess store data/examples/responses.csv --db build/norms.duckdb --label examples --salt-in-store
 	@echo "Open $(CURDIR)/reports/index.html"
 
 test: $(STAMP) system-deps  ## every test: the import contracts, pytest (doctests, nbval over the notebooks) and ruff

@@ -504,6 +504,9 @@ def store(
     = "",
     keep_names: Annotated[bool, typer.Option(
         "--keep-names", help="Store organisation names instead of a salted hash.")] = False,
+    salt_in_store: Annotated[bool, typer.Option(
+        "--salt-in-store", help="A new DuckDB store keeps its salt inside (one user) instead "
+                                "of in a key file in the user's config folder.")] = False,
 ) -> None:
     """Score a file and store its anonymous aggregates in the norm store (idempotent).
 
@@ -523,9 +526,16 @@ def store(
         err.print(f"warning: {p}", highlight=False, markup=False)
     try:
         result = store_responses(r, target, sector=sector, size=size, label=label,
-                                 keep_names=keep_names)
+                                 keep_names=keep_names, salt_in_store=salt_in_store)
     except (AssessmentError, ValueError) as exc:
         _fail(str(exc))
+    if result.key_file:
+        console.print(f"new norm store; its salt is in {result.key_file} (keep a copy: without "
+                      "it no organisation can be stored under the same hash or forgotten by "
+                      "name; whoever stores into this store too needs it, or $ASSESS_NORMS_SALT)",
+                      highlight=False, markup=False)
+    if result.advice:
+        err.print(f"warning: {result.advice}", highlight=False, markup=False)
     groups = r.data[["organisation", "wave"]].drop_duplicates()
     console.print(
         f"{describe_target(target)}: {result.new} new, {result.replaced} replaced, "
@@ -546,6 +556,7 @@ def norms(
     Per interface, dimension and discipline: the number of organisations (latest record of
     each), mean, percentiles 10/25/50/75/90 and the share in each stage.
     """
+    from assessment.norms.compare import NORM_COLUMNS
     from assessment.norms.store import describe_target, open_store
     from assessment.norms.table import PERCENTILES, norm_table
 
@@ -554,7 +565,8 @@ def norms(
     target = _target(db)
     try:
         with open_store(target) as st:
-            table = norm_table(st.scores(instrument=instrument, sector=sector, size=size))
+            table = norm_table(st.scores(instrument=instrument, sector=sector, size=size,
+                                         columns=NORM_COLUMNS, ordered=False))
     except AssessmentError as exc:
         _fail(str(exc))
     if out is not None:
@@ -611,6 +623,39 @@ def forget(
         _fail(str(exc))
     console.print(f"{describe_target(target)}: removed {records} record(s) of {orgs} "
                   "organisation(s)", highlight=False, markup=False)
+
+
+@app.command()
+def salt(
+    db: Db = "",
+    out_of_store: Annotated[bool, typer.Option(
+        "--out-of-store", help="Move the salt out of the store into a key file in the user's "
+                               "config folder (or leave it to $ASSESS_NORMS_SALT).")] = False,
+    into_store: Annotated[bool, typer.Option(
+        "--into-store", help="Keep the salt inside the store (a single user's DuckDB file "
+                             "only).")] = False,
+) -> None:
+    """Say where the norm store's salt is (the secret of its organisation hashes), or move it."""
+    from assessment.norms.store import describe_target, key_file, open_store
+
+    if out_of_store and into_store:
+        _fail("give at most one of --out-of-store, --into-store")
+    target = _target(db)
+    try:
+        with open_store(target) as st:
+            if out_of_store or into_store:
+                written = st.move_salt(into_store=into_store)
+                if written:
+                    console.print(f"wrote {written}", highlight=False, markup=False)
+            where = ("inside the store" if st.salt_location == "store"
+                     else f"outside the store: $ASSESS_NORMS_SALT or {key_file(st.store_id)}")
+            advice = st.salt_advice()
+    except AssessmentError as exc:
+        _fail(str(exc))
+    console.print(f"{describe_target(target)} (store {st.store_id}): the salt is {where}",
+                  highlight=False, markup=False)
+    if advice:
+        err.print(f"warning: {advice}", highlight=False, markup=False)
 
 class_app = typer.Typer(no_args_is_help=True, help=(
     "A class session: serve the self-assessment to students with Voilà, follow who has "

@@ -7,11 +7,14 @@ Run from the project root::
 
 The records are synthetic: the example file's 30 records (10 organisations × 3 instruments)
 copied with noise on every score, under new organisation keys, stored in batches of 100
-organisations (one wave) as ``assess store`` stores a file. Prints for each backend: the store
-time per organisation × wave, the norms query (every organisation's latest record read and
-the norm table made, as ``assess norms``), one organisation's comparison with its norm group
-(as a report), and the size of the tables on disk. Without ``--postgresql`` a temporary server
-is started in a temporary folder (Debian's ``postgresql``; as root it runs as ``postgres``).
+organisations (one wave) as ``assess store`` stores a file: each call opens the store, stores
+and closes it (DuckDB checkpoints on close), and that whole call is timed. Prints for each
+backend: the store time per organisation × wave, the norms query (every organisation's
+latest record read and the norm table made, as ``assess norms``), one organisation's
+comparison with its norm group (as a report), the size of the tables on disk, and the 1-minute
+load average before and after (the machine may be shared). Without ``--postgresql`` a
+temporary server is started in a temporary folder (Debian's ``postgresql``; as root it runs
+as ``postgres``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -34,7 +38,7 @@ import pandas as pd
 from assessment.analysis.whole_file import analyse
 from assessment.core.config import EXAMPLE_RESPONSES
 from assessment.core.ingest import read_responses
-from assessment.norms.compare import compare_organisation
+from assessment.norms.compare import NORM_COLUMNS, compare_organisation
 from assessment.norms.records import Records, organisation_key, record_id, rows_digests, to_records
 from assessment.norms.store import open_store
 from assessment.norms.table import norm_table
@@ -107,21 +111,24 @@ def measure(target: str, base: Records, table: pd.DataFrame, organisations: int,
     """Store everything into ``target``; time the store, the norms query and a comparison."""
     stored = 0
     seconds = 0.0
+    load = [os.getloadavg()[0]]
     for w in range(waves):
         wave = str(2024 + w)
         for start in range(0, organisations, BATCH):
             batch = synthetic(base, list(range(start, min(start + BATCH, organisations))),
                               wave, seed=w * 100_000 + start)
+            t0 = time.perf_counter()
             with open_store(target) as store:  # as `assess store`: open, store, close
-                t0 = time.perf_counter()
                 result = store.store(batch)
-                seconds += time.perf_counter() - t0
+            seconds += time.perf_counter() - t0
             stored += result.new
+        print(f"  {target[:40]}: wave {wave} stored, {seconds:.1f} s so far",
+              file=sys.stderr, flush=True)
     query = []
     for _ in range(3):
         t0 = time.perf_counter()
         with open_store(target) as store:
-            norms = norm_table(store.scores())
+            norms = norm_table(store.scores(columns=NORM_COLUMNS, ordered=False))  # as CLI
         query.append(time.perf_counter() - t0)
     own = table[(table["organisation"] == "Delta Meettechniek") & table["department"].isna()]
     compare = []
@@ -131,10 +138,12 @@ def measure(target: str, base: Records, table: pd.DataFrame, organisations: int,
         compare.append(time.perf_counter() - t0)
     with open_store(target) as store:
         size = store.size_bytes()
+    load.append(os.getloadavg()[0])
     return {"records": stored, "org_waves": organisations * waves,
             "store_ms_per_org": seconds / (organisations * waves) * 1000,
             "store_s": seconds, "norms_s": min(query), "norm_rows": len(norms),
-            "compare_s": min(compare), "group": placed.group_size, "size_mb": size / 1e6}
+            "compare_s": min(compare), "group": placed.group_size, "size_mb": size / 1e6,
+            "load_1min_start": load[0], "load_1min_end": load[1]}
 
 
 def main() -> None:  # noqa: D103
@@ -156,6 +165,8 @@ def main() -> None:  # noqa: D103
           f"({args.organisations * args.waves * 3} records, stored {BATCH} organisations "
           "per call)")
     print(frame.to_string(float_format=lambda x: f"{x:.3f}"))
+    print(f"uptime at the end: {subprocess.run(['uptime'], capture_output=True, text=True).stdout}"
+          f"cores: {os.cpu_count()}")
 
 
 if __name__ == "__main__":

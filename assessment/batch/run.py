@@ -156,20 +156,27 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
         items.append(BatchItem("organisation", name, org, wave,
                                str(report_notebook), params,
                                f"{org} — {t('report_title', lang)}", digest, formats))
-    return [*items, cohort or cohort_item(responses, responses_path, lang, formats)]
+    return [*items, cohort or cohort_item(responses, responses_path, lang, formats,
+                                          norms=norms, norms_sector=norms_sector,
+                                          norms_state=norms_state)]
 
 
 def cohort_item(responses: Responses, responses_path: Path, lang: str,
-                formats: tuple[str, ...]) -> BatchItem:
+                formats: tuple[str, ...], *, norms: str = "", norms_sector: str = "",
+                norms_state: str = "") -> BatchItem:
     """Return the cohort overview's item; its digest covers every row of the file.
 
-    It needs no analysis, so a batch can start it while the file is being analysed.
+    It needs no analysis, so a batch can start it while the file is being analysed. With
+    ``norms`` it shows the norm group's band, and the store's fingerprint ``norms_state`` is
+    part of its digest.
     """
     counts = f"{responses.rows_in}:{int(responses.rejected['organisation'].isna().sum())}"
     params = {"responses_path": str(responses_path), "lang": lang, "title": ""}
+    if norms:
+        params |= {"norms": norms, "norms_sector": norms_sector}
     digest = _digest(_rows_digest(responses.data), _rows_digest(responses.rejected), counts,
                      json.dumps(params, sort_keys=True), COHORT_NOTEBOOK.read_bytes(),
-                     package_digest())
+                     package_digest(), *([norms_state] if norms else []))
     return BatchItem("cohort", COHORT_NAME, "", "", str(COHORT_NOTEBOOK), params,
                      t("cohort_title", lang), digest, formats)
 
@@ -332,7 +339,8 @@ def _run(path: Path, out_dir: Path, work: Path, jobs: int | None, lang: str,
         responses = read_responses(path)
         previous = {} if force else _load_manifest(out_dir)
         futures: dict[Future, BatchItem] = {}
-        cohort = cohort_item(responses, path, lang, tuple(formats))
+        cohort = cohort_item(responses, path, lang, tuple(formats), norms=norms,
+                             norms_sector=norms_sector, norms_state=norms_state)
         if pool is not None and not _up_to_date(cohort, previous, out_dir):
             # the longest item needs no analysis: start it while the file is analysed
             futures[pool.submit(render_item, cohort, str(out_dir))] = cohort

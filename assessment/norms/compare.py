@@ -8,7 +8,8 @@ The functions here open a store (:func:`assessment.norms.store.open_store`) and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,7 @@ from assessment.core.text import normalise
 from assessment.norms.records import organisation_key, rows_digests, to_records
 from assessment.norms.store import StoreResult, open_store
 from assessment.norms.table import (
+    CELL,
     MIN_NORM_GROUP,
     PERCENTILES,
     as_norm_rows,
@@ -26,9 +28,14 @@ from assessment.norms.table import (
     norm_table,
 )
 
+#: the columns of stored score rows that a norm table or a comparison reads
+NORM_COLUMNS = ["organisation", "instrument", "level", "interface", "dimension", "score", "stage"]
+
 __all__ = [
+    "NORM_COLUMNS",
     "NormComparison",
     "class_against_norms",
+    "cohort_bands",
     "compare_organisation",
     "norm_group",
     "norms_state",
@@ -64,7 +71,7 @@ class NormComparison:
 def store_responses(responses: Responses | str | Path, target: str | None = None, *,
                     sector: str = "", size: str = "", label: str = "",
                     keep_names: bool = False, table: pd.DataFrame | None = None,
-                    ) -> StoreResult:
+                    salt_in_store: bool = False) -> StoreResult:
     """Score a responses file and store its aggregate records (idempotent).
 
     Parameters
@@ -80,21 +87,41 @@ def store_responses(responses: Responses | str | Path, target: str | None = None
     table : DataFrame, optional
         The file's :func:`~assessment.analysis.whole_file.analyse` table, when computed
         already.
+    salt_in_store : bool
+        A new DuckDB store keeps its salt inside (see
+        :func:`~assessment.norms.store.open_store`).
+
+    Returns
+    -------
+    StoreResult
+        The counts, the key file written when the store was made now, and advice about
+        where its salt is.
     """
     if not isinstance(responses, Responses):
         responses = read_responses(responses)
     if table is None:
         table = analyse(responses.data, responses.instruments)
     digests = rows_digests(responses.data)
-    with open_store(target) as store:
-        records = to_records(table, responses.instruments, digests, salt=store.salt,
+    with open_store(target, salt_in_store=salt_in_store) as store:
+        records = to_records(table, responses.instruments, digests,
+                             salt="" if keep_names else store.salt,
                              keep_names=keep_names, sector=sector, size=size, label=label)
-        return store.store(records)
+        result = store.store(records)
+        return replace(result, key_file=str(store.created_key or ""),
+                       advice=store.salt_advice())
 
 
 def norms_state(target: str) -> str:
-    """Open (and upgrade) a store; return the fingerprint of its records (for batch digests)."""
+    """Open (and upgrade) a store; return the fingerprint of its records (for batch digests).
+
+    Raises
+    ------
+    AssessmentError
+        When the store cannot be opened, or its salt (needed to leave each organisation out
+        of its own norm group) is missing: one error before any report starts.
+    """
     with open_store(target) as store:
+        store.salt  # noqa: B018 - the property raises when the salt is missing
         return store.state()
 
 
@@ -103,18 +130,25 @@ def _is(organisation: str, salt: str) -> set[str]:
 
 
 def norm_group(target: str, *, instrument: str = "", sector: str = "", size: str = "",
-               exclude: str = "", read_only: bool = False) -> pd.DataFrame:
+               exclude: str | Sequence[str] = "", read_only: bool = False,
+               columns: list[str] | None = None) -> pd.DataFrame:
     """Return the norm rows of a group: each organisation's latest record, ``exclude`` left out.
 
-    ``exclude`` is an organisation's name; its records are left out whether stored under
-    the salted hash or by name.
+    ``exclude`` is an organisation's name (or several); its records are left out whether
+    stored under the salted hash or by name. ``columns``: only these (default all;
+    ``organisation`` is always read).
     """
+    if columns and "organisation" not in columns:
+        columns = ["organisation", *columns]
     with open_store(target, read_only=read_only) as store:
-        rows = store.scores(instrument=instrument, sector=sector, size=size)
+        rows = store.scores(instrument=instrument, sector=sector, size=size, columns=columns,
+                            ordered=not columns)
         if exclude:
-            drop = _is(exclude, store.salt)
-            keys = rows["organisation"].astype(str)
-            rows = rows[~(keys.isin(drop) | keys.map(normalise).isin(drop))]
+            names = [exclude] if isinstance(exclude, str) else list(exclude)
+            drop = set().union(*(_is(name, store.salt) for name in names))
+            orgs = pd.Series(rows["organisation"].astype(str).unique())
+            gone = set(orgs[orgs.isin(drop) | orgs.map(normalise).isin(drop)])
+            rows = rows[~rows["organisation"].isin(gone)]
     return rows.reset_index(drop=True)
 
 
@@ -140,7 +174,8 @@ def compare_organisation(own: pd.DataFrame, organisation: str, target: str, *,
     """
     rows = own[own["level"].isin(["interface", "dimension", "discipline"])
                & own["department"].isna()] if "department" in own else own
-    group = norm_group(target, sector=sector, exclude=organisation, read_only=read_only)
+    group = norm_group(target, sector=sector, exclude=organisation, read_only=read_only,
+                       columns=NORM_COLUMNS)
     group = group[group["instrument"].isin(rows["instrument"].unique())]
     table = norm_comparison(rows, group, min_group)
     size = int(group["organisation"].nunique())
@@ -176,7 +211,7 @@ def class_against_norms(responses: Responses | str | Path, target: str, *,
         responses = read_responses(responses)
     mine = norm_table(as_norm_rows(analyse(responses.data, responses.instruments)))
     with open_store(target) as store:
-        rows = store.scores(sector=sector)
+        rows = store.scores(sector=sector, columns=[*NORM_COLUMNS, "label"], ordered=False)
         if exclude_label:
             rows = rows[rows["label"] != exclude_label]
     norms = norm_table(rows)
@@ -193,3 +228,48 @@ def class_against_norms(responses: Responses | str | Path, target: str, *,
     out["norm_n"] = out["norm_n"].astype("Int64")
     return out
 
+
+
+def cohort_bands(scores: pd.DataFrame, target: str, *, sector: str = "",
+                 read_only: bool = True) -> pd.DataFrame:
+    """Return a cohort's medians beside its norm group's band, per interface and discipline.
+
+    For the cohort overview: where the middle half of the norm group lies (25th to 75th
+    percentile) behind the cohort's median.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        The cohort's organisation scores (``organisation``, ``wave``, :data:`CELL`,
+        ``score``); of an organisation with several waves the latest counts.
+    target : str
+        The store.
+    sector : str
+        Only records of this sector ('' = all).
+    read_only : bool
+        Open the store only to read (report kernels).
+
+    Returns
+    -------
+    DataFrame
+        Per cell (interfaces, then disciplines, in the cohort's order): :data:`CELL`,
+        ``cohort_n``, ``cohort_median``, ``norm_n`` (other organisations: the cohort's own
+        are left out), ``norm_p25``, ``norm_p50``, ``norm_p75``.
+    """
+    rows = scores
+    if "department" in rows:
+        rows = rows[rows["department"].isna()]
+    rows = as_norm_rows(rows[rows["level"].isin(["interface", "discipline"])])
+    rows = rows[rows["score"].notna()]
+    own = (rows.groupby(CELL, sort=False)
+           .agg(cohort_n=("organisation", "nunique"), cohort_median=("score", "median"))
+           .reset_index())
+    group = norm_group(target, sector=sector, exclude=list(rows["organisation"].unique()),
+                       read_only=read_only, columns=NORM_COLUMNS)
+    norms = norm_table(group[group["level"].isin(["interface", "discipline"])])
+    wanted = {"organisations": "norm_n", "p25": "norm_p25", "p50": "norm_p50",
+              "p75": "norm_p75"}
+    norms = norms[[*CELL, *wanted]].rename(columns=wanted)
+    out = own.merge(norms, on=CELL, how="left")
+    out["norm_n"] = out["norm_n"].fillna(0).astype("int64")
+    return out

@@ -8,8 +8,9 @@ hold the same tables and give the same results:
 * ``schema_version``: the schema's version; :data:`MIGRATIONS` are applied in order on open,
   so a store made by an older version keeps working (in PostgreSQL under an advisory lock,
   so that two processes opening a new database do not both create it);
-* ``meta``: the store's salt (organisation names are stored as a salted hash of the name) and
-  a generation counter that changes with every change of the records;
+* ``meta``: the store's id, where its salt is (organisation names are stored as a salted hash
+  of the name), a check value of the salt, and a generation counter that changes with every
+  change of the records;
 * ``records``: one row per organisation × wave × instrument (:data:`~assessment.norms.records.
   RECORD_COLUMNS`); ``scores``: their aggregate rows.
 
@@ -17,6 +18,12 @@ hold the same tables and give the same results:
 and version) is stored already is left alone when its rows' fingerprint is the same and
 replaced when it differs. In PostgreSQL every store holds an advisory lock for its
 transaction, so concurrent ``assess store`` runs into one database never lose a record.
+
+The salt is kept out of the store by default: in ``$ASSESS_NORMS_SALT`` or in a key file in
+the user's config folder (:func:`key_file`), so that someone who can read the database cannot
+test names against the hashes. The store holds only a check value, to tell a wrong salt from
+a missing one. A single user's DuckDB file may keep its salt inside (``salt_in_store``), and
+stores made before schema 3 keep theirs there until :meth:`NormStore.move_salt` moves it.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import hashlib
 import os
 import secrets
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,14 +49,16 @@ __all__ = [
     "SCHEMA_VERSION",
     "NormStore",
     "StoreResult",
+    "config_folder",
     "default_target",
     "describe_target",
+    "key_file",
     "is_postgresql",
     "open_store",
 ]
 
 #: the schema, one tuple of statements per version (portable between DuckDB and PostgreSQL)
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
+MIGRATIONS: tuple[tuple[str | dict[str, str], ...], ...] = (
     # 1: the first schema
     (
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -69,10 +79,31 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "UPDATE records SET label = '' WHERE label IS NULL",
         "ALTER TABLE scores ADD COLUMN floor_stage TEXT",
     ),
+    # 3: scores without a primary key. In DuckDB that key was an ART index over four text
+    # columns: it made most of the file (35 MB of a 3,000-organisation store, 10 MB without)
+    # and was rewritten at every checkpoint, so each `assess store` got slower as the store
+    # grew. A score row is only ever written with its new record, in one transaction, so the
+    # records' key keeps them unique. PostgreSQL gets a plain index to find a record's rows.
+    (
+        "CREATE TABLE scores_v3 (record_id TEXT NOT NULL, level TEXT NOT NULL,"
+        " interface TEXT NOT NULL, dimension TEXT NOT NULL, n INTEGER, score DOUBLE PRECISION,"
+        " stage TEXT, floor_stage TEXT, sd DOUBLE PRECISION, ci_low DOUBLE PRECISION,"
+        " ci_high DOUBLE PRECISION, rwg DOUBLE PRECISION, alpha DOUBLE PRECISION,"
+        " promoters INTEGER, passives INTEGER, detractors INTEGER)",
+        "INSERT INTO scores_v3 (record_id, level, interface, dimension, n, score, stage,"
+        " floor_stage, sd, ci_low, ci_high, rwg, alpha, promoters, passives, detractors)"
+        " SELECT record_id, level, interface, dimension, n, score, stage, floor_stage, sd,"
+        " ci_low, ci_high, rwg, alpha, promoters, passives, detractors FROM scores",
+        "DROP TABLE scores",
+        "ALTER TABLE scores_v3 RENAME TO scores",
+        {"postgresql": "CREATE INDEX scores_record ON scores (record_id)"},
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _LOCK = 7_215_015  # PostgreSQL advisory lock of this store's migrations and writes
 _ENV = "ASSESS_NORMS"
+_SALT_ENV = "ASSESS_NORMS_SALT"
+_MIN_SALT = 16  # characters of a salt given in $ASSESS_NORMS_SALT
 _HEAD = ["organisation", "wave", "instrument", "instrument_version", "sector", "size", "label",
          "stored_on", "named"]
 
@@ -90,6 +121,58 @@ def default_target() -> str:
     else:
         base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return str(base / "assessment" / "norms.duckdb")
+
+
+def config_folder() -> Path:
+    r"""Return the user's config folder of this program.
+
+    ``$XDG_CONFIG_HOME/assessment`` (``~/.config/assessment``), or ``%APPDATA%\\assessment``
+    on Windows.
+    """
+    if sys.platform == "win32" and os.environ.get("APPDATA"):  # pragma: no cover
+        return Path(os.environ["APPDATA"]) / "assessment"
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "assessment"
+
+
+def key_file(store_id: str) -> Path:
+    """Return the key file that holds the salt of the store with this id."""
+    return config_folder() / "norms-keys" / f"{store_id}.key"
+
+
+def salt_check(salt: str) -> str:
+    """Return the check value of a salt that a store keeps to recognise it.
+
+    Examples
+    --------
+    >>> salt_check("a" * 32) == salt_check("a" * 32), salt_check("a" * 32) == salt_check("b")
+    (True, False)
+    """
+    return hashlib.sha256(f"assessment norm store salt\x00{salt}".encode()).hexdigest()[:16]
+
+
+def _write_key(path: Path, salt: str) -> None:
+    """Write a key file readable by its owner only (folder 0700, file 0600), atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        os.chmod(path.parent, 0o700)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(salt + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _env_salt() -> str:
+    salt = os.environ.get(_SALT_ENV, "").strip()
+    if salt and len(salt) < _MIN_SALT:
+        raise AssessmentError(f"${_SALT_ENV} is too short to be a salt: give at least "
+                              f"{_MIN_SALT} random characters (for example the line of a key "
+                              "file, or the output of `python -c \"import secrets; "
+                              "print(secrets.token_hex(16))\"`)")
+    return salt
 
 
 def is_postgresql(target: str) -> bool:
@@ -128,6 +211,8 @@ class StoreResult:
     new: int
     replaced: int
     unchanged: int
+    key_file: str = ""
+    advice: str = ""
 
 
 def _py(value: object) -> object:
@@ -137,7 +222,9 @@ def _py(value: object) -> object:
 
 
 def _rows(frame: pd.DataFrame) -> list[tuple]:
-    return [tuple(_py(v) for v in row) for row in frame.itertuples(index=False, name=None)]
+    """Return a frame's rows as tuples of Python values, None for missing (for COPY)."""
+    plain = frame.astype(object).where(frame.notna(), None)  # numpy scalars become Python's
+    return list(plain.itertuples(index=False, name=None))
 
 
 class _Duck:
@@ -186,6 +273,21 @@ class _Duck:
 
     def unstage(self, name: str) -> None:
         self.con.unregister(name)
+
+    def rewrite(self) -> None:
+        """Copy the database into a new file that replaces this one (freed pages stay behind)."""
+        fresh = self.file.with_name(f".{self.file.name}.rewrite")
+        fresh.unlink(missing_ok=True)
+        name = self.con.execute("SELECT current_database()").fetchall()[0][0]
+        quoted = str(fresh).replace("'", "''")
+        self.con.execute(f"ATTACH '{quoted}' AS fresh_copy")
+        self.con.execute(f'COPY FROM DATABASE "{name}" TO fresh_copy')
+        self.con.execute("DETACH fresh_copy")
+        self.con.close()
+        os.replace(fresh, self.file)
+        import duckdb
+
+        self.con = duckdb.connect(str(self.file))
 
     def size_bytes(self) -> int:
         self.con.execute("CHECKPOINT")
@@ -263,17 +365,116 @@ class NormStore:
     backend : {'duckdb', 'postgresql'}
     version : int
         The schema version after opening.
-    salt : str
-        The salt of this store's organisation hashes.
+    store_id : str
+        A random id of this store (names its key file).
+    created_key : Path or None
+        The key file written when this store was made now, else None.
+    salt_location : {'key', 'store'}
+        Where the salt is: outside the store (``$ASSESS_NORMS_SALT`` or :func:`key_file`) or
+        inside it.
     """
 
     def __init__(self, db: _Duck | _Postgres, target: str, read_only: bool,
-                 upto: int = SCHEMA_VERSION) -> None:
+                 upto: int = SCHEMA_VERSION, salt_in_store: bool = False) -> None:
         self._db = db
         self.target = target
         self.backend = db.backend
-        self.version = self._migrate(read_only, upto)
-        self.salt = self._meta("salt")
+        self.created_key: Path | None = None
+        self.version = self._migrate(read_only, upto, salt_in_store)
+        self.store_id = self._meta("store_id")
+        self.salt_location = self._meta("salt_location") or "store"
+        if salt_in_store and self.salt_location != "store":
+            raise AssessmentError(
+                f"{describe_target(target)}: keeps its salt outside the store (in "
+                f"{key_file(self.store_id)} or ${_SALT_ENV}); keeping it inside is chosen when "
+                "a store is made, or with `assess salt --into-store`")
+        self._salt = ""
+
+    # ------------------------------------------------------------------ salt
+    @property
+    def salt(self) -> str:
+        """The salt of this store's organisation hashes.
+
+        Raises
+        ------
+        AssessmentError
+            When the salt is kept outside the store and neither ``$ASSESS_NORMS_SALT`` nor
+            the key file holds it, or holds another store's salt.
+        """
+        if self.salt_location == "store" or self.version < 3:
+            return self._meta("salt")
+        if not self._salt:
+            self._salt = self._find_salt()
+        return self._salt
+
+    def _find_salt(self) -> str:
+        where = describe_target(self.target)
+        path = key_file(self.store_id)
+        salt, source = _env_salt(), f"${_SALT_ENV}"
+        if not salt:
+            source = str(path)
+            try:
+                salt = path.read_text(encoding="utf-8").strip()
+            except FileNotFoundError:
+                raise AssessmentError(
+                    f"{where}: this norm store keeps its salt outside the database and it is "
+                    f"not here: put the key file of store {self.store_id} at {path}, or its "
+                    f"salt in ${_SALT_ENV} (ask whoever made the store; without the salt names "
+                    "cannot be stored or forgotten, `assess norms` works without)") from None
+            except OSError as exc:
+                raise AssessmentError(f"{path}: cannot read the key file: {exc}") from exc
+        if salt_check(salt) != self._meta("salt_check"):
+            raise AssessmentError(
+                f"{where}: the salt in {source} is not this store's (store {self.store_id}); "
+                "storing with it would give the same organisations other hashes")
+        return salt
+
+    def move_salt(self, into_store: bool) -> Path | None:
+        """Keep the salt inside the store or move it out to the key file.
+
+        Parameters
+        ----------
+        into_store : bool
+            True: inside (a single user's DuckDB file only); False: out, into
+            :func:`key_file` (unless ``$ASSESS_NORMS_SALT`` holds it).
+
+        Returns
+        -------
+        Path or None
+            The key file written, if any.
+        """
+        if into_store and self.backend != "duckdb":
+            raise AssessmentError(f"{describe_target(self.target)}: a shared PostgreSQL store "
+                                  "keeps its salt outside the database")
+        salt = self.salt
+        written = None
+        with self._db.transaction():
+            self._db.lock()
+            self._db.execute("DELETE FROM meta WHERE key IN ('salt', 'salt_location')")
+            if into_store:
+                self._db.execute("INSERT INTO meta VALUES (?, ?)", ["salt", salt])
+            elif _env_salt() != salt:
+                written = key_file(self.store_id)
+                _write_key(written, salt)
+            self._db.execute("INSERT INTO meta VALUES (?, ?)",
+                             ["salt_location", "store" if into_store else "key"])
+        if not into_store:  # rewrite: no freed page or old row version keeps the salt
+            if self.backend == "postgresql":
+                self._db.execute("VACUUM FULL meta")
+            else:
+                self._db.rewrite()
+        self.salt_location, self._salt = ("store" if into_store else "key"), salt
+        return written
+
+    def salt_advice(self) -> str:
+        """Return a line of advice when the salt sits in a store it should not be in, else ''."""
+        if self.salt_location != "store" or self.version < 3:
+            return ""
+        if self.backend == "postgresql" or self._meta("salt_origin") == "older version":
+            return (f"{describe_target(self.target)} keeps its salt inside the database, so "
+                    "anyone who can read it can test names against the hashes; "
+                    "`assess salt --out-of-store` moves it to a key file")
+        return ""
 
     # ------------------------------------------------------------------ schema
     def _current(self) -> int:
@@ -281,7 +482,7 @@ class NormStore:
         rows = self._db.execute("SELECT max(version) FROM schema_version")
         return int(rows[0][0] or 0) if rows else 0
 
-    def _migrate(self, read_only: bool, upto: int) -> int:
+    def _migrate(self, read_only: bool, upto: int, salt_in_store: bool = False) -> int:
         if read_only:
             rows = self._db.execute(
                 "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
@@ -302,13 +503,43 @@ class NormStore:
                     f"(schema {have}, this one knows {SCHEMA_VERSION})")
             for version in range(have + 1, upto + 1):
                 for statement in MIGRATIONS[version - 1]:
-                    self._db.execute(statement)
+                    if isinstance(statement, dict):  # for one backend only
+                        statement = statement.get(self.backend, "")
+                    if statement:
+                        self._db.execute(statement)
                 self._db.execute("DELETE FROM schema_version")
                 self._db.execute("INSERT INTO schema_version VALUES (?)", [version])
             if have == 0:
-                self._db.execute("INSERT INTO meta VALUES (?, ?)", ["salt", secrets.token_hex(16)])
                 self._db.execute("INSERT INTO meta VALUES (?, ?)", ["generation", "0"])
+                if upto < 3:  # the first schemas kept the salt in the store
+                    self._db.execute("INSERT INTO meta VALUES (?, ?)",
+                                     ["salt", secrets.token_hex(16)])
+            if have < 3 <= upto:
+                self._salt_v3(salt_in_store)
         return max(have, upto)
+
+    def _salt_v3(self, salt_in_store: bool) -> None:
+        """Write schema 3's meta: a store id and where the salt is (old stores: inside)."""
+        meta = dict(self._db.execute("SELECT key, value FROM meta"))
+        store_id = secrets.token_hex(8)
+        self._db.execute("INSERT INTO meta VALUES (?, ?)", ["store_id", store_id])
+        if "salt" in meta:  # made by an older version: keeps working as it was
+            location, salt = "store", meta["salt"]
+            self._db.execute("INSERT INTO meta VALUES (?, ?)", ["salt_origin", "older version"])
+        elif salt_in_store:
+            if self.backend != "duckdb":
+                raise AssessmentError(f"{describe_target(self.target)}: a shared PostgreSQL "
+                                      "store keeps its salt outside the database")
+            location, salt = "store", secrets.token_hex(16)
+            self._db.execute("INSERT INTO meta VALUES (?, ?)", ["salt", salt])
+        else:
+            location, salt = "key", _env_salt()
+            if not salt:
+                salt = secrets.token_hex(16)
+                self.created_key = key_file(store_id)
+                _write_key(self.created_key, salt)
+        self._db.execute("INSERT INTO meta VALUES (?, ?)", ["salt_location", location])
+        self._db.execute("INSERT INTO meta VALUES (?, ?)", ["salt_check", salt_check(salt)])
 
     def _meta(self, key: str) -> str:
         rows = self._db.execute("SELECT value FROM meta WHERE key = ?", [key])
@@ -320,7 +551,7 @@ class NormStore:
 
     def state(self) -> str:
         """Return a short fingerprint that changes whenever the records change."""
-        text = f"{self.backend}\x00{self.target}\x00{self._meta('generation')}\x00{self.salt}"
+        text = f"{self.backend}\x00{self.target}\x00{self._meta('generation')}\x00{self.store_id}"
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def size_bytes(self) -> int:
@@ -340,6 +571,7 @@ class NormStore:
         if heads.empty:
             return StoreResult(0, 0, 0)
         cols = [c for c in RECORD_COLUMNS if c in heads]
+        heads = heads.drop_duplicates("record_id")
         with self._db.transaction():
             self._db.lock()
             self._db.stage("stage_records", heads[cols])
@@ -353,17 +585,19 @@ class NormStore:
                     self._db.execute(f"DELETE FROM records WHERE record_id IN ({marks})", ids)
                 names = ", ".join(cols)
                 inserted = {r[0] for r in self._db.execute(
-                    f"INSERT INTO records ({names}) SELECT {names} FROM stage_records "
-                    "ON CONFLICT (record_id) DO NOTHING RETURNING record_id")}
+                    f"INSERT INTO records ({names}) SELECT {names} FROM stage_records s "
+                    "WHERE NOT EXISTS (SELECT 1 FROM records r WHERE r.record_id = s.record_id) "
+                    "RETURNING record_id")}
             finally:
                 self._db.unstage("stage_records")
-            scores = records.scores[records.scores["record_id"].isin(inserted)]
+            scores = records.scores[records.scores["record_id"].isin(inserted)].drop_duplicates(
+                ["record_id", "level", "interface", "dimension"])
             if not scores.empty:
                 scols = ", ".join(SCORE_COLUMNS)
                 self._db.stage("stage_scores", scores[SCORE_COLUMNS])
                 try:
                     self._db.execute(f"INSERT INTO scores ({scols}) SELECT {scols} "
-                                     "FROM stage_scores ON CONFLICT DO NOTHING")
+                                     "FROM stage_scores")
                 finally:
                     self._db.unstage("stage_scores")
             if inserted:
@@ -402,7 +636,8 @@ class NormStore:
         return typed(out)
 
     def scores(self, *, instrument: str = "", sector: str = "", size: str = "",
-               label: str = "", latest: bool = True) -> pd.DataFrame:
+               label: str = "", latest: bool = True,
+               columns: Sequence[str] | None = None, ordered: bool = True) -> pd.DataFrame:
         """Return stored score rows with their record's organisation, wave, sector and size.
 
         Parameters
@@ -412,6 +647,11 @@ class NormStore:
         latest : bool, default True
             Only each organisation's latest record per instrument (highest wave, then the
             latest stored): a norm group counts every organisation once.
+        columns : sequence of str, optional
+            Only these columns (a norm table needs seven of the 25: reading fewer is faster).
+        ordered : bool, default True
+            Sorted by organisation, wave, instrument and cell; a norm table does not need
+            that order, and sorting a million rows takes longer than reading them.
 
         Returns
         -------
@@ -431,13 +671,16 @@ class NormStore:
                   f"organisation, instrument ORDER BY wave DESC, stored_on DESC, record_id) AS k "
                   f"FROM records {cond}) t WHERE k = 1" if latest
                   else f"SELECT record_id FROM records {cond}")
-        head = ", ".join(f"r.{c}" for c in _HEAD)
-        body = ", ".join(f"s.{c}" for c in SCORE_COLUMNS)
+        wanted = list(columns) if columns else [*_HEAD, *SCORE_COLUMNS]
+        unknown = set(wanted) - set(_HEAD) - set(SCORE_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown columns: {sorted(unknown)}")
+        picked = ", ".join(f"r.{c}" if c in _HEAD else f"s.{c}" for c in wanted)
         out = self._db.frame(
-            f"SELECT {head}, {body} FROM records r JOIN scores s ON r.record_id = s.record_id "
+            f"SELECT {picked} FROM records r JOIN scores s ON r.record_id = s.record_id "
             f"WHERE r.record_id IN ({chosen}) "
-            "ORDER BY r.organisation, r.wave, r.instrument, s.level, s.interface, s.dimension",
-            params)
+            + ("ORDER BY r.organisation, r.wave, r.instrument, s.level, s.interface, s.dimension"
+               if ordered else ""), params)
         return typed(out)
 
     def text_values(self) -> dict[tuple[str, str], set[str]]:
@@ -467,7 +710,7 @@ def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
 
 @contextlib.contextmanager
 def open_store(target: str | Path | None = None, *, read_only: bool = False,
-               upto: int = SCHEMA_VERSION) -> Iterator[NormStore]:
+               upto: int = SCHEMA_VERSION, salt_in_store: bool = False) -> Iterator[NormStore]:
     """Open (and create or upgrade) a norm store; close it on leaving the ``with`` block.
 
     Parameters
@@ -479,6 +722,9 @@ def open_store(target: str | Path | None = None, *, read_only: bool = False,
         once); the schema must be up to date.
     upto : int
         Apply migrations up to this version only (to make an old store, for tests).
+    salt_in_store : bool
+        Make a new DuckDB store that keeps its salt inside (one user; refused for PostgreSQL
+        and for a store that keeps it outside already).
 
     Raises
     ------
@@ -486,8 +732,12 @@ def open_store(target: str | Path | None = None, *, read_only: bool = False,
         When the store cannot be opened or is newer than this program.
     """
     target = str(target or default_target())
+    if salt_in_store and is_postgresql(target):
+        raise AssessmentError(f"{describe_target(target)}: a shared PostgreSQL store keeps its "
+                              "salt outside the database (--salt-in-store is for a DuckDB file)")
     db = _Postgres(target) if is_postgresql(target) else _Duck(target, read_only)
     try:
-        yield NormStore(db, target, read_only and not is_postgresql(target), upto)
+        yield NormStore(db, target, read_only and not is_postgresql(target), upto,
+                        salt_in_store)
     finally:
         db.close()

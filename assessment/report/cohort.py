@@ -25,6 +25,7 @@ from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import Instrument, profile_instrument, staged_instrument
 from assessment.core.references import cited_in, reference_entry, sort_keys
 from assessment.core.scoring import profile_label, score_responses
+from assessment.norms.table import MIN_NORM_GROUP
 from assessment.report import plots
 from assessment.report.colours import NOT_RATED
 from assessment.report.data import figure_html
@@ -37,6 +38,8 @@ __all__ = [
     "discipline_map",
     "heatmap_section",
     "load_cohort_data",
+    "norm_band_chart",
+    "norms_section",
     "ranking",
     "ranking_section",
     "references_section",
@@ -324,3 +327,117 @@ def references_section(cd: CohortData) -> str:
     items = "".join(f"<li>{reference_entry(k, cd.lang)}</li>" for k in keys)
     return (f'<section class="references" id="references"><h2>{t("h_references", cd.lang)}</h2>'
             f'<ul class="references">{items}</ul></section>')
+
+
+# ---------------------------------------------------------------- the norm band (--norms)
+NORM_BAND = "#d0d0d0"  # the norm group's 25th–75th percentile, behind the bars
+COHORT_BAR = "#3f6fa0"  # the cohort's median
+
+
+def _band_cells(cd: CohortData, bands: pd.DataFrame) -> list[tuple[str, str, pd.Series]]:
+    """Return (panel, label, row) per cell of ``bands``: interfaces first, then disciplines."""
+    out = []
+    inst, disc = cd.alignment, cd.disciplines
+    for level, instrument in (("interface", inst), ("discipline", disc)):
+        if instrument is None:
+            continue
+        parts = instrument.interfaces if level == "interface" else instrument.dimensions
+        for part in parts:
+            key = "interface" if level == "interface" else "dimension"
+            hit = bands[(bands["instrument"] == instrument.id) & (bands["level"] == level)
+                        & (bands[key] == part.id)]
+            if len(hit):
+                out.append((level, part.title.get(cd.lang), hit.iloc[0]))
+    return out
+
+
+def norm_band_chart(cd: CohortData, bands: pd.DataFrame,
+                    min_group: int = MIN_NORM_GROUP) -> Figure:
+    """Bars: the cohort's median per interface and discipline, the norm band behind each.
+
+    Parameters
+    ----------
+    cd : CohortData
+    bands : DataFrame
+        :func:`assessment.norms.compare.cohort_bands`.
+    min_group : int
+        A cell whose norm group holds fewer organisations gets no band.
+    """
+    lang = cd.lang
+    cells = _band_cells(cd, bands)
+    panels = [p for p in ("interface", "discipline") if any(c[0] == p for c in cells)]
+    sizes = [sum(c[0] == p for c in cells) for p in panels]
+    fig, axes = plt.subplots(len(panels), 1, squeeze=False,
+                             figsize=(plots.A4_WIDTH, 1.2 + 0.5 * sum(sizes) + 0.5 * len(panels)),
+                             gridspec_kw={"height_ratios": sizes})
+    for ax, panel in zip(axes[:, 0], panels, strict=True):
+        rows = [c for c in cells if c[0] == panel]
+        y = np.arange(len(rows))[::-1]
+        if panel == "interface":
+            scale = cd.alignment.scale
+            low, high, label = scale.min, scale.max, t("axis_score_1_4", lang)
+        else:
+            low, high, label = 0, 100, t("axis_score_0_100", lang)
+        for yy, (_, _, row) in zip(y, rows, strict=True):
+            if row["norm_n"] >= min_group and pd.notna(row["norm_p25"]):
+                ax.barh(yy, row["norm_p75"] - row["norm_p25"], left=row["norm_p25"],
+                        height=0.8, color=NORM_BAND, zorder=1)
+                ax.plot([row["norm_p50"]] * 2, [yy - 0.4, yy + 0.4], color=plots.INK, lw=1.5,
+                        zorder=3)
+            ax.barh(yy, row["cohort_median"] - low, left=low, height=0.36, color=COHORT_BAR,
+                    zorder=2)
+        ax.set_yticks(y, [chart_text(c[1]) for c in rows], fontsize=8.5)
+        ax.set_xlim(low, high)
+        ax.set_xlabel(label, fontsize=8.5)
+        ax.spines[["top", "right"]].set_visible(False)
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=COHORT_BAR, label=t("cohort_norms_legend_group", lang)),
+               Patch(color=NORM_BAND, label=t("cohort_norms_legend_band", lang)),
+               Line2D([], [], color=plots.INK, lw=1.5, label=t("cohort_norms_legend_median", lang))]
+    fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=8.5)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    return fig
+
+
+def norms_section(cd: CohortData, norms: str = "", sector: str = "",
+                  min_group: int = MIN_NORM_GROUP) -> str:
+    """Show the cohort beside its norm group (``--norms``): chart, table, the group's size.
+
+    Empty without ``norms``; one line saying why when the norm group holds fewer than
+    ``min_group`` organisations outside the cohort.
+    """
+    if not norms:
+        return ""
+    from assessment.norms.compare import cohort_bands
+
+    lang = cd.lang
+    bands = cohort_bands(cd.scores, norms, sector=sector)
+    n = int(bands["norm_n"].max()) if len(bands) else 0
+    where = t("norms_where", lang, sector=escape(sector)) if sector else ""
+    head = f'<section class="norms"><h2>{t("cohort_h_norms", lang)}</h2>'
+    if n < min_group:
+        return (head + f"<p>{t('cohort_norms_too_few', lang, n=n, where=where, min=min_group)}"
+                "</p></section>")
+    group = t("cohort_norms_group", lang, n=n, where=where)
+    rows = []
+    for _, label, row in _band_cells(cd, bands):
+        digits = 0 if row["level"] == "discipline" else 2
+        enough = row["norm_n"] >= min_group and pd.notna(row["norm_p25"])
+        band = (f"{fmt(row['norm_p25'], lang, digits)}–{fmt(row['norm_p75'], lang, digits)}"
+                if enough else "–")
+        median = fmt(row["norm_p50"], lang, digits) if enough else "–"
+        rows.append(f"<tr><th scope=\"row\">{escape(label)}</th><td>{int(row['cohort_n'])}</td>"
+                    f"<td>{fmt(row['cohort_median'], lang, digits)}</td>"
+                    f"<td>{int(row['norm_n'])}</td><td>{band}</td><td>{median}</td></tr>")
+    header = "".join(f'<th scope="col">{t(k, lang)}</th>' for k in (
+        "col_score_of", "cohort_col_group_n", "cohort_col_group_median", "cohort_col_norm_n",
+        "cohort_col_norm_band", "cohort_col_norm_median"))
+    note = ""
+    if ((bands["norm_n"] < min_group) | bands["norm_p25"].isna()).any():
+        note = f"<p class=\"muted\">{t('cohort_norms_cell_too_few', lang, min=min_group)}</p>"
+    return (head + f"<p>{t('cohort_norms_intro', lang, group=group)}</p>"
+            + figure_html(norm_band_chart(cd, bands, min_group), t("cohort_norms_alt", lang))
+            + f'<table class="scores"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}'
+            f"</tbody></table>{note}</section>")

@@ -305,7 +305,10 @@ def test_clashing_names_get_one_report_each(tmp_path, alignment, disciplines):
 
 
 def test_norms_enter_the_plan_only_when_given(cohort_csv):
-    """--norms adds two notebook parameters and the store's fingerprint to each report's digest."""
+    """--norms adds two parameters and the store's fingerprint to each digest, the cohort's too.
+
+    The cohort overview shows the norm band since issue 15's second round.
+    """
     from assessment.analysis.whole_file import analyse
     from assessment.batch.run import plan_items
     from assessment.core.ingest import read_responses
@@ -318,7 +321,8 @@ def test_norms_enter_the_plan_only_when_given(cohort_csv):
     assert "norms" not in plain[0].parameters
     assert one[0].parameters["norms"] == "n.duckdb" and one[0].parameters["norms_sector"] == ""
     assert len({plain[0].digest, one[0].digest, two[0].digest}) == 3
-    assert plain[-1].digest == one[-1].digest  # the cohort overview does not use the norms
+    assert "norms" not in plain[-1].parameters and one[-1].parameters["norms"] == "n.duckdb"
+    assert len({plain[-1].digest, one[-1].digest, two[-1].digest}) == 3
 
 
 def test_target_stages_enter_the_plan_only_when_given(cohort_csv):

@@ -66,6 +66,15 @@ def postgres_server():
 _numbers = itertools.count()
 
 
+@pytest.fixture(autouse=True)
+def config_folder(tmp_path, monkeypatch):
+    """Each test its own config folder (the stores' key files), no salt from the environment."""
+    folder = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    monkeypatch.delenv("ASSESS_NORMS_SALT", raising=False)
+    return folder / "assessment"
+
+
 @pytest.fixture
 def postgres_url(postgres_server):
     """A new, empty database on the test server, as a ``postgresql://`` URL."""

@@ -96,3 +96,36 @@ def test_report_command_with_norms_needs_a_reachable_store(tmp_path):
                                  "--out", str(tmp_path), "--norms",
                                  "postgresql:///nope?host=/nonexistent"])
     assert result.exit_code == 1 and "cannot connect" in result.stderr
+
+
+def test_salt_command_says_where_the_salt_is_and_moves_it(target, config_folder):
+    """A new store: salt in a key file (said once); `assess salt` says where and moves it."""
+    out = _run("store", EXAMPLES, "--db", target)
+    assert "new norm store; its salt is in " + str(config_folder / "norms-keys") in out
+    assert "new norm store" not in _run("store", EXAMPLES, "--db", target)
+    assert "the salt is outside the store: $ASSESS_NORMS_SALT or " in _run("salt", "--db",
+                                                                           target)
+    moved = runner.invoke(app, ["salt", "--db", target, "--into-store"])
+    if target.startswith("postgresql"):
+        assert moved.exit_code == 1 and "outside the database" in moved.stderr
+        refused = runner.invoke(app, ["store", str(EXAMPLES), "--db", target, "--salt-in-store"])
+        assert refused.exit_code == 1 and "--salt-in-store is for a DuckDB file" in refused.stderr
+        return
+    assert moved.exit_code == 0 and "the salt is inside the store" in moved.stdout
+    out = _run("salt", "--db", target, "--out-of-store")
+    assert "wrote " in out and "the salt is outside the store" in out
+    assert "0 new, 0 replaced, 30 unchanged" in _run("store", EXAMPLES, "--db", target)
+
+
+def test_report_with_norms_needs_the_stores_salt(tmp_path):
+    """A store whose key file is gone: one clear error before any report is made."""
+    target = str(tmp_path / "n.duckdb")
+    _run("store", EXAMPLES, "--db", target)
+    with open_store(target) as store:
+        from assessment.norms.store import key_file
+
+        key_file(store.store_id).unlink()
+    result = runner.invoke(app, ["report", str(EXAMPLES), "--org", "Delta Meettechniek",
+                                 "--out", str(tmp_path / "out"), "--norms", target])
+    assert result.exit_code == 1 and "ASSESS_NORMS_SALT" in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -133,14 +133,14 @@ def test_a_store_of_the_first_schema_is_migrated_on_open(target):
             "'aligned', 0.4, 2.2, 2.8, 0.9, 0.7, NULL, NULL, NULL)")
         salt = old.salt
     with open_store(target) as store:
-        assert store.version == SCHEMA_VERSION == 2
-        assert store.salt == salt
+        assert store.version == SCHEMA_VERSION == 3
+        assert store.salt == salt and store.salt_location == "store"  # keeps working as it was
         records = store.records()
         assert records.loc[0, "label"] == "" and records.loc[0, "sector"] == "zorg"
         scores = store.scores()
         assert scores.loc[0, "score"] == 2.5 and scores.loc[0, "floor_stage"] is None
     with open_store(target) as store:  # opening again applies nothing
-        assert store.version == 2
+        assert store.version == 3
 
 
 def test_a_store_from_a_newer_program_is_refused(target):
@@ -254,3 +254,106 @@ def test_a_class_against_the_norms_of_earlier_classes(tmp_path, files):
     assert row["norm_p25"] <= row["norm_p50"] <= row["norm_p75"]
     assert out["class_percentile"].isna().sum() == 0
     assert class_against_norms(path, target, exclude_label="earlier")["norm_n"].isna().all()
+
+
+# ---------------------------------------------------------------- the salt outside the store
+def test_a_new_store_keeps_its_salt_in_a_key_file(target, files, config_folder):
+    """The salt is in the user's config folder (owner only); the store holds a check value."""
+    import os
+
+    from assessment.norms.store import key_file, salt_check
+
+    result = _store(target, files)
+    with open_store(target) as store:
+        path = key_file(store.store_id)
+        assert result.key_file == str(path) and path.parent.parent == config_folder
+        assert path.read_text().strip() == store.salt and len(store.salt) == 32
+        assert os.stat(path).st_mode & 0o777 == 0o600
+        assert os.stat(path.parent).st_mode & 0o777 == 0o700
+        assert store.salt_location == "key" and store.salt_advice() == ""
+        values = set().union(*store.text_values().values())
+        assert store.salt not in values and salt_check(store.salt) in values
+        assert organisation_key(ORGS[0], store.salt) in set(store.records()["organisation"])
+    assert _store(target, files).key_file == ""  # only when the store is made
+
+
+def test_without_its_salt_a_store_says_where_to_put_it(target, files):
+    """Norm tables need no salt; hashing a name does, and the error names the key file."""
+    from assessment.core.exceptions import AssessmentError
+    from assessment.norms.store import key_file
+
+    _store(target, files)
+    with open_store(target) as store:
+        path = key_file(store.store_id)
+    path.unlink()
+    with open_store(target) as store:
+        assert len(norm_table(store.scores())) > 0
+        with pytest.raises(AssessmentError, match="ASSESS_NORMS_SALT") as caught:
+            store.salt  # noqa: B018 - the property raises
+    assert str(path) in str(caught.value) and "outside the database" in str(caught.value)
+    with pytest.raises(AssessmentError, match="salt"):
+        _store(target, files)
+
+
+def test_the_salt_from_the_environment(target, files, monkeypatch, config_folder):
+    """$ASSESS_NORMS_SALT: no key file written, the same hashes; a wrong or short one refused."""
+    from assessment.core.exceptions import AssessmentError
+
+    monkeypatch.setenv("ASSESS_NORMS_SALT", "f" * 32)
+    assert _store(target, files).key_file == ""
+    assert not config_folder.exists()
+    with open_store(target) as store:
+        assert organisation_key(ORGS[1], "f" * 32) in set(store.records()["organisation"])
+    monkeypatch.setenv("ASSESS_NORMS_SALT", "e" * 32)
+    with open_store(target) as store, pytest.raises(AssessmentError, match="not this store"):
+        store.salt  # noqa: B018
+    monkeypatch.setenv("ASSESS_NORMS_SALT", "short")
+    with open_store(target) as store, pytest.raises(AssessmentError, match="too short"):
+        store.salt  # noqa: B018
+
+
+def test_salt_in_store_is_for_a_duckdb_file_only(tmp_path, postgres_url, files, config_folder):
+    from assessment.core.exceptions import AssessmentError
+
+    duck = str(tmp_path / "mine.duckdb")
+    result = store_responses(files["first"][1], duck, table=files["first"][2],
+                             salt_in_store=True)
+    assert result.key_file == "" and not config_folder.exists()
+    with open_store(duck) as store:
+        assert store.salt_location == "store" and store.salt_advice() == ""
+        assert store.salt in set().union(*store.text_values().values())
+    with pytest.raises(AssessmentError, match="PostgreSQL"):
+        with open_store(postgres_url, salt_in_store=True):
+            pass
+    other = str(tmp_path / "keyed.duckdb")
+    _store(other, files)
+    with pytest.raises(AssessmentError, match="outside the store"):
+        with open_store(other, salt_in_store=True):
+            pass
+
+
+def test_an_old_store_keeps_its_salt_until_it_is_moved_out(target, files, config_folder):
+    """A schema-2 store keeps its salt inside (it keeps working), with advice.
+
+    Moved out, the hashes stay the same and the salt is gone from every text column.
+    """
+    from assessment.norms.store import key_file
+
+    with open_store(target, upto=2) as old:
+        salt = old._meta("salt")
+    with open_store(target) as store:
+        assert store.salt == salt and store.salt_location == "store"
+        assert "assess salt --out-of-store" in store.salt_advice()
+    result = _store(target, files)
+    assert result.key_file == "" and "--out-of-store" in result.advice
+    with open_store(target) as store:
+        written = store.move_salt(into_store=False)
+        assert written == key_file(store.store_id) and written.read_text().strip() == salt
+        assert salt not in set().union(*store.text_values().values())
+    if not target.startswith("postgresql"):  # a fresh copy: no freed page keeps the salt
+        from pathlib import Path
+
+        assert salt.encode() not in Path(target).read_bytes()
+    with open_store(target) as store:
+        assert store.salt == salt and store.salt_location == "key" and not store.salt_advice()
+        assert store.forget(organisation=organisation_key(ORGS[0], store.salt)) == (3, 1)
