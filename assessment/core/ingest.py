@@ -671,9 +671,9 @@ def _allowed(item: Item) -> str:
     lo, hi = item.range
     if item.type == "nps":
         return f"a whole number {lo}–{hi}"
-    what = "an option text" if item.type in ("stages4", "likert5") else "a whole number"
-    extra = " (or \"don't know\", counted as not answered)" if item.offers_dont_know else ""
-    return f"{lo}–{hi} or {what}{extra}"
+    if item.offers_dont_know:
+        return f"{lo}–{hi}, an option text or \"don't know\""
+    return f"{lo}–{hi} or a whole number"
 
 
 def _parse_item(values: pd.Series, inst: Instrument, item: Item, header: str, file: str):
