@@ -21,15 +21,22 @@ from matplotlib.figure import Figure
 from assessment.analysis.whole_file import CohortContext
 from assessment.core.config import resolve_path
 from assessment.core.exceptions import AssessmentError
-from assessment.core.i18n import check_lang
+from assessment.core.i18n import check_lang, fmt
 from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import Instrument, profile_instrument, staged_instrument
 from assessment.core.privacy import check_mode
-from assessment.core.scoring import score_responses
+from assessment.core.scoring import score_responses, stage_of
 from assessment.core.text import normalise
 from assessment.report.prepared import read_prepared
 
-__all__ = ["ReportData", "figure_html", "load_report_data", "package_version"]
+__all__ = [
+    "ReportData",
+    "below_as_shown",
+    "figure_html",
+    "load_report_data",
+    "package_version",
+    "stage_score",
+]
 
 
 def package_version() -> str:
@@ -76,6 +83,7 @@ class ReportData:
     date: str = field(default_factory=lambda: dt.date.today().isoformat())
     context: CohortContext | None = None
     comments: str = "redacted"
+    norms: str = ""
 
     @property
     def alignment(self) -> Instrument | None:
@@ -109,9 +117,56 @@ def shown_sections(rd: ReportData) -> tuple[str, ...]:
         "alignment": rd.alignment is not None,
         "disciplines": rd.disciplines is not None,
         "loyalty": rd.loyalty is not None,
+        "comparison": None,
         "roadmap": rd.alignment is not None,
     }
+    if bool(rd.norms):
+        shown["comparison"] = True
+    else:  # shown only when there is a cohort to rank in or a previous wave to compare with
+        from assessment.report.analysis_sections import comparison_parts  # noqa: PLC0415
+
+        shown["comparison"] = any(comparison_parts(rd))
     return tuple(s for s in SECTIONS if shown.get(s, True))
+
+
+def stage_score(score: float, instrument: Instrument, lang: str, decimals: int = 1) -> str:
+    """Format a staged score with the precision its stage needs.
+
+    A score is shown with ``decimals`` decimals, unless that rounding would put the figure
+    shown in another band than the score's stage (3.25 shown as "3.2" beside Integrated,
+    whose band starts at 3.25): then with as many more decimals as it takes (at most 3), so
+    that the figure and the stage a reader sees always agree.
+
+    Examples
+    --------
+    >>> from assessment.core.instruments import load_instrument
+    >>> al = load_instrument("alignment")
+    >>> [stage_score(x, al, "en") for x in (3.2, 3.25, 2.48, 2.5, 1.7467)]
+    ['3.2', '3.25', '2.48', '2.5', '1.747']
+    """
+    if score is None or pd.isna(score):
+        return fmt(score, lang, decimals)
+    stage = stage_of(float(score), instrument)
+    for d in range(decimals, 4):
+        if stage_of(round(float(score), d), instrument) == stage:
+            return fmt(score, lang, d)
+    return fmt(score, lang, 3)
+
+
+def below_as_shown(value: float, limit: float, decimals: int = 2) -> bool:
+    """Tell whether ``value``, as shown with ``decimals`` decimals, is under ``limit``.
+
+    A flag must agree with the figure beside it: an r_wg of 0.696 is shown as "0.70" and
+    is then not "under 0.70".
+
+    Examples
+    --------
+    >>> below_as_shown(0.696, 0.70), below_as_shown(0.694, 0.70), below_as_shown(float("nan"), 0.7)
+    (False, True, False)
+    """
+    if value is None or pd.isna(value):
+        return False
+    return float(f"{float(value):.{decimals}f}") < limit
 
 
 def section_heading(rd: ReportData, section: str, title: str) -> str:
@@ -148,14 +203,15 @@ def index_basis(scores: pd.DataFrame) -> pd.DataFrame:
 
 def load_report_data(
     responses_path: str | Path, organisation: str, wave: str = "", lang: str = "nl",
-    prepared: str | Path = "", comments: str = "redacted",
+    prepared: str | Path = "", comments: str = "redacted", norms: str = "",
 ) -> ReportData:
     """Read, check and score the responses of one organisation (and wave).
 
     ``prepared`` names a file written by :func:`assessment.report.prepared.write_prepared` for
     this organisation and wave (``assess batch`` does so): its rows and cohort figures are
     then used instead of reading and analysing the whole file again. When it is missing,
-    stale or for another organisation, the responses file is read as usual.
+    stale or for another organisation, the responses file is read as usual. ``norms``
+    names the norm store the report compares with (section "comparison" is then shown).
 
     Raises
     ------
@@ -207,6 +263,7 @@ def load_report_data(
         instruments=instruments,
         context=context,
         comments=comments,
+        norms=norms,
     )
 
 
