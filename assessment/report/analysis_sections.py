@@ -29,16 +29,17 @@ from assessment.analysis.stats import (
     coefficient_for,
     uninterpretable_reason,
 )
-from assessment.analysis.whole_file import OrganisationAnalysis, analyse_organisation
+from assessment.analysis.whole_file import OrganisationAnalysis
 from assessment.core.i18n import fmt, t
-from assessment.core.ingest import read_responses
 from assessment.core.instruments import Instrument
 from assessment.core.privacy import redact
 from assessment.norms.compare import compare_organisation
 from assessment.report import analysis_plots
 from assessment.report.data import (
     ReportData,
+    analyse_report,
     below_as_shown,
+    comparison_parts,
     figure_html,
     index_basis,
     section_heading,
@@ -61,26 +62,6 @@ __all__ = [
 
 #: how many perception gaps the department section lists
 TOP_GAPS = 5
-_CACHE: list[tuple[ReportData, int, OrganisationAnalysis]] = []
-
-
-def analyse_report(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> OrganisationAnalysis:
-    """Analyse the report's organisation and wave (computed once per report and minimum)."""
-    if _CACHE and _CACHE[0][0] is rd and _CACHE[0][1] == min_group_size:
-        return _CACHE[0][2]
-    context, data = rd.context, rd.responses.data
-    if context is not None and context.min_group_size != min_group_size:
-        # prepared for another minimum, and its rows are this organisation's only:
-        # analyse against the whole file instead
-        context, data = None, read_responses(rd.responses.file).data
-    result = analyse_organisation(
-        data, list(rd.instruments.values()), rd.organisation, rd.wave,
-        min_group_size=min_group_size, context=context,
-    )
-    _CACHE[:] = [(rd, min_group_size, result)]
-    return result
-
-
 # --------------------------------------------------------------------------- words
 
 
@@ -473,19 +454,6 @@ def comparison_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE, nor
             out.append(_waves(rd, a))
     out.append("</section>")
     return "".join(out)
-
-
-def comparison_parts(rd: ReportData, min_group_size: int | None = None) -> tuple[bool, bool]:
-    """Say whether the report can rank the organisation in its cohort, and show a change.
-
-    Returns ``(benchmark, waves)``: a rank needs at least ``MIN_COHORT`` organisations in
-    the file's wave, a change a previous wave of the same organisation. The section
-    "comparison" is left out when neither holds (and no norm store is named).
-    """
-    if min_group_size is None:  # the analysis the report made already, whatever its minimum
-        min_group_size = _CACHE[0][1] if _CACHE and _CACHE[0][0] is rd else MIN_GROUP_SIZE
-    a = analyse_report(rd, min_group_size)
-    return bool(a.table["rank"].notna().any()), a.previous_wave is not None
 
 
 def _benchmark(rd: ReportData, a: OrganisationAnalysis) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass, field
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
@@ -18,7 +19,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from assessment.analysis.whole_file import CohortContext
+from assessment.analysis.departments import MIN_GROUP_SIZE
+from assessment.analysis.whole_file import CohortContext, OrganisationAnalysis, analyse_organisation
 from assessment.core.config import resolve_path
 from assessment.core.exceptions import AssessmentError
 from assessment.core.i18n import check_lang, fmt
@@ -31,6 +33,8 @@ from assessment.report.prepared import read_prepared
 
 __all__ = [
     "ReportData",
+    "analyse_report",
+    "comparison_parts",
     "below_as_shown",
     "figure_html",
     "load_report_data",
@@ -106,6 +110,42 @@ class ReportData:
         return self.scores[self.scores["instrument"] == instrument.id]
 
 
+#: the last analysis made, of one report and anonymity minimum (see :func:`analyse_report`)
+_CACHE: list[tuple[ReportData, int, OrganisationAnalysis]] = []
+
+
+def analyse_report(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> OrganisationAnalysis:
+    """Analyse the report's organisation and wave (computed once per report and minimum)."""
+    if _CACHE and _CACHE[0][0] is rd and _CACHE[0][1] == min_group_size:
+        return _CACHE[0][2]
+    context, data = rd.context, rd.responses.data
+    if context is not None and context.min_group_size != min_group_size:
+        # prepared for another minimum, and its rows are this organisation's only:
+        # analyse against the whole file instead
+        context, data = None, read_responses(rd.responses.file).data
+    result = analyse_organisation(
+        data, list(rd.instruments.values()), rd.organisation, rd.wave,
+        min_group_size=min_group_size, context=context,
+    )
+    _CACHE[:] = [(rd, min_group_size, result)]
+    return result
+
+
+def comparison_parts(rd: ReportData, min_group_size: int | None = None) -> tuple[bool, bool]:
+    """Say whether the report can rank the organisation in its cohort, and show a change.
+
+    Returns ``(benchmark, waves)``: a rank needs at least ``MIN_COHORT`` organisations in
+    the file's wave, a change a previous wave of the same organisation. The section
+    "comparison" is left out when neither holds (and no norm store is named). Without
+    ``min_group_size`` the analysis the report made already is used, whatever its minimum
+    (ranks and waves do not depend on it).
+    """
+    if min_group_size is None:
+        min_group_size = _CACHE[0][1] if _CACHE and _CACHE[0][0] is rd else MIN_GROUP_SIZE
+    a = analyse_report(rd, min_group_size)
+    return bool(a.table["rank"].notna().any()), a.previous_wave is not None
+
+
 #: the report's numbered sections, in the order of REPORT-OUTLINE and the report notebook
 SECTIONS = ("summary", "alignment", "departments", "disciplines", "loyalty", "comparison",
             "roadmap", "methodology")
@@ -120,12 +160,8 @@ def shown_sections(rd: ReportData) -> tuple[str, ...]:
         "comparison": None,
         "roadmap": rd.alignment is not None,
     }
-    if bool(rd.norms):
-        shown["comparison"] = True
-    else:  # shown only when there is a cohort to rank in or a previous wave to compare with
-        from assessment.report.analysis_sections import comparison_parts  # noqa: PLC0415
-
-        shown["comparison"] = any(comparison_parts(rd))
+    # shown with a norm store, or when there is a cohort to rank in or a previous wave
+    shown["comparison"] = bool(rd.norms) or any(comparison_parts(rd))
     return tuple(s for s in SECTIONS if shown.get(s, True))
 
 
@@ -135,14 +171,15 @@ def stage_score(score: float, instrument: Instrument, lang: str, decimals: int =
     A score is shown with ``decimals`` decimals, unless that rounding would put the figure
     shown in another band than the score's stage (3.25 shown as "3.2" beside Integrated,
     whose band starts at 3.25): then with as many more decimals as it takes (at most 3), so
-    that the figure and the stage a reader sees always agree.
+    that the figure and the stage a reader sees always agree. A score just under a band's
+    lower limit that would still round up to it (2.4996) is cut off instead (2.499).
 
     Examples
     --------
     >>> from assessment.core.instruments import load_instrument
     >>> al = load_instrument("alignment")
-    >>> [stage_score(x, al, "en") for x in (3.2, 3.25, 2.48, 2.5, 1.7467)]
-    ['3.2', '3.25', '2.48', '2.5', '1.747']
+    >>> [stage_score(x, al, "en") for x in (3.2, 3.25, 2.48, 2.5, 1.7467, 2.4996)]
+    ['3.2', '3.25', '2.48', '2.5', '1.7', '2.499']
     """
     if score is None or pd.isna(score):
         return fmt(score, lang, decimals)
@@ -150,7 +187,7 @@ def stage_score(score: float, instrument: Instrument, lang: str, decimals: int =
     for d in range(decimals, 4):
         if stage_of(round(float(score), d), instrument) == stage:
             return fmt(score, lang, d)
-    return fmt(score, lang, 3)
+    return fmt(math.floor(float(score) * 1000) / 1000, lang, 3)
 
 
 def below_as_shown(value: float, limit: float, decimals: int = 2) -> bool:
