@@ -250,7 +250,8 @@ def departments_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) ->
                              & (a.departments["level"] == "dimension")]
         out.append(figure_html(analysis_plots.department_heatmap(rows, inst, lang, labels),
                                t("h_departments", lang)))
-        out.append(f"<h3>{t('h_gaps', lang)}</h3>")
+        h_gaps = "h_gaps" if g.basis == "departments" else "h_gaps_groups"
+        out.append(f"<h3>{t(h_gaps, lang)}</h3>")
         gaps = a.gaps.head(TOP_GAPS)
         if gaps.empty:
             out.append(f"<p>{t('gaps_none', lang)}</p>")
