@@ -432,9 +432,16 @@ def comparison_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE, nor
     ``norms`` names a norm store (:mod:`assessment.norms`); without it the section has no
     norm group paragraph. ``norms_sector`` limits the norm group to one sector.
     """
-    lang = rd.lang
     norms = norms or rd.norms
-    rd.norms = norms  # the section numbering (data.shown_sections) follows what is shown
+    own, rd.norms = rd.norms, norms  # this section's number counts it when it has norms
+    try:
+        return _comparison(rd, min_group_size, norms, norms_sector)
+    finally:
+        rd.norms = own
+
+
+def _comparison(rd: ReportData, min_group_size: int, norms: str, norms_sector: str) -> str:
+    lang = rd.lang
     a = analyse_report(rd, min_group_size)
     bench, waves = comparison_parts(rd, min_group_size)
     parts = [p for p, shown in (("benchmark", bench), ("norms", bool(norms)),
