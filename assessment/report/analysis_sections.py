@@ -564,9 +564,11 @@ def _waves(rd: ReportData, a: OrganisationAnalysis) -> str:
         rows = []
         for _, r in real.iterrows():
             decimals = 1 if rd.instruments[r["instrument"]].scale.type == "stages4" else 0
+            # the change stated is that of the two figures shown beside it
+            change = shown_gap(r["score"], r["previous_score"], decimals)
             rows.append([escape(_cell_title(rd, r)), fmt(r["previous_score"], lang, decimals),
                          fmt(r["score"], lang, decimals),
-                         f"{signed(r['delta'], lang, decimals)} "
+                         f"{signed(change, lang, decimals)} "
                          f'<span class="muted">[{signed(r["delta_low"], lang, decimals)}; '
                          f"{signed(r['delta_high'], lang, decimals)}]</span>"])
         out.append(_table([t("col_score_of", lang), escape(a.previous_wave), escape(rd.wave),

@@ -182,3 +182,15 @@ def test_stated_difference_is_the_difference_of_the_figures_shown(reports):
     assert rows
     for high, low, gap in rows:
         assert float(gap) == pytest.approx(float(high) - float(low), abs=1e-9)
+
+
+def test_change_stated_is_the_change_of_the_figures_shown():
+    """Waves example (data/examples/waves.csv): each row "before · after · change [interval]" states the change of the two figures as printed."""
+    rd = sections.load_report_data(PROJECT_ROOT / "data" / "examples" / "waves.csv",
+                                   "Veldhoven Machinebouw", wave="2026-Q3", lang="en")
+    html = analysis_sections.comparison_section(rd)
+    assert "Change since the previous wave</h2>" in html  # three organisations: no rank part
+    rows = re.findall(r"<td>(\d+(?:\.\d)?)</td><td>(\d+(?:\.\d)?)</td><td>([+−]?\d+(?:\.\d)?) <span", html)
+    assert rows
+    for before, after, change in rows:
+        assert float(change.replace("−", "-")) == pytest.approx(float(after) - float(before), abs=1e-9)
