@@ -263,30 +263,34 @@ def _print_dont_know(r) -> None:
 def validate(
     responses: ResponsesFile,
 ) -> None:
-    """Check a responses file; print every problem (exit 1) or the counts (exit 0).
+    """Check a responses file; print its errors (exit 1) or the counts (exit 0).
 
-    Warnings (lines repaired from another encoding, invisible characters removed from
-    names, organisation names that look alike) are printed too, without failing the file.
+    Errors are rows rejected (not scored). Warnings keep every row: a column, answer or
+    department ignored or mapped, lines repaired from another encoding, invisible
+    characters removed from names, organisation names that look alike. They are printed
+    as "warning: …" and do not fail the file.
     """
     r = _read(responses)
-    for w in r.warnings:
+    warnings = [*r.warnings, *r.notices]
+    for w in warnings:
         err.print(f"warning: {w}", highlight=False, markup=False)
     for f in r.personal.itertuples():  # where, and what kind: never the value
         console.print(f"{r.file}: row {f.row}, column {f.column}: {f.kind} (redacted in "
                       "reports unless --comments verbatim)", highlight=False, markup=False)
-    if r.problems:
-        for p in r.problems:
+    also = f"; {len(warnings)} warning(s)" if warnings else ""
+    if r.errors:
+        for p in r.errors:
             err.print(str(p), highlight=False, markup=False)
         _fail(
-            f"{len(r.problems)} problem(s) in {r.file}: {r.rows_in} rows, {len(r.data)} "
-            f"accepted, {len(r.rejected)} rejected"
+            f"{len(r.errors)} problem(s) in {r.file}: {r.rows_in} rows, {len(r.data)} "
+            f"accepted, {len(r.rejected)} rejected{also}"
         )
     summary = r.summary()
     console.print(
-        f"{r.file}: {r.rows_in} rows, all accepted; "
+        f"{r.file}: {r.rows_in} rows, all accepted{also}; "
         f"{summary.shape[0]} organisation(s); instruments: "
         f"{', '.join(i.id for i in r.instruments)}",
-        highlight=False,
+        highlight=False, markup=False,
     )
     table = Table("organisation", "wave", *summary.columns, "total")
     for (org, wave), row in summary.head(SHOWN_ORGANISATIONS).iterrows():

@@ -111,9 +111,31 @@ def test_validate_problems(tmp_path, fixture_csv, alignment):
     frame.to_csv(bad, index=False)
     result = runner.invoke(app, ["validate", str(bad)])
     assert result.exit_code == 1
-    assert f"row 2, column {alignment.items[0].id}: '7' is not an answer" in result.stderr
+    assert (f"warning: {bad}, row 2, column {alignment.items[0].id}: '7' is not an answer"
+            in result.stderr)
     assert "row 5, column organisation: row rejected: no organisation given" in result.stderr
-    assert "2 problem(s)" in result.stderr
+    # issue 11 point 15: the rejected row is the one error, the ignored answer a warning
+    assert "error: 1 problem(s)" in result.stderr and "1 warning(s)" in result.stderr
+
+
+def test_validate_exits_0_when_every_row_is_accepted(tmp_path, fixture_csv, alignment):
+    """Issue 11 point 15: warnings only (an answer ignored, an unknown column) -> exit 0.
+
+    Expected by construction: the fixture's 14 rows all stay accepted; the answer 7 on a
+    stages4 item (1–4) is ignored and the column "In welke afdeling werkt u?" is not a known
+    one: two warnings, no "error:" line, and a hint to rename the column to 'department'.
+    """
+    frame = pd.read_csv(fixture_csv)
+    frame.loc[0, alignment.items[0].id] = 7
+    frame["In welke afdeling werkt u?"] = "Verkoop"
+    path = tmp_path / "warnings.csv"
+    frame.to_csv(path, index=False)
+    result = runner.invoke(app, ["validate", str(path)], terminal_width=300)
+    assert result.exit_code == 0, result.stderr
+    assert "error:" not in result.stderr
+    assert result.stderr.count("warning: ") == 2
+    assert "rename its header to 'department' (or 'afdeling')" in result.stderr
+    assert f"{len(frame)} rows, all accepted; 2 warning(s)" in result.stdout
 
 
 def test_validate_not_a_table(tmp_path):
@@ -383,7 +405,7 @@ def test_warnings_do_not_fail_a_clean_file(tmp_path, alignment, disciplines):
     pd.DataFrame(rows).to_csv(path, index=False)
     result = runner.invoke(app, ["validate", str(path)], terminal_width=200)
     assert result.exit_code == 0, result.stderr
-    assert "12 rows, all accepted; 3 organisation(s)" in result.stdout
+    assert "12 rows, all accepted; 2 warning(s); 3 organisation(s)" in result.stdout
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
     assert len(warnings) == 2
     assert "U+200B ZERO WIDTH SPACE" in warnings[0] and "look alike" in warnings[1]

@@ -20,6 +20,14 @@ Anonymity rule (DESIGN 5), per organisation and wave:
    index is withheld with any of its dimensions (it is their mean, so it would give the
    withheld one away).
 
+6. Small clients: when fewer than two departments can be shown on their own (everything
+   pooled, or one department beside a pooled ``other``), the rule tries groupings that
+   survive small numbers, in this order (:data:`ALTERNATIVES`): marketing and sales
+   together (``commercial``) against service, then management against everyone else
+   (``staff``). The first whose groups all reach ``min_group_size``, and whose respondents
+   left out are none or at least ``min_group_size``, is used; otherwise the department
+   grouping stays (and the report says plainly that groups cannot be compared).
+
 Department figures are never computed for a group that is not shown, so no table, chart,
 comment or export can contain one.
 """
@@ -36,6 +44,8 @@ from assessment.core.ingest import DEPARTMENT_ORDER
 from assessment.core.scoring import GROUP_KEYS, RespondentScores
 
 __all__ = [
+    "ALTERNATIVES",
+    "GROUP_ORDER",
     "MIN_GROUP_SIZE",
     "OTHER",
     "Grouping",
@@ -52,6 +62,14 @@ __all__ = [
 MIN_GROUP_SIZE = 3
 #: the group small departments are pooled into
 OTHER = "other"
+#: groupings tried when fewer than two departments can be shown on their own: a name, and
+#: per group the departments it holds (None: every department not in another group)
+ALTERNATIVES: tuple[tuple[str, dict[str, tuple[str, ...] | None]], ...] = (
+    ("commercial_service", {"commercial": ("marketing", "sales"), "service": ("service",)}),
+    ("management_staff", {"management": ("management",), "staff": None}),
+)
+#: the order in which groups are listed (departments and the groups of ALTERNATIVES)
+GROUP_ORDER = ("marketing", "sales", "commercial", "service", "management", "staff", "other")
 #: what names one reported cell of one organisation and wave
 CELL_KEYS = [*GROUP_KEYS, "instrument", "level", "interface", "dimension"]
 
@@ -76,6 +94,11 @@ class Grouping:
         totals.
     sizes : dict
         Group shown -> respondents.
+    basis : str
+        ``"departments"``, or the name of the alternative of :data:`ALTERNATIVES` used
+        because fewer than two departments could be shown on their own.
+    members : dict
+        Group shown -> the departments it holds (for a group of an alternative).
     """
 
     groups: pd.Series
@@ -84,11 +107,21 @@ class Grouping:
     hidden: tuple[str, ...] = ()
     withheld: tuple[str, ...] = ()
     sizes: dict[str, int] = field(default_factory=dict)
+    basis: str = "departments"
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def shown(self) -> tuple[str, ...]:
-        """The groups shown, in the usual department order."""
-        return tuple(d for d in DEPARTMENT_ORDER if d in self.sizes)
+        """The groups shown, in the usual order (:data:`GROUP_ORDER`, then by name)."""
+        return tuple(d for d in [*GROUP_ORDER, *sorted(set(self.sizes) - set(GROUP_ORDER))]
+                     if d in self.sizes)
+
+    @property
+    def departments_shown(self) -> tuple[str, ...]:
+        """The departments shown on their own (not a pooled ``other``, not an alternative)."""
+        if self.basis != "departments":
+            return ()
+        return tuple(d for d in self.shown if not (d == OTHER and self.pooled))
 
     @property
     def comparable(self) -> bool:
@@ -166,13 +199,59 @@ def group_departments(
     if pooled:
         sizes[OTHER] = sum(counts[d] for d in pooled)
     sizes = {d: sizes[d] for d in [*DEPARTMENT_ORDER, *sorted(sizes)] if d in sizes}
-    return Grouping(
+    result = Grouping(
         groups=pd.Series(groups, index=departments.index, dtype="object"),
         min_group_size=m,
         pooled=pooled,
         hidden=hidden,
         withheld=withheld,
         sizes=sizes,
+    )
+    if len(result.departments_shown) >= 2:
+        return result
+    for name, spec in ALTERNATIVES:
+        alternative = _alternative(departments, counts, m, name, spec)
+        if alternative is not None:
+            return alternative
+    return result
+
+
+def _alternative(departments: pd.Series, counts: dict[str, int], m: int, name: str,
+                 spec: dict[str, tuple[str, ...] | None]) -> Grouping | None:
+    """Return the grouping ``spec`` of :data:`ALTERNATIVES` when it keeps the rule, else None.
+
+    Every group must hold at least ``m`` respondents, and the respondents in no group
+    (including those without a department) none or at least ``m``.
+
+    Examples
+    --------
+    >>> d = pd.Series(["marketing"] + ["sales"] * 2 + ["service"] * 3)
+    >>> g = _alternative(d, {"marketing": 1, "sales": 2, "service": 3}, 3, *ALTERNATIVES[0])
+    >>> g.sizes, g.members["commercial"]
+    ({'commercial': 3, 'service': 3}, ('marketing', 'sales'))
+    """
+    named = {d for ds in spec.values() if ds is not None for d in ds}
+    members = {
+        grp: tuple(d for d in [*DEPARTMENT_ORDER, *sorted(counts)]
+                   if d in counts and (d in ds if ds is not None else d not in named))
+        for grp, ds in spec.items()
+    }
+    members = {grp: tuple(dict.fromkeys(ds)) for grp, ds in members.items()}
+    sizes = {grp: sum(counts[d] for d in ds) for grp, ds in members.items()}
+    left_out = len(departments) - sum(sizes.values())
+    if min(sizes.values()) < m or 0 < left_out < m:
+        return None
+    to_group = {d: grp for grp, ds in members.items() for d in ds}
+    groups = departments.map(lambda d: to_group.get(d) if isinstance(d, str) else None)
+    hidden = tuple(d for d in [*DEPARTMENT_ORDER, *sorted(counts)]
+                   if d in counts and d not in to_group)
+    return Grouping(
+        groups=groups.astype("object"),
+        min_group_size=m,
+        hidden=tuple(dict.fromkeys(hidden)),
+        sizes={grp: sizes[grp] for grp in GROUP_ORDER if grp in sizes},
+        basis=name,
+        members=members,
     )
 
 
@@ -301,7 +380,8 @@ def department_cells(
     totals = describe_scores(scored, GROUP_KEYS, bootstrap=False, alpha=False)
     out, withheld = withhold_cells(out, totals, min_group_size)
     out["pooled"] = [
-        ";".join(groupings[(o, w)].pooled) if d == OTHER else ""
+        ";".join(groupings[(o, w)].pooled) if d == OTHER
+        else ";".join(m for m in groupings[(o, w)].members.get(d, ()) if m != d)
         for o, w, d in zip(out["organisation"], out["wave"], out["department"], strict=True)
     ]
     return out, withheld
@@ -366,7 +446,7 @@ def perception_gaps(department_rows: pd.DataFrame, levels=("dimension",)) -> pd.
     if rows.empty:
         return pd.DataFrame(columns=columns)
     rows["interface"] = rows["interface"].astype("object").fillna("")
-    order = {d: k for k, d in enumerate(DEPARTMENT_ORDER)}
+    order = {d: k for k, d in enumerate(GROUP_ORDER)}
     rows["_o"] = rows["department"].map(order).fillna(len(order))
     rows = rows.sort_values([*keys, "_o"])
     grouped = rows.groupby(keys, sort=False)

@@ -501,8 +501,7 @@ def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Response
         extra.insert(1, f'<a href="{COHORT_NAME}.pdf">{t("cohort_title", lang)} (PDF)</a>')
     head = "".join(f"<th>{h}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    counts = t("index_counts", lang, ok=summary.count("ok"), failed=summary.count("failed"),
-               total=len(summary.items))
+    counts = index_counts(summary, lang)
     css = (TEMPLATE_DIR / "report" / "report.css").read_text(encoding="utf-8")
     html = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             f"<title>{t('index_title', lang)}</title><style>{css}</style></head><body>"
@@ -513,6 +512,23 @@ def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Response
             "</body></html>")
     write_atomic(summary.index, html)
     return summary.index
+
+
+def index_counts(summary: BatchSummary, lang: str) -> str:
+    """Say how many organisation reports are done, and the cohort overview's status apart.
+
+    The index lists the organisations; counting the cohort overview among them ("11 of 11
+    done" above ten organisations) would not agree with the list below it.
+    """
+    orgs = [v for v in summary.items.values() if v.get("kind") == "organisation"]
+    ok = sum(v.get("status") == "ok" for v in orgs)
+    failed = sum(v.get("status") == "failed" for v in orgs)
+    text = t("index_counts", lang, ok=ok, failed=failed, total=len(orgs))
+    cohort = summary.items.get(COHORT_NAME)
+    if cohort is not None:
+        status = t(f"index_status_{cohort.get('status', 'failed')}", lang)
+        text += " · " + t("index_counts_cohort", lang, status=status)
+    return text
 
 
 def _status_html(info: dict, lang: str) -> str:

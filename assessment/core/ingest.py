@@ -78,6 +78,17 @@ SALE_COMPLEXITY: dict[str, str] = {
     "complex": "complex",
     "ingewikkeld": "complex",
 }
+#: how the message of a rejected row begins (an error; every other problem is a warning)
+REJECTED = "row rejected: "
+#: words in an unknown column's header that suggest which known column it is meant to be
+COLUMN_HINTS = {
+    "afdeling": "department", "department": "department", "team": "department",
+    "organisatie": "organisation", "organisation": "organisation", "bedrijf": "organisation",
+    "company": "organisation", "werkgever": "organisation",
+    "meting": "wave", "wave": "wave", "ronde": "wave", "periode": "wave",
+    "taal": "language", "language": "language",
+    "respondent": "respondent_id", "respondentnummer": "respondent_id",
+}
 #: form metadata: recognised and dropped (never copied anywhere); 'id' may serve as respondent id
 FORM_METADATA = (
     "id",
@@ -178,6 +189,16 @@ class Responses:
     def ok(self) -> bool:
         """True when the file has no problem at all."""
         return not self.problems
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that cost a whole row: rows rejected (not scored)."""
+        return [p for p in self.problems if p.message.startswith(REJECTED)]
+
+    @property
+    def notices(self) -> list[Problem]:
+        """The problems that keep the row: a column, answer or department ignored or mapped."""
+        return [p for p in self.problems if not p.message.startswith(REJECTED)]
 
     def for_organisation(self, organisation: str, wave: str | None = None) -> pd.DataFrame:
         """Return the accepted rows of one organisation (and wave), matched case-insensitively."""
@@ -615,7 +636,8 @@ def _match_columns(headers: dict[str, str], instruments: list[Instrument], file:
                 _problem(
                     file,
                     f"unknown column {header!r}: not an item id, question text or known "
-                    "column (respondent_id, organisation, department, wave, language); ignored",
+                    "column (respondent_id, organisation, department, wave, language); ignored"
+                    + column_hint(written),
                     column=header,
                 )
             )
@@ -624,6 +646,27 @@ def _match_columns(headers: dict[str, str], instruments: list[Instrument], file:
             if normalise(headers[header]) == "id":
                 meta["respondent_id"] = header
     return meta, items, ignored, problems
+
+
+def column_hint(header: str) -> str:
+    """Suggest how to map an unknown column whose header names a known one in other words.
+
+    Examples
+    --------
+    >>> column_hint("In welke afdeling werkt u?")
+    "; if it holds each respondent's department, rename its header to 'department' (or 'afdeling')"
+    >>> column_hint("Opmerkingen")
+    ''
+    """
+    words = normalise(header).replace("?", " ").replace(":", " ").split()
+    canon = next((COLUMN_HINTS[w] for w in words if w in COLUMN_HINTS), None)
+    if canon is None:
+        return ""
+    what = "respondent id" if canon == "respondent_id" else canon
+    dutch = {"department": "afdeling", "organisation": "organisatie", "wave": "meting",
+             "language": "taal"}.get(canon)
+    return (f"; if it holds each respondent's {what}, rename its header to {canon!r}"
+            + (f" (or {dutch!r})" if dutch else ""))
 
 
 def _answer_lookup(item: Item, inst: Instrument) -> dict[str, object]:
@@ -981,7 +1024,7 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
     org_col = meta["organisation"]
     for row in reasons.index[rejected_mask.to_numpy(dtype=bool)]:
         col = org_col if reasons[row] == "no organisation given" else id_col
-        problems.append(_problem(file, f"row rejected: {reasons[row]}", row=int(row), column=col))
+        problems.append(_problem(file, f"{REJECTED}{reasons[row]}", row=int(row), column=col))
     rejected = pd.DataFrame(
         {
             "row": out.loc[rejected_mask, "row"],

@@ -20,6 +20,7 @@ from assessment.analysis.stats import LOW_AGREEMENT, LOW_N
 from assessment.core.i18n import fmt, t
 from assessment.core.instruments import Instrument
 from assessment.report.colours import NOT_RATED, STAGE_COLOURS, stage_colour
+from assessment.report.data import below_as_shown, stage_score
 from assessment.report.layout import chart_text, fit_layout
 from assessment.report.plots import A4_WIDTH, INK
 
@@ -69,7 +70,7 @@ def _shade_bands(ax: plt.Axes, instrument: Instrument, alpha: float = 0.13) -> N
 
 def _flagged(n: float, rwg: float) -> tuple[bool, bool]:
     low_n = bool(pd.notna(n) and n < LOW_N)
-    low_rwg = bool(pd.notna(rwg) and rwg < LOW_AGREEMENT)
+    low_rwg = below_as_shown(rwg, LOW_AGREEMENT)  # agrees with the r_wg shown in the tables
     return low_n, low_rwg
 
 
@@ -140,7 +141,7 @@ def department_heatmap(
                 rated_colours.append(colour)
                 if low_rwg:
                     hatched.append(Rectangle((x, y), 1, 1))
-                text = fmt(cell["score"], lang) if is_rated else "–"
+                text = stage_score(cell["score"], instrument, lang) if is_rated else "–"
                 ax.text(x + 0.5, y + 0.5, text + ("°" if low_n else ""), ha="center",
                         va="center", fontsize=8,
                         color=INK if colour in _LIGHT_STAGES else "white", fontweight="bold",

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from assessment.analysis.benchmark import MIN_COHORT
-from assessment.analysis.departments import MIN_GROUP_SIZE, OTHER, Grouping
+from assessment.analysis.departments import GROUP_ORDER, MIN_GROUP_SIZE, OTHER, Grouping
 from assessment.analysis.stats import (
     LOW_AGREEMENT,
     LOW_N,
@@ -29,18 +29,26 @@ from assessment.analysis.stats import (
     coefficient_for,
     uninterpretable_reason,
 )
-from assessment.analysis.whole_file import OrganisationAnalysis, analyse_organisation
+from assessment.analysis.whole_file import OrganisationAnalysis
 from assessment.core.i18n import fmt, messages, t
-from assessment.core.ingest import read_responses
 from assessment.core.instruments import Instrument
 from assessment.core.privacy import redact
 from assessment.core.references import cited_in
 from assessment.norms.compare import compare_organisation
 from assessment.report import analysis_plots
-from assessment.report.data import ReportData, figure_html, index_basis, section_heading
+from assessment.report.data import (
+    ReportData,
+    analyse_report,
+    below_as_shown,
+    comparison_parts,
+    figure_html,
+    index_basis,
+    section_heading,
+)
 
 __all__ = [
     "analyse_report",
+    "comparison_parts",
     "comparison_section",
     "departments_section",
     "gap_in_words",
@@ -56,26 +64,6 @@ __all__ = [
 
 #: how many perception gaps the department section lists
 TOP_GAPS = 5
-_CACHE: list[tuple[ReportData, int, OrganisationAnalysis]] = []
-
-
-def analyse_report(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> OrganisationAnalysis:
-    """Analyse the report's organisation and wave (computed once per report and minimum)."""
-    if _CACHE and _CACHE[0][0] is rd and _CACHE[0][1] == min_group_size:
-        return _CACHE[0][2]
-    context, data = rd.context, rd.responses.data
-    if context is not None and context.min_group_size != min_group_size:
-        # prepared for another minimum, and its rows are this organisation's only:
-        # analyse against the whole file instead
-        context, data = None, read_responses(rd.responses.file).data
-    result = analyse_organisation(
-        data, list(rd.instruments.values()), rd.organisation, rd.wave,
-        min_group_size=min_group_size, context=context,
-    )
-    _CACHE[:] = [(rd, min_group_size, result)]
-    return result
-
-
 # --------------------------------------------------------------------------- words
 
 
@@ -110,11 +98,18 @@ def signed(value: float, lang: str, decimals: int = 0) -> str:
 
 
 def group_label(group: str, grouping: Grouping, lang: str) -> str:
-    """Return a department group's name in the report (a pooled ``other`` says so)."""
+    """Return a group's name in the report (a pooled ``other`` says so).
+
+    Examples
+    --------
+    >>> from assessment.analysis.departments import group_departments
+    >>> g = group_departments(pd.Series(["marketing"] + ["sales"] * 2 + ["service"] * 3))
+    >>> [group_label(x, g, "nl") for x in g.shown]
+    ['Marketing en sales', 'Service']
+    """
     if group == OTHER and grouping.pooled:
         return t("dept_other_pooled", lang)
-    return t(f"dept_{group}", lang) if group in (
-        "marketing", "sales", "service", "management", "other") else group
+    return t(f"dept_{group}", lang) if group in GROUP_ORDER else group
 
 
 def _dept_list(departments: tuple[str, ...], lang: str) -> str:
@@ -127,7 +122,8 @@ def _dept_list(departments: tuple[str, ...], lang: str) -> str:
 def gap_in_words(gap: float, instrument: Instrument, lang: str) -> str:
     """Say a gap on the stage scale in words, to the nearest quarter or half stage.
 
-    One stage is the width of a band (0.75 on the 1–4 scale).
+    One stage is the width of a band (0.75 on the 1–4 scale), so a gap of 1.0 is a third
+    more than one stage: "more than a stage", not "one and a half stages".
 
     Examples
     --------
@@ -135,48 +131,75 @@ def gap_in_words(gap: float, instrument: Instrument, lang: str) -> str:
     >>> al = load_instrument("alignment")
     >>> [gap_in_words(g, al, "en") for g in (0.2, 0.4, 0.5)]
     ['slightly', 'half a stage', 'three quarters of a stage']
-    >>> [gap_in_words(g, al, "en") for g in (0.75, 1.0, 1.5)]
-    ['a full stage', 'one and a half stages', 'two full stages']
+    >>> [gap_in_words(g, al, "en") for g in (0.75, 1.0, 1.1, 1.5)]
+    ['about one stage', 'more than one stage', 'one and a half stages', 'two stages']
     """
     width = (instrument.scale.max - instrument.scale.min) / max(len(instrument.levels), 1)
-    f = gap / width
-    for limit, key in ((2.3, "gap_more_than_two"), (1.7, "gap_two"), (1.2, "gap_one_half"),
-                       (0.85, "gap_full"), (0.6, "gap_three_quarters"), (0.35, "gap_half")):
+    f = round(gap / width, 6)
+    for limit, key in ((2.3, "gap_more_than_two"), (1.85, "gap_two"), (1.4, "gap_one_half"),
+                       (1.15, "gap_over_one"), (0.85, "gap_full"), (0.6, "gap_three_quarters"),
+                       (0.35, "gap_half")):
         if f >= limit:
             return t(key, lang)
     return t("gap_little", lang)
 
 
+def shown_gap(high: float, low: float, decimals: int = 1) -> float:
+    """Return the difference of two scores as shown (each rounded first), so they agree.
+
+    Examples
+    --------
+    >>> shown_gap(3.24, 2.16)  # shown as 3.2 and 2.2: the difference shown is 1.0, not 1.1
+    1.0
+    """
+    return round(round(float(high), decimals) - round(float(low), decimals), decimals)
+
+
 def _gap_sentence(row: pd.Series, rd: ReportData, grouping: Grouping) -> str:
     inst, lang = rd.alignment, rd.lang
-    high = group_label(row["high"], grouping, lang)
+    gap = shown_gap(row["high_score"], row["low_score"])
     return t(
         "gap_sentence", lang,
-        high=escape(high[:1].upper() + high[1:]),
+        high=escape(lower_title(group_label(row["high"], grouping, lang))),
         low=escape(lower_title(group_label(row["low"], grouping, lang))),
         dimension=escape(lower_title(inst.dimension(row["dimension"]).title.get(lang))),
-        amount=gap_in_words(row["gap"], inst, lang),
+        amount=gap_in_words(gap, inst, lang), gap=fmt(gap, lang),
         high_score=fmt(row["high_score"], lang), low_score=fmt(row["low_score"], lang),
         interface=escape(lower_title(inst.interface(row["interface"]).title.get(lang))),
     )
 
 
-def _top_gaps(a: OrganisationAnalysis, n: int) -> pd.DataFrame:
-    """Return the largest gaps, one per dimension (where it is largest)."""
-    return a.gaps.drop_duplicates("dimension").head(n)
+def _top_gaps(a: OrganisationAnalysis, n: int, pooled: bool = True) -> pd.DataFrame:
+    """Return the largest gaps, one per dimension (where it is largest).
+
+    With ``pooled=False`` a gap with a pooled ``other`` group is left out (a headline
+    about "other departments together" is nothing a client can act on).
+    """
+    gaps = a.gaps
+    if not pooled and a.grouping.pooled:
+        gaps = gaps[(gaps["high"] != OTHER) & (gaps["low"] != OTHER)]
+    return gaps.drop_duplicates("dimension").head(n)
 
 
 def _anonymity_note(g: Grouping, lang: str, withheld: pd.DataFrame | None = None) -> str:
     """Say how the anonymity rule grouped, hid or withheld departments (and cells)."""
     parts = [t("anon_rule", lang, min=g.min_group_size)]
-    if g.pooled:
+    if g.basis != "departments":
+        sizes = {grp: g.sizes[grp] for grp in g.shown}
+        parts.append(t(f"anon_basis_{g.basis}", lang, min=g.min_group_size, **sizes))
+        if g.hidden:
+            parts.append(t("anon_outside", lang, departments=_dept_list(g.hidden, lang)))
+    elif not g.comparable:
+        parts.append(t("anon_no_comparison", lang, n=int(g.groups.size),
+                       min=g.min_group_size))
+    elif g.pooled:
         parts.append(t("anon_pooled", lang, departments=_dept_list(g.pooled, lang),
                        label=t("dept_other_pooled", lang)))
-    if g.hidden:
+    if g.hidden and g.basis == "departments":
         key = "anon_hidden_one" if len(g.hidden) == 1 else "anon_hidden"
         parts.append(t(key, lang, departments=_dept_list(g.hidden, lang),
                        min=g.min_group_size))
-    if g.withheld:
+    if g.withheld and g.basis == "departments":
         parts.append(t("anon_withheld", lang, departments=_dept_list(g.withheld, lang)))
     if withheld is not None and not withheld.empty:
         cells = withheld.drop_duplicates(["instrument", "level", "interface", "dimension"])
@@ -229,13 +252,16 @@ def departments_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) ->
                              & (a.departments["level"] == "dimension")]
         out.append(figure_html(analysis_plots.department_heatmap(rows, inst, lang, labels),
                                t("h_departments", lang)))
-        out.append(f"<h3>{t('h_gaps', lang)}</h3>")
+        h_gaps = "h_gaps" if g.basis == "departments" else "h_gaps_groups"
+        out.append(f"<h3>{t(h_gaps, lang)}</h3>")
         gaps = a.gaps.head(TOP_GAPS)
         if gaps.empty:
             out.append(f"<p>{t('gaps_none', lang)}</p>")
         else:
+            top = _top_gaps(a, 3, pooled=False)
+            top = top if not top.empty else _top_gaps(a, 3)
             out.append("<ul>" + "".join(
-                f"<li>{_gap_sentence(r, rd, g)}</li>" for _, r in _top_gaps(a, 3).iterrows()
+                f"<li>{_gap_sentence(r, rd, g)}</li>" for _, r in top.iterrows()
             ) + "</ul>")
             out.append(_table(
                 [t("col_dimension", lang), t("col_interface", lang), t("col_highest", lang),
@@ -244,12 +270,11 @@ def departments_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) ->
                   escape(inst.interface(r["interface"]).title.get(lang)),
                   f"{escape(group_label(r['high'], g, lang))} {fmt(r['high_score'], lang)}",
                   f"{escape(group_label(r['low'], g, lang))} {fmt(r['low_score'], lang)}",
-                  f"{fmt(r['gap'], lang)} ({gap_in_words(r['gap'], inst, lang)})"]
+                  f"{fmt(shown_gap(r['high_score'], r['low_score']), lang)} "
+                  f"({gap_in_words(shown_gap(r['high_score'], r['low_score']), inst, lang)})"]
                  for _, r in gaps.iterrows()],
             ))
             out.append(f'<p class="muted">{t("gaps_caveat", lang)}</p>')
-    else:
-        out.append(f"<p>{t('anon_single', lang)}</p>")
     out.append(_certainty(rd, a))
     out.append(_tension(rd, a))
     out.append("</section>")
@@ -272,12 +297,12 @@ def _certainty(rd: ReportData, a: OrganisationAnalysis) -> str:
                 cells.append("–")
                 continue
             value = fmt(r["rwg"].iloc[0], lang, 2)
-            low = r["rwg"].iloc[0] < LOW_AGREEMENT
+            low = below_as_shown(r["rwg"].iloc[0], LOW_AGREEMENT)
             cells.append(_flag(value) if low else value)
         table.append(cells)
     out.append(f"<h4>{t('h_agreement', lang)}</h4>")
     out.append(_table(header, table, "scores"))
-    low = int((rows["rwg"] < LOW_AGREEMENT).sum())
+    low = sum(below_as_shown(v, LOW_AGREEMENT) for v in rows["rwg"])
     out.append(f'<p class="muted">{t("agreement_note", lang, value=fmt(LOW_AGREEMENT, lang, 2), low=low, total=int(rows["rwg"].notna().sum()))}</p>')  # noqa: E501
     return "".join(out)
 
@@ -394,7 +419,8 @@ def _comments(rd: ReportData, inst: Instrument, min_group_size: int) -> str:
         else:
             ordered = sorted(answers, key=str.casefold)
             out.append("<ul>" + "".join(f"<li>{escape(c)}</li>" for c in ordered) + "</ul>")
-            out.append(f'<p class="muted">{t("comments_note", lang, n=len(ordered))}</p>')
+            key = "comments_note_one" if len(ordered) == 1 else "comments_note"
+            out.append(f'<p class="muted">{t(key, lang, n=len(ordered))}</p>')
     return "".join(out)
 
 
@@ -408,16 +434,34 @@ def comparison_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE, nor
     ``norms`` names a norm store (:mod:`assessment.norms`); without it the section has no
     norm group paragraph. ``norms_sector`` limits the norm group to one sector.
     """
+    norms = norms or rd.norms
+    own, rd.norms = rd.norms, norms  # this section's number counts it when it has norms
+    try:
+        return _comparison(rd, min_group_size, norms, norms_sector)
+    finally:
+        rd.norms = own
+
+
+def _comparison(rd: ReportData, min_group_size: int, norms: str, norms_sector: str) -> str:
     lang = rd.lang
     a = analyse_report(rd, min_group_size)
-    out = [_section(rd, "comparison", t("h_comparison", lang)),
-           f"<h3>{t('h_benchmark', lang)}</h3>"]
-    out.append(_benchmark(rd, a))
-    if norms:
-        out.append(f"<h3>{t('h_norms', lang)}</h3>")
-        out.append(_norms(rd, a, norms, norms_sector))
-    out.append(f"<h3>{t('h_waves', lang)}</h3>")
-    out.append(_waves(rd, a))
+    bench, waves = comparison_parts(rd, min_group_size)
+    parts = [p for p, shown in (("benchmark", bench), ("norms", bool(norms)),
+                                ("waves", waves)) if shown]
+    if not parts:  # nothing to compare with: left out, the methodology says so in one line
+        return ""
+    title = {"benchmark": "h_benchmark", "waves": "h_waves", "norms": "h_norms"}
+    heading = t("h_comparison", lang) if len(parts) > 1 else t(title[parts[0]], lang)
+    out = [_section(rd, "comparison", heading)]
+    for part in parts:
+        if len(parts) > 1:
+            out.append(f"<h3>{t(title[part], lang)}</h3>")
+        if part == "benchmark":
+            out.append(_benchmark(rd, a))
+        elif part == "norms":
+            out.append(_norms(rd, a, norms, norms_sector))
+        else:
+            out.append(_waves(rd, a))
     out.append("</section>")
     return "".join(out)
 
@@ -427,7 +471,9 @@ def _benchmark(rd: ReportData, a: OrganisationAnalysis) -> str:
     n_orgs = a.organisations
     ranked = a.table[a.table["rank"].notna()]
     if ranked.empty:
-        return f"<p>{t('bench_too_few', lang, n=n_orgs, min=MIN_COHORT)}</p>"
+        others = (t("method_no_benchmark_alone", lang) if n_orgs <= 1
+                  else t("method_no_benchmark_few", lang, n=n_orgs))
+        return f"<p>{t('bench_too_few', lang, others=others, min=MIN_COHORT)}</p>"
     panels = []
     rows = []
     for inst in rd.instruments.values():
@@ -520,9 +566,11 @@ def _waves(rd: ReportData, a: OrganisationAnalysis) -> str:
         rows = []
         for _, r in real.iterrows():
             decimals = 1 if rd.instruments[r["instrument"]].scale.type == "stages4" else 0
+            # the change stated is that of the two figures shown beside it
+            change = shown_gap(r["score"], r["previous_score"], decimals)
             rows.append([escape(_cell_title(rd, r)), fmt(r["previous_score"], lang, decimals),
                          fmt(r["score"], lang, decimals),
-                         f"{signed(r['delta'], lang, decimals)} "
+                         f"{signed(change, lang, decimals)} "
                          f'<span class="muted">[{signed(r["delta_low"], lang, decimals)}; '
                          f"{signed(r['delta_high'], lang, decimals)}]</span>"])
         out.append(_table([t("col_score_of", lang), escape(a.previous_wave), escape(rd.wave),
@@ -553,13 +601,16 @@ def summary_gaps(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> list[s
     if inst is None:
         return []
     a = analyse_report(rd, min_group_size)
-    if not a.grouping.comparable:
-        return [f"<li>{t('summary_no_departments', lang, min=min_group_size)}</li>"]
-    top = _top_gaps(a, 2)
+    g = a.grouping
+    if not g.comparable:
+        return [f"<li>{t('summary_no_departments', lang, n=len(rd.data), min=min_group_size)}"
+                "</li>"]
+    top = _top_gaps(a, 2, pooled=False)
     if top.empty:
         return []
-    sentences = " ".join(_gap_sentence(r, rd, a.grouping) for _, r in top.iterrows())
-    return [f"<li>{t('summary_gaps', lang, sentences=sentences)}</li>"]
+    sentences = " ".join(_gap_sentence(r, rd, g) for _, r in top.iterrows())
+    key = "summary_gaps" if g.basis == "departments" else "summary_gaps_groups"
+    return [f"<li>{t(key, lang, sentences=sentences, min=min_group_size)}</li>"]
 
 
 def summary_more(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> list[str]:
@@ -630,8 +681,18 @@ def methodology_trust(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> s
            f"<p>{privacy_note(rd)}</p>"]
     if _loyalty(rd) is not None:
         out.append(f"<p>{t('method_nps', lang)}</p>")
-    out.append(f"<p>{t('method_benchmark', lang, min=MIN_COHORT)}</p>")
-    out.append(f"<p>{t('method_waves', lang)}</p>")
+    bench, waves = comparison_parts(rd, min_group_size)
+    if bench:
+        out.append(f"<p>{t('method_benchmark', lang, min=MIN_COHORT)}</p>")
+    else:
+        n = a.organisations
+        others = (t("method_no_benchmark_alone", lang) if n <= 1
+                  else t("method_no_benchmark_few", lang, n=n))
+        out.append(f"<p>{t('method_no_benchmark', lang, others=others, min=MIN_COHORT)}</p>")
+    if waves:
+        out.append(f"<p>{t('method_waves', lang)}</p>")
+    else:
+        out.append(f"<p>{t('method_no_waves', lang)}</p>")
     if rd.alignment is not None and not a.tension.empty:
         out.append(f"<p>{t('method_tension', lang)}</p>")
     out.append(f"<h4>{t('h_reliability', lang)}</h4>")
@@ -680,6 +741,8 @@ def _reliability_tables(rd: ReportData, a: OrganisationAnalysis) -> str:
     lang = rd.lang
     out = []
     icc = a.icc
+    with_icc = a.organisations >= 2  # ICC(1) needs other organisations: no column without them
+    per = 3 if with_icc else 2
     missing_alpha = False
     reasons: set[str] = set()
     used: set[str] = set()
@@ -694,10 +757,11 @@ def _reliability_tables(rd: ReportData, a: OrganisationAnalysis) -> str:
         used |= kinds
         mixed = len(kinds) > 1
         rel_head = " / ".join(t(_COEFFICIENT_LABEL[k], lang) for k in sorted(kinds, reverse=True))
-        stats = [rel_head or t("col_alpha", lang), t("col_rwg", lang), t("col_icc1", lang)]
+        stats = [rel_head or t("col_alpha", lang), t("col_rwg", lang),
+                 t("col_icc1", lang)][:per]
         if inst.interfaces:
             head = (f'<tr><th rowspan="2">{escape(inst.title.get(lang))}</th>'
-                    + "".join(f'<th colspan="3">{escape(i.title.get(lang))}</th>'
+                    + "".join(f'<th colspan="{per}">{escape(i.title.get(lang))}</th>'
                               for i in inst.interfaces)
                     + "</tr><tr>" + "".join(f"<th>{h}</th>" for h in stats * len(ifaces))
                     + "</tr>")
@@ -711,7 +775,7 @@ def _reliability_tables(rd: ReportData, a: OrganisationAnalysis) -> str:
                 r = rows[(rows["dimension"] == d.id)
                          & ((rows["interface"] == iface) if iface else rows["interface"].isna())]
                 if r.empty:
-                    cells += ["–", "–", "–"]
+                    cells += ["–"] * per
                     continue
                 r = r.iloc[0]
                 missing_alpha |= bool(pd.isna(r["alpha"]))
@@ -721,13 +785,15 @@ def _reliability_tables(rd: ReportData, a: OrganisationAnalysis) -> str:
                 if reason:
                     reasons.add(reason)
                 rwg = fmt(r["rwg"], lang, 2)
-                rwg = _flag(rwg) if pd.notna(r["rwg"]) and r["rwg"] < LOW_AGREEMENT else rwg
-                cells += [rel, rwg, fmt(_icc_of(icc, inst.id, level, iface, d.id), lang, 2)]
+                rwg = _flag(rwg) if below_as_shown(r["rwg"], LOW_AGREEMENT) else rwg
+                cells += [rel, rwg, fmt(_icc_of(icc, inst.id, level, iface, d.id), lang, 2)][:per]
             body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         out.append(f'<table class="scores"><thead>{head}</thead><tbody>{"".join(body)}'
                    "</tbody></table>")
     notes = [t("sb_note", lang)] if "spearman_brown" in used else []
     notes.append(t("alpha_note", lang))
+    if with_icc:
+        notes.append(t("icc_note", lang))
     if missing_alpha:
         notes.append(t("alpha_missing", lang, min=MIN_ALPHA_N))
     if reasons:
@@ -746,7 +812,7 @@ def _reliability_tables(rd: ReportData, a: OrganisationAnalysis) -> str:
                                  icc1_high=fmt(part["icc1"].max(), lang, 2),
                                  icc2_low=fmt(part["icc2"].min(), lang, 2),
                                  icc2_high=fmt(part["icc2"].max(), lang, 2)) + "</p>")
-        else:
+        elif with_icc:
             out.append(f"<p>{t('icc_none', lang)}</p>")
     return "".join(out)
 

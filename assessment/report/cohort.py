@@ -28,7 +28,7 @@ from assessment.core.scoring import profile_label, score_responses
 from assessment.norms.table import MIN_NORM_GROUP
 from assessment.report import plots
 from assessment.report.colours import NOT_RATED
-from assessment.report.data import figure_html
+from assessment.report.data import figure_html, stage_score
 from assessment.report.layout import chart_text
 
 __all__ = [
@@ -167,7 +167,7 @@ def heatmap(cd: CohortData) -> Figure:
     norm = BoundaryNorm(edges, cmap.N)
     height = 1.6 + 0.28 * len(order)
     fig, ax = plt.subplots(figsize=(plots.A4_WIDTH, height))
-    annot = grid.map(lambda v: "" if pd.isna(v) else fmt(v, lang))
+    annot = grid.map(lambda v: "" if pd.isna(v) else stage_score(v, inst, lang))
     sns.heatmap(grid.to_numpy(dtype=float), ax=ax, cmap=cmap, norm=norm, cbar=False,
                 annot=annot.to_numpy(), fmt="", annot_kws={"fontsize": 6.5},
                 linewidths=0.4, linecolor="white")
@@ -285,7 +285,7 @@ def ranking_section(cd: CohortData) -> str:
                     cells.append(f'<span class="muted">{t("not_rated", lang)}</span>')
                 else:
                     colour = plots.stage_colour(stage, inst)
-                    cells.append(f"{fmt(score, lang)} <span class=\"chip\" "
+                    cells.append(f"{stage_score(score, inst, lang)} <span class=\"chip\" "
                                  f"style=\"background:{colour}\"></span>"
                                  f"{escape(inst.level(stage).label.get(lang))}")
         if disc is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass, field
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
@@ -18,14 +19,15 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from assessment.analysis.whole_file import CohortContext
+from assessment.analysis.departments import MIN_GROUP_SIZE
+from assessment.analysis.whole_file import CohortContext, OrganisationAnalysis, analyse_organisation
 from assessment.core.config import resolve_path
 from assessment.core.exceptions import AssessmentError
-from assessment.core.i18n import check_lang
+from assessment.core.i18n import check_lang, fmt
 from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import Instrument, profile_instrument, staged_instrument
 from assessment.core.privacy import check_mode
-from assessment.core.scoring import score_responses
+from assessment.core.scoring import score_responses, stage_of
 from assessment.core.text import normalise
 from assessment.report.prepared import read_prepared
 from assessment.report.recommend import (
@@ -35,7 +37,16 @@ from assessment.report.recommend import (
     suggest_target,
 )
 
-__all__ = ["ReportData", "figure_html", "load_report_data", "package_version"]
+__all__ = [
+    "ReportData",
+    "analyse_report",
+    "comparison_parts",
+    "below_as_shown",
+    "figure_html",
+    "load_report_data",
+    "package_version",
+    "stage_score",
+]
 
 
 def package_version() -> str:
@@ -86,6 +97,7 @@ class ReportData:
     date: str = field(default_factory=lambda: dt.date.today().isoformat())
     context: CohortContext | None = None
     comments: str = "redacted"
+    norms: str = ""
     target_stages: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -123,6 +135,42 @@ class ReportData:
         return self.scores[self.scores["instrument"] == instrument.id]
 
 
+#: the last analysis made, of one report and anonymity minimum (see :func:`analyse_report`)
+_CACHE: list[tuple[ReportData, int, OrganisationAnalysis]] = []
+
+
+def analyse_report(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> OrganisationAnalysis:
+    """Analyse the report's organisation and wave (computed once per report and minimum)."""
+    if _CACHE and _CACHE[0][0] is rd and _CACHE[0][1] == min_group_size:
+        return _CACHE[0][2]
+    context, data = rd.context, rd.responses.data
+    if context is not None and context.min_group_size != min_group_size:
+        # prepared for another minimum, and its rows are this organisation's only:
+        # analyse against the whole file instead
+        context, data = None, read_responses(rd.responses.file).data
+    result = analyse_organisation(
+        data, list(rd.instruments.values()), rd.organisation, rd.wave,
+        min_group_size=min_group_size, context=context,
+    )
+    _CACHE[:] = [(rd, min_group_size, result)]
+    return result
+
+
+def comparison_parts(rd: ReportData, min_group_size: int | None = None) -> tuple[bool, bool]:
+    """Say whether the report can rank the organisation in its cohort, and show a change.
+
+    Returns ``(benchmark, waves)``: a rank needs at least ``MIN_COHORT`` organisations in
+    the file's wave, a change a previous wave of the same organisation. The section
+    "comparison" is left out when neither holds (and no norm store is named). Without
+    ``min_group_size`` the analysis the report made already is used, whatever its minimum
+    (ranks and waves do not depend on it).
+    """
+    if min_group_size is None:
+        min_group_size = _CACHE[0][1] if _CACHE and _CACHE[0][0] is rd else MIN_GROUP_SIZE
+    a = analyse_report(rd, min_group_size)
+    return bool(a.table["rank"].notna().any()), a.previous_wave is not None
+
+
 #: the report's numbered sections, in the order of REPORT-OUTLINE and the report notebook
 SECTIONS = ("summary", "alignment", "departments", "disciplines", "loyalty", "comparison",
             "roadmap", "methodology")
@@ -134,9 +182,53 @@ def shown_sections(rd: ReportData) -> tuple[str, ...]:
         "alignment": rd.alignment is not None,
         "disciplines": rd.disciplines is not None,
         "loyalty": rd.loyalty is not None,
+        "comparison": None,
         "roadmap": rd.alignment is not None,
     }
+    # shown with a norm store, or when there is a cohort to rank in or a previous wave
+    shown["comparison"] = bool(rd.norms) or any(comparison_parts(rd))
     return tuple(s for s in SECTIONS if shown.get(s, True))
+
+
+def stage_score(score: float, instrument: Instrument, lang: str, decimals: int = 1) -> str:
+    """Format a staged score with the precision its stage needs.
+
+    A score is shown with ``decimals`` decimals, unless that rounding would put the figure
+    shown in another band than the score's stage (3.25 shown as "3.2" beside Integrated,
+    whose band starts at 3.25): then with as many more decimals as it takes (at most 3), so
+    that the figure and the stage a reader sees always agree. A score just under a band's
+    lower limit that would still round up to it (2.4996) is cut off instead (2.499).
+
+    Examples
+    --------
+    >>> from assessment.core.instruments import load_instrument
+    >>> al = load_instrument("alignment")
+    >>> [stage_score(x, al, "en") for x in (3.2, 3.25, 2.48, 2.5, 1.7467, 2.4996)]
+    ['3.2', '3.25', '2.48', '2.5', '1.7', '2.499']
+    """
+    if score is None or pd.isna(score):
+        return fmt(score, lang, decimals)
+    stage = stage_of(float(score), instrument)
+    for d in range(decimals, 4):
+        if stage_of(round(float(score), d), instrument) == stage:
+            return fmt(score, lang, d)
+    return fmt(math.floor(float(score) * 1000) / 1000, lang, 3)
+
+
+def below_as_shown(value: float, limit: float, decimals: int = 2) -> bool:
+    """Tell whether ``value``, as shown with ``decimals`` decimals, is under ``limit``.
+
+    A flag must agree with the figure beside it: an r_wg of 0.696 is shown as "0.70" and
+    is then not "under 0.70".
+
+    Examples
+    --------
+    >>> below_as_shown(0.696, 0.70), below_as_shown(0.694, 0.70), below_as_shown(float("nan"), 0.7)
+    (False, True, False)
+    """
+    if value is None or pd.isna(value):
+        return False
+    return float(f"{float(value):.{decimals}f}") < limit
 
 
 def section_heading(rd: ReportData, section: str, title: str) -> str:
@@ -173,14 +265,16 @@ def index_basis(scores: pd.DataFrame) -> pd.DataFrame:
 
 def load_report_data(
     responses_path: str | Path, organisation: str, wave: str = "", lang: str = "nl",
-    prepared: str | Path = "", comments: str = "redacted", target_stages: str = "",
+    prepared: str | Path = "", comments: str = "redacted", norms: str = "",
+    target_stages: str = "",
 ) -> ReportData:
     """Read, check and score the responses of one organisation (and wave).
 
     ``prepared`` names a file written by :func:`assessment.report.prepared.write_prepared` for
     this organisation and wave (``assess batch`` does so): its rows and cohort figures are
     then used instead of reading and analysing the whole file again. When it is missing,
-    stale or for another organisation, the responses file is read as usual.
+    stale or for another organisation, the responses file is read as usual. ``norms``
+    names the norm store the report compares with (section "comparison" is then shown).
 
     ``target_stages`` sets a target stage per interface for the roadmap, as
     :func:`assessment.report.recommend.parse_target_stages` reads it (``"aligned"`` for
@@ -244,6 +338,7 @@ def load_report_data(
         context=context,
         comments=comments,
         target_stages=chosen,
+        norms=norms,
     )
 
 

@@ -17,6 +17,7 @@ from matplotlib.ticker import FuncFormatter
 from assessment.core.i18n import fmt, t
 from assessment.core.instruments import Instrument
 from assessment.report.colours import STAGE_COLOURS, stage_colour
+from assessment.report.data import stage_score
 from assessment.report.layout import chart_text
 
 __all__ = [
@@ -130,7 +131,7 @@ def stage_ladder(scores: pd.DataFrame, instrument: Instrument, lang: str) -> Fig
         ax.text(
             row["score"] + 0.04,
             y + 0.05,
-            fmt(row["score"], lang) + basis(iface),
+            stage_score(row["score"], instrument, lang) + basis(iface),
             va="center",
             fontsize=9,
             fontweight="bold",
@@ -186,7 +187,7 @@ def dimension_bars(scores: pd.DataFrame, instrument: Instrument, lang: str) -> F
             lw=0.5,
         )
         for yy, (score, ok) in zip(y, zip(d["score"], rated, strict=True), strict=True):
-            label = fmt(score, lang) if ok else t("not_rated", lang)
+            label = stage_score(score, instrument, lang) if ok else t("not_rated", lang)
             ax.text(
                 (score if ok else instrument.scale.min) + 0.04,
                 yy,

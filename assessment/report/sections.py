@@ -13,7 +13,6 @@ import pandas as pd
 
 from assessment.analysis.departments import MIN_GROUP_SIZE
 from assessment.core.i18n import fmt, t
-from assessment.core.ingest import DEPARTMENT_ORDER
 from assessment.core.instruments import Instrument
 from assessment.core.privacy import find_personal, pseudonyms, redact
 from assessment.core.references import (
@@ -33,6 +32,7 @@ from assessment.report.data import (
     load_report_data,
     package_version,
     section_heading,
+    stage_score,
 )
 from assessment.report.recommend import CONTINGENCY_SOURCE, organisation_facts, roadmap
 
@@ -72,12 +72,18 @@ def _stage_chip(inst: Instrument, stage: object, lang: str) -> str:
 
 
 def _departments(data: pd.DataFrame, lang: str, min_group_size: int) -> str:
-    """Respondents in total and per department group that may be shown (anonymity rule)."""
+    """Respondents in total and per group that may be shown (anonymity rule).
+
+    The groups are those the report compares (:func:`group_departments`: departments, or
+    for a small client marketing and sales against service, or management against the
+    other staff). With fewer than two groups none is listed: "6 (Other 6)" says nothing.
+    """
     from assessment.analysis.departments import group_departments
 
-    sizes = group_departments(data["department"], min_group_size).sizes
-    parts = [f"{t('dept_' + d, lang)} {int(sizes[d])}" for d in DEPARTMENT_ORDER if d in sizes]
-    if sum(sizes.values()) < len(data):
+    g = group_departments(data["department"], min_group_size)
+    parts = ([f"{escape(extra.group_label(d, g, lang))} {int(g.sizes[d])}" for d in g.shown]
+             if g.comparable else [])
+    if not g.comparable or sum(g.sizes.values()) < len(data):
         parts.append(t("cover_small_groups", lang, minimum=min_group_size))
     return f"{len(data)} ({', '.join(parts)})" if parts else str(len(data))
 
@@ -94,8 +100,7 @@ def cover(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
         (
             t("cover_instruments", lang),
             "<br>".join(
-                f"{escape(i.title.get(lang))} ({escape(i.id)} {escape(i.version)})"
-                for i in rd.instruments.values()
+                escape(i.title.get(lang)) for i in rd.instruments.values()
             ),
         ),
         (t("cover_respondents", lang), _departments(rd.data, lang, min_group_size)),
@@ -130,6 +135,7 @@ def _profile_sentence(rd: ReportData) -> str:
         "excellence": fmt(prof.excellence, lang, 0),
         "margin": fmt(prof.lead_margin, lang, 0),
         "weak": (" en " if lang == "nl" else " and ").join(title(w) for w in weak),
+        "stays": t("verb_stays_many" if len(weak) > 1 else "verb_stays_one", lang),
     }
     if isinstance(first["leader"], str):
         values["leader"] = title(first["leader"])
@@ -138,15 +144,33 @@ def _profile_sentence(rd: ReportData) -> str:
         )
     sentence = t(f"profile_{kind}", lang, **values)
     declared = first["declared"]
+    who = t(f"coherence_who_{_declared_by(rd)}", lang)
     if not isinstance(declared, str):
         remark = t("coherence_none", lang)
     elif not isinstance(first["leader"], str):
-        remark = t("coherence_no_leader", lang, declared=title(declared))
+        remark = t("coherence_no_leader", lang, who=who, declared=title(declared))
     elif declared == first["leader"]:
-        remark = t("coherence_match", lang, declared=title(declared))
+        remark = t("coherence_match", lang, who=who, declared=title(declared))
     else:
-        remark = t("coherence_mismatch", lang, declared=title(declared), leader=values["leader"])
+        remark = t("coherence_mismatch", lang, who=who, declared=title(declared),
+                   leader=values["leader"])
     return f"{sentence} {remark}"
+
+
+def _declared_by(rd: ReportData) -> str:
+    """Say whose answers the declared choice comes from: management, one respondent or many.
+
+    :func:`assessment.core.scoring.declared_choice` takes management's answers when
+    management answered, everyone's otherwise; the report must not say "management
+    declares" when one salesperson filled in the questionnaire.
+    """
+    item = rd.disciplines.profile.declared_item
+    if not item or item not in rd.data:
+        return "respondents"
+    answered = rd.data[rd.data[item].notna()]
+    if (answered["department"] == "management").any():
+        return "management"
+    return "one" if len(answered) == 1 else "respondents"
 
 
 def executive_summary(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str:
@@ -175,7 +199,7 @@ def executive_summary(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> s
                 lang,
                 interface=iface,
                 stage=escape(level.label.get(lang)),
-                score=fmt(row.score, lang),
+                score=stage_score(row.score, inst, lang),
                 meaning=escape(level.meaning.get(lang)),
             )
             if isinstance(row.floor_stage, str) and row.floor_stage != row.stage:
@@ -191,7 +215,7 @@ def executive_summary(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> s
                         extra.lower_title(inst.dimension(row.floor_dimension).title.get(lang))
                     ),
                     stage=escape(inst.level(row.floor_stage).label.get(lang).lower()),
-                    score=fmt(floor_score, lang),
+                    score=stage_score(floor_score, inst, lang),
                 )
             if row.interface in basis.index and basis.at[row.interface, "partial"]:
                 b = basis.loc[row.interface]
@@ -278,7 +302,7 @@ def alignment_section(rd: ReportData) -> str:
                 cells.append(f'<span class="muted">{t("not_rated", lang)}</span>')
             else:
                 cells.append(
-                    f"{fmt(r['score'].iloc[0], lang)} · "
+                    f"{stage_score(r['score'].iloc[0], inst, lang)} · "
                     f"{_stage_chip(inst, r['stage'].iloc[0], lang)} "
                     f'<span class="muted">n={int(r["n"].iloc[0])}</span>'
                 )
@@ -287,7 +311,7 @@ def alignment_section(rd: ReportData) -> str:
     basis = index_basis(s)
 
     def index_cell(iface: str) -> str:
-        cell = (f"<b>{fmt(ifaces.at[iface, 'score'], lang)}</b> · "
+        cell = (f"<b>{stage_score(ifaces.at[iface, 'score'], inst, lang)}</b> · "
                 f"{_stage_chip(inst, ifaces.at[iface, 'stage'], lang)}")
         if iface in basis.index and basis.at[iface, "partial"]:  # say what the index rests on
             b = basis.loc[iface]
@@ -457,7 +481,7 @@ def roadmap_section(rd: ReportData, n: int = 3) -> str:
                 f'{escape(inst.dimension(row.dimension).title.get(lang))}<br><span class="muted">'
                 f"{escape(inst.interface(row.interface).title.get(lang))}</span>",
                 f"{_stage_chip(inst, row.stage, lang)}<br>"
-                f'<span class="muted">{fmt(row.score, lang)}</span>',
+                f'<span class="muted">{stage_score(row.score, inst, lang)}</span>',
                 _stage_chip(inst, row.target, lang),
                 actions,
                 why,
@@ -546,7 +570,8 @@ def methodology_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) ->
     out.append(extra.methodology_trust(rd, min_group_size))
     out.append(data_quality(rd))
     versions = "; ".join(
-        t("method_versions", lang, id=i.id, version=i.version) for i in rd.instruments.values()
+        t("method_versions", lang, title=i.title.get(lang), version=i.version)
+        for i in rd.instruments.values()
     )
     out.append(
         f'<p class="muted">{escape(versions)}. '

@@ -194,6 +194,7 @@ def profile_text(scores: pd.DataFrame, instrument: Instrument, lang: str) -> str
         "excellence": fmt(prof.excellence, lang, 0),
         "margin": fmt(prof.lead_margin, lang, 0),
         "weak": t("teach_and", lang).join(title(w) for w in weak),
+        "stays": t("verb_stays_many" if len(weak) > 1 else "verb_stays_one", lang),
     }
     leader = first["leader"]
     if isinstance(leader, str):
@@ -209,7 +210,9 @@ def profile_text(scores: pd.DataFrame, instrument: Instrument, lang: str) -> str
             else "coherence_mismatch" if isinstance(leader, str)
             else "coherence_no_leader"
         )
-        text += " " + t(key, lang, declared=title(declared), leader=values.get("leader", ""))
+        # one person fills in a scan: "management declares" would claim too much
+        text += " " + t(key, lang, who=t("teach_coherence_who_self", lang),
+                        declared=title(declared), leader=values.get("leader", ""))
     return text
 
 

@@ -66,6 +66,61 @@ def test_everyone_small_becomes_one_group():
     assert g.sizes == {"other": 6} and not g.comparable
 
 
+def test_small_client_compares_marketing_and_sales_with_service():
+    """Issue 11 point 10: marketing 1, sales 2, service 3 (a 6-person client, minimum 3).
+
+    Departments alone: service 3 beside a pooled "other" of 3 (a headline nobody can act
+    on). Marketing and sales together are 3, service 3, nobody left out: that comparison is
+    used instead (hand count).
+    """
+    d = _depts(marketing=1, sales=2, service=3)
+    g = group_departments(d)
+    assert g.basis == "commercial_service" and g.comparable
+    assert g.sizes == {"commercial": 3, "service": 3}
+    assert g.members == {"commercial": ("marketing", "sales"), "service": ("service",)}
+    assert g.groups.tolist() == ["commercial"] * 3 + ["service"] * 3
+    assert (g.pooled, g.hidden, g.withheld) == ((), (), ())
+
+
+def test_small_client_compares_management_with_staff():
+    """Management 3, sales 2, service 1: marketing and sales 2 (< 3) fails; management 3 against the other 3 staff keeps the rule (hand count)."""
+    g = group_departments(_depts(sales=2, service=1, management=3))
+    assert g.basis == "management_staff"
+    assert g.sizes == {"management": 3, "staff": 3}
+    assert g.members["staff"] == ("sales", "service")
+
+
+def test_alternative_must_not_leave_a_small_remainder():
+    """Marketing 2, sales 2, service 3, management 1: marketing and sales 4 against service 3 would leave management's 1 respondent as "total minus the groups" (1 < 3), and management 1 against 7 fails too; the department grouping stays (service beside a pooled group)."""
+    g = group_departments(_depts(marketing=2, sales=2, service=3, management=1))
+    assert g.basis == "departments"
+    assert g.sizes == {"service": 3, "other": 5} and g.departments_shown == ("service",)
+
+
+def test_two_departments_large_enough_need_no_alternative():
+    """Sales 4, service 3 beside a pooled other (marketing 1 + management 2): two departments are shown on their own, so the department grouping stays."""
+    g = group_departments(_depts(marketing=1, sales=4, service=3, management=2))
+    assert g.basis == "departments" and g.departments_shown == ("sales", "service")
+
+
+def test_alternative_groups_are_scored_with_their_members(alignment):
+    """department_cells scores the alternative's groups; the pooled column names the members."""
+    rows = []
+    for k, dept in enumerate(["marketing", "sales", "sales", "service", "service", "service"]):
+        row = {"organisation": "Klein BV", "wave": "", "department": dept,
+               "respondent_id": f"r{k}"}
+        row |= {i.id: 2.0 if dept == "service" else 3.0 for i in alignment.items}
+        rows.append(row)
+    scored = score_respondents(pd.DataFrame(rows), alignment)
+    shown, _ = department_cells(scored)
+    iface = shown[shown["level"] == "interface"]
+    assert set(iface["department"]) == {"commercial", "service"}
+    assert set(iface.loc[iface["department"] == "commercial", "pooled"]) == {"marketing;sales"}
+    # every answer of marketing and sales is 3, of service 2 (by construction)
+    assert set(iface.loc[iface["department"] == "commercial", "score"]) == {3.0}
+    assert set(iface.loc[iface["department"] == "service", "score"]) == {2.0}
+
+
 def test_min_group_size_parameter():
     """min_group_size is a parameter: with 5, groups of 4 are pooled; it must be a whole number ≥ 1."""
     g = group_departments(_depts(marketing=4, sales=6, service=4), min_group_size=5)

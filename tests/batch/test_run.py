@@ -461,3 +461,21 @@ def test_kill_9_ends_every_child_and_removes_the_prepared_files(cohort_csv, tmp_
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_index_counts_agree_with_the_organisations_listed(tmp_path):
+    """Issue 11 point 15: ten organisations and the cohort overview, all done.
+
+    Expected by construction: the index lists ten organisations, so it says "10 of 10", and
+    the cohort overview's status apart (not "11 of 11 done" above a list of ten).
+    """
+    from assessment.batch.run import COHORT_NAME, BatchSummary, index_counts
+
+    items = {f"org-{k}": {"kind": "organisation", "status": "ok"} for k in range(9)}
+    items["org-9"] = {"kind": "organisation", "status": "failed"}
+    items[COHORT_NAME] = {"kind": "cohort", "status": "ok"}
+    summary = BatchSummary(out_dir=tmp_path, items=items)
+    assert index_counts(summary, "en") == (
+        "9 of 10 organisation reports done, 1 failed · cohort overview: done")
+    assert index_counts(summary, "nl") == (
+        "9 van 10 organisatierapporten klaar, 1 mislukt · overzicht van de groep: klaar")

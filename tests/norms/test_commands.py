@@ -73,7 +73,11 @@ def test_report_paragraph_with_and_without_a_norm_group(target, delta):
     _run("store", EXAMPLES, "--db", target, "--sector", "industrie")
     html = comparison_section(delta, norms=target)
     assert "Plaats in de normgroep" in html and "9 andere organisaties" in html
-    assert html.startswith(plain[: plain.index("<h3>", 10)])
+    # without a norm store the section shows the rank only, under its own title (no waves in
+    # the file: issue 11 point 11); with one, the same rank table comes first
+    assert "<h3>" not in plain and "Plaats tussen de organisaties in dit bestand</h2>" in plain
+    rank_table = plain[plain.index("<table"):plain.index("</table>")]
+    assert rank_table in html and html.index(rank_table) < html.index("normgroep</h3>")
     part = html.split("normgroep</h3>")[1].split("<h3>")[0]
     percentiles = re.findall(r"<td>(\d+) <span class=\"muted\">\[(\d+); (\d+)\]", part)
     assert len(percentiles) == 6

@@ -203,11 +203,15 @@ def test_gap_sentence_in_the_summary(outputs):
     groups' scores, and the scores file holds the same two department means.
     """
     html = unescape(outputs["html"].read_text(encoding="utf-8"))
-    match = re.search(r"Where the departments differ most:</b> (\w+) rates <b>([^<]+)</b> "
-                      r"([a-z ]+?) higher than (\w+) does \((\d\.\d) against (\d\.\d); ([^)]+)\)",
-                      html)
+    match = re.search(r"Where the departments differ most:</b> On <b>([^<]+)</b> in the "
+                      r"cooperation between ([^,]+), the groups are ([a-z ]+?) apart: "
+                      r"(\d\.\d) for (\w+) against (\d\.\d) for (\w+), a difference of "
+                      r"(\d\.\d)\.", html)
     assert match, "no gap sentence in the summary"
-    high, low = match.group(1).lower(), match.group(4).lower()
+    high, low = match.group(5).lower(), match.group(7).lower()
+    # the difference stated is the difference of the two figures shown (issue 11 point 14)
+    assert float(match.group(8)) == pytest.approx(
+        float(match.group(4)) - float(match.group(6)), abs=1e-9)
     csv = pd.read_csv(outputs["csv"])
     depts = csv[(csv["level"] == "department") & (csv["instrument"] == "alignment")]
     spread = depts.pivot_table(index=["interface", "dimension"], columns="department",
@@ -215,7 +219,7 @@ def test_gap_sentence_in_the_summary(outputs):
     gap = (spread["marketing"] - spread["sales"]).abs()
     top = spread.loc[gap.idxmax()]
     assert {high, low} == {"marketing", "sales"}
-    assert float(match.group(5)) == pytest.approx(top[high], abs=0.05)
+    assert float(match.group(4)) == pytest.approx(top[high], abs=0.05)
     assert float(match.group(6)) == pytest.approx(top[low], abs=0.05)
 
 
@@ -230,7 +234,7 @@ def test_comments_without_department_in_alphabetical_order(outputs):
 def test_dutch_report_uses_a_decimal_comma(outputs):
     """REPORT-OUTLINE: numbers in the report's language; Dutch sections write 0,75, never 0.75."""
     nl = _notebook_text(outputs["nl_ipynb"])
-    section = nl[nl.index("3. Waar afdelingen verschillen"):nl.index("4. Waardestrategie")]
+    section = nl[nl.index("3. Waar afdelingen verschillen"):nl.index("4. Waardedisciplines")]
     assert re.search(r"\d,\d", section)
     prose = re.sub(r"<svg.*?</svg>|data:[^\"]+", "", section, flags=re.S)
     assert not re.search(r"(?<![\w.])\d\.\d", prose)

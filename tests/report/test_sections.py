@@ -100,7 +100,7 @@ def test_methodology_does_not_claim_seven_dimensions(partly):
     assert "mean of its seven dimensions" not in html
     assert "mean of its rated dimensions" in html
     nl = sections.methodology_section(report(partly, "nl"))
-    assert "gemiddelde van zijn beoordeelde dimensies" in nl
+    assert "gemiddelde van haar beoordeelde dimensies" in nl
 
 
 def test_table_marks_the_index_basis_and_unrated_cells(partly):
@@ -134,10 +134,10 @@ def _numbers(html: str) -> list[int]:
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_section_numbers_follow_the_sections_shown(partly, lang):
-    """No customer-loyalty answers, so no loyalty section: the seven sections shown are numbered 1 to 7 (not 1–4, 6–8)."""
+    """No customer-loyalty answers, so no loyalty section; one organisation without waves, so no comparison section (issue 11 point 11): the six sections shown are numbered 1 to 6."""
     rd = report(partly, lang)
-    assert "loyalty" not in shown_sections(rd)
-    assert _numbers(whole_report(rd)) == [1, 2, 3, 4, 5, 6, 7]
+    assert "loyalty" not in shown_sections(rd) and "comparison" not in shown_sections(rd)
+    assert _numbers(whole_report(rd)) == [1, 2, 3, 4, 5, 6]
 
 
 def test_section_numbers_with_every_section():

@@ -89,10 +89,12 @@ def test_profile_sentences(vd):
     ci, oe, pl = "customer_intimacy", "operational_excellence", "product_leadership"
     text = profile_text(_scores(vd, {ci: 100, oe: 75, pl: 50}, declared=ci), vd, "en")
     assert text.startswith("The organisation excels in <b>customer intimacy</b> (100 of 100)")
-    assert "Management declares customer intimacy, and that is what" in text
+    # one person fills in a scan: no "Management declares" (issue 11 point 13)
+    assert "According to your answer, the chosen discipline is customer intimacy, and that is what" in text
+    assert "Management declares" not in text
     text = profile_text(_scores(vd, {ci: 100, oe: 25, pl: 25}, declared=oe), vd, "nl")
-    assert "maar operationele excellentie en productleiderschap blijft onder" in text
-    assert "Het management kiest voor operationele excellentie, maar" in text
+    assert "maar operationele excellentie en productleiderschap blijven onder" in text
+    assert "Volgens jouw antwoord is er gekozen voor operationele excellentie, maar" in text
     assert "stuck in the middle" in profile_text(_scores(vd, {ci: 75, oe: 75, pl: 50}), vd, "en")
     assert profile_text(_scores(vd, {ci: 75, oe: 75, pl: 25}), vd, "en").startswith(
         "No discipline stands out")

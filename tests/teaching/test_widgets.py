@@ -275,7 +275,7 @@ def test_self_assessment_scores_preview(tmp_path):
     form.set_answers(_all_answers())
     form.scores_button.click()
     assert form.chart.value.tobytes().startswith(PNG) and form.chart2.value.tobytes().startswith(PNG)
-    assert "Het management kiest voor klantintimiteit" in form.html.value
+    assert "Volgens jouw antwoord is er gekozen voor klantintimiteit" in form.html.value
     assert set(form.result["instrument"]) == {"alignment", "value_disciplines"}
 
 
@@ -335,7 +335,7 @@ def test_self_assessment_saving_keeps_the_scores_text(tmp_path):
     form.set_answers(_all_answers())
     form.scores_button.click()
     profile = form.html.value
-    assert "Management declares customer intimacy" in profile
+    assert "According to your answer, the chosen discipline is customer intimacy" in profile
     form.save_button.click()
     assert form.html.value == profile and "Saved as" in form.status.value
 
