@@ -2,24 +2,80 @@
 
 Uses Python's playwright driving the system Chromium (Debian's ``chromium``
 package, installed by ``make``); ``playwright install`` is never needed.
+
+The PDF is tagged (headings, tables, figures with their alt text, the document's
+language: PDF/UA's structure) and has an outline (bookmarks) of the headings. Every page
+has a footer with the document's title (the organisation's name) and "page n of m". A
+contents list (:func:`assessment.report.accessible.add_contents`) gets its page numbers
+from a first print's outline; the second print is the one written.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
 
 from assessment.core.exceptions import AssessmentError
 from assessment.core.files import write_atomic
+from assessment.core.i18n import t
 
-__all__ = ["PdfPrinter", "find_chromium", "html_to_pdf"]
+__all__ = ["PdfPrinter", "find_chromium", "footer_template", "heading_pages", "html_to_pdf"]
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+def footer_template(lang: str) -> str:
+    """Return Chromium's footer: the document's title left, "page n of m" right.
+
+    Chromium fills the elements of class ``title``, ``pageNumber`` and ``totalPages``.
+
+    Examples
+    --------
+    >>> 'pagina <span class="pageNumber"></span>' in footer_template("nl")
+    True
+    """
+    pages = t("page_of", lang, page='<span class="pageNumber"></span>',
+              pages='<span class="totalPages"></span>')
+    return ('<div style="font-family: Helvetica, Arial, \'Liberation Sans\', sans-serif; '
+            'font-size: 8pt; color: #444; width: 100%; margin: 0 12mm; display: flex; '
+            'justify-content: space-between; font-variant-ligatures: none;">'
+            f'<span class="title"></span><span>{pages}</span></div>')
+
+
+def heading_pages(pdf: bytes) -> dict[str, int]:
+    """Return the page (from 1) of every bookmark of a PDF, by its title (first one wins)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    pages: dict[str, int] = {}
+
+    def walk(items: list) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+                continue
+            title = " ".join(str(item.title).split())
+            if title not in pages:
+                pages[title] = reader.get_destination_page_number(item) + 1
+
+    walk(reader.outline)
+    return pages
+
+
+#: fills in the contents list's page numbers from {heading text: page}
+_FILL_CONTENTS = r"""pages => {
+  for (const span of document.querySelectorAll('.toc-page')) {
+    const h = document.getElementById(span.dataset.section);
+    const key = h ? h.textContent.split(/\s+/).join(' ').trim() : '';
+    if (key in pages) span.textContent = String(pages[key]);
+  }
+}"""
 
 
 def find_chromium() -> str:
@@ -79,7 +135,15 @@ class PdfPrinter:
                        if not route.request.url.startswith(("file:", "data:"))
                        else route.continue_())
             page.goto(Path(html).resolve().as_uri(), wait_until="load")
-            data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+            lang = page.evaluate("document.documentElement.lang") or "en"
+            options = dict(format="A4", print_background=True, prefer_css_page_size=True,
+                           tagged=True, outline=True, display_header_footer=True,
+                           header_template="<span></span>",
+                           footer_template=footer_template("en" if lang == "en" else "nl"))
+            data = page.pdf(**options)
+            if page.locator(".toc-page").count():
+                page.evaluate(_FILL_CONTENTS, heading_pages(data))
+                data = page.pdf(**options)
         finally:
             page.close()
         pdf = Path(pdf)
