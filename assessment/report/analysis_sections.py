@@ -185,9 +185,9 @@ def _anonymity_note(g: Grouping, lang: str, withheld: pd.DataFrame | None = None
 
 
 def _section(rd: ReportData, cls: str, title: str) -> str:
-    # page break before each numbered section in print (REPORT-OUTLINE, look and feel);
+    # sections follow one another in print (short ones share a page, see report.css);
     # numbered by its place among the sections this report shows
-    return (f'<section class="{cls}" style="break-before: page">'
+    return (f'<section class="{cls}">'
             f"<h2>{section_heading(rd, cls, title)}</h2>")
 
 
