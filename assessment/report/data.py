@@ -211,6 +211,11 @@ def load_report_data(
     )
 
 
+#: an SVG style sheet that turns ligatures off ("Gedefinieerd", not "Gedeﬁnieerd")
+NO_LIGATURES = (b'<defs><style type="text/css">text{font-variant-ligatures:none;'
+                b'font-feature-settings:"liga" 0,"clig" 0}</style>')
+
+
 def figure_html(fig: Figure, alt: str, data: ChartData | None = None, lang: str = "nl") -> str:
     """Embed a figure as an SVG data URI inside ``<figure>`` and close it.
 
@@ -226,7 +231,9 @@ def figure_html(fig: Figure, alt: str, data: ChartData | None = None, lang: str 
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "assessment"}):
         fig.savefig(buffer, format="svg", facecolor="white", metadata={"Date": None})
     plt.close(fig)
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    # no "fi" ligatures in chart text either: text extracted from the PDF stays searchable
+    svg = buffer.getvalue().replace(b"<defs>", NO_LIGATURES, 1)
+    encoded = base64.b64encode(svg).decode("ascii")
     heading, table = alt, ""
     if data is not None:
         alt, table = chart_alt(data, heading, lang), data_table(data, lang)
