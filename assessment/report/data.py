@@ -217,11 +217,12 @@ NO_LIGATURES = (b'<defs><style type="text/css">text{font-variant-ligatures:none;
 
 
 def figure_html(fig: Figure, alt: str, data: ChartData | None = None, lang: str = "nl") -> str:
-    """Embed a figure as an SVG data URI inside ``<figure>`` and close it.
+    """Embed a figure as an SVG data URI inside ``<div class="chart">`` and close it.
 
     SVG stays sharp in print and PDF and is smaller and faster to write than a PNG at
     print resolution; text stays text (rendered in the reader's sans-serif font), and
-    the file is reproducible (no date, fixed ids).
+    the file is reproducible (no date, fixed ids). A ``<div>``, not a ``<figure>``: in a
+    tagged PDF a figure element becomes a second /Figure without alt text around the image.
 
     With ``data`` (:mod:`assessment.report.chart_data`), ``alt`` is the chart's heading:
     the image's alt text describes the chart (kind, highest and lowest value) and a
@@ -239,8 +240,8 @@ def figure_html(fig: Figure, alt: str, data: ChartData | None = None, lang: str 
         alt, table = chart_alt(data, heading, lang), data_table(data, lang)
     # on a narrow screen the chart keeps a legible width and scrolls inside its own region
     return (
-        f'<figure class="chart"><div class="chart-scroll" role="region" tabindex="0" '
+        f'<div class="chart"><div class="chart-scroll" role="region" tabindex="0" '
         f'aria-label="{escape(heading)}">'
         f'<img alt="{escape(alt)}" src="data:image/svg+xml;base64,{encoded}"/></div>'
-        f"{table}</figure>"
+        f"{table}</div>"
     )

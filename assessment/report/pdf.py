@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
+import zlib
 from pathlib import Path
 
 from assessment.core.exceptions import AssessmentError
 from assessment.core.files import write_atomic
 from assessment.core.i18n import t
 
-__all__ = ["PdfPrinter", "find_chromium", "footer_template", "heading_pages", "html_to_pdf"]
+__all__ = ["PdfPrinter", "find_chromium", "footer_template", "heading_pages", "html_to_pdf",
+           "mark_artifacts"]
 
 CHROMIUM_ARGS = [
     "--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -66,6 +69,86 @@ def heading_pages(pdf: bytes) -> dict[str, int]:
 
     walk(reader.outline)
     return pages
+
+
+#: the content-stream operators that open and close marked content and text objects
+_OPERATOR = re.compile(rb"(?<![^\s\]>)])(BDC|BMC|EMC|BT|ET)(?=[\s\[<(/]|$)")
+
+
+def _mark_stream(data: bytes, depth: int = 0) -> tuple[bytes, int, int]:
+    r"""Wrap each text object outside marked content in ``/Artifact BMC … EMC``.
+
+    Returns the new stream, how many text objects were wrapped and the marked-content
+    depth at its end. Skia (Chromium) writes text as hex strings, so the operator names
+    are never found inside a string.
+
+    Examples
+    --------
+    >>> _mark_stream(b"/P <</MCID 0>> BDC BT <0041> Tj ET EMC BT <0042> Tj ET")[:2]
+    (b'/P <</MCID 0>> BDC BT <0041> Tj ET EMC /Artifact BMC\nBT <0042> Tj ET\nEMC', 1)
+    """
+    out, last, wrapping, count = [], 0, False, 0
+    for m in _OPERATOR.finditer(data):
+        op = m.group(1)
+        if op == b"BT" and depth == 0:
+            out += [data[last:m.start()], b"/Artifact BMC\n"]
+            last, wrapping, count = m.start(), True, count + 1
+        elif op in (b"BDC", b"BMC"):
+            depth += 1
+        elif op == b"EMC":
+            depth -= 1
+        elif op == b"ET" and wrapping:
+            out += [data[last:m.end()], b"\nEMC"]
+            last, wrapping = m.end(), False
+    out.append(data[last:])
+    return b"".join(out), count, depth
+
+
+def mark_artifacts(pdf: bytes) -> bytes:
+    """Mark the text that Chromium leaves untagged (its page footer) as an artifact.
+
+    PDF/UA wants every piece of content either tagged or marked as an artifact;
+    Chromium tags the page's content but not the footer it draws from
+    :func:`footer_template`. The changed content streams are appended as an incremental
+    update (the original bytes stay as they are), which takes milliseconds.
+    """
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject
+
+    reader = PdfReader(io.BytesIO(pdf))
+    changed: dict[tuple[int, int], bytes] = {}
+    for page in reader.pages:
+        contents = page.raw_get("/Contents") if "/Contents" in page else None
+        refs = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) \
+            else [contents]
+        depth = 0
+        for ref in refs:
+            if not hasattr(ref, "idnum"):
+                return pdf  # a direct stream: leave the file alone
+            data, count, depth = _mark_stream(ref.get_object().get_data(), depth)
+            if count:
+                changed[(ref.idnum, ref.generation)] = data
+    start = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf)
+    if not changed or start is None:
+        return pdf
+    out = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")
+    offsets = {}
+    for (num, gen), data in sorted(changed.items()):
+        body = zlib.compress(data)
+        offsets[(num, gen)] = len(out)
+        out += (f"{num} {gen} obj\n<</Filter /FlateDecode /Length {len(body)}>>\nstream\n"
+                .encode() + body + b"\nendstream\nendobj\n")
+    xref = len(out)
+    out += b"xref\n"
+    for (num, gen), offset in offsets.items():
+        out += f"{num} 1\n{offset:010d} {gen:05d} n \n".encode()
+    trailer = reader.trailer
+    refs = "".join(f" /{key} {trailer.raw_get('/' + key).idnum} "
+                   f"{trailer.raw_get('/' + key).generation} R"
+                   for key in ("Root", "Info") if "/" + key in trailer)
+    out += (f"trailer\n<</Size {trailer['/Size']}{refs} /Prev {int(start.group(1))}>>\n"
+            f"startxref\n{xref}\n%%EOF\n").encode()
+    return bytes(out)
 
 
 #: fills in the contents list's page numbers from {heading text: page}
@@ -144,6 +227,7 @@ class PdfPrinter:
             if page.locator(".toc-page").count():
                 page.evaluate(_FILL_CONTENTS, heading_pages(data))
                 data = page.pdf(**options)
+            data = mark_artifacts(data)
         finally:
             page.close()
         pdf = Path(pdf)
