@@ -116,8 +116,8 @@ def data_table(data: ChartData, lang: str) -> str:
         + "".join(f"<td>{escape(cells.get(c, '–'))}</td>" for c in data.columns) + "</tr>"
         for label, cells in data.rows.items())
     return (f'<details class="chart-data"><summary>{t("chart_data", lang)}</summary>'
-            f'<table class="scores"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-            "</details>")
+            f'<table class="chart-data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+            "</table></details>")
 
 
 def _stage(inst: Instrument, stage: object, lang: str) -> str:
