@@ -118,8 +118,11 @@ def _charts(html: str) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("name", ["report_nl", "report_en", "cohort"])
 def test_every_chart_has_alt_text_and_data(pages, name):
-    """Alt text differs from the heading above the chart and names a figure; the chart's
-    values are in a table in a <details> under it ("Gegevens bij deze grafiek")."""
+    """Each chart has alt text of its own that names a figure, and its data as a table.
+
+    The alt text differs from the heading above the chart; the values are in a table in a
+    <details> under it ("Gegevens bij deze grafiek").
+    """
     html = pages[name].read_text(encoding="utf-8")
     charts = _charts(html)
     assert len(charts) == html.count('<div class="chart">') >= 3
@@ -132,7 +135,7 @@ def test_every_chart_has_alt_text_and_data(pages, name):
 
 
 def test_output_areas_are_no_tab_stops(pages):
-    """nbconvert's tabindex="0" on output areas is gone; every remaining tab stop is named."""
+    """The tabindex="0" of nbconvert's output areas is gone; every other tab stop is named."""
     for name in ("report_nl", "cohort"):
         html = pages[name].read_text(encoding="utf-8")
         assert 'jp-OutputArea-output" data-mime-type="text/html" tabindex' not in html

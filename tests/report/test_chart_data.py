@@ -21,8 +21,11 @@ def scores(alignment, disciplines):
 
 
 def test_alt_names_highest_and_lowest(scores, alignment):
-    """The ladder's alt text names the interfaces with the highest and lowest index and the
-    figures as the chart writes them (fmt, one decimal), read off the scores themselves."""
+    """The ladder's alt text names the highest and the lowest interface with its index.
+
+    Expected: read off the scores themselves, written as the chart writes them (fmt, one
+    decimal).
+    """
     data = chart_data.ladder(scores, alignment, "en")
     alt = chart_alt(data, "Stage per interface", "en")
     ifaces = scores[scores["level"] == "interface"].set_index("interface")["score"]

@@ -99,8 +99,10 @@ def pdf_info(pdf_run):
 
 
 def test_pdf_is_tagged_with_language_and_outline(pdf_info):
-    """PDF/UA structure: marked content with a structure tree, /Lang nl, bookmarks of the
-    numbered sections (their titles as in the report, "1. ..." onwards)."""
+    """PDF/UA structure: marked content with a structure tree, /Lang nl and bookmarks.
+
+    The bookmarks are the report's headings ("1. ..." onwards).
+    """
     root = pdf_info.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
@@ -118,8 +120,10 @@ def _flatten(items) -> list[str]:
 
 
 def test_text_extracts_with_plain_letters(pdf_run):
-    """No "fi" ligature (U+FB01) in the text: "Gedefinieerd" is found as typed, and the
-    kicker is one word, not "C O M M E R C I Ë L E"."""
+    """No "fi" ligature (U+FB01) in the text: "Gedefinieerd" is found as typed.
+
+    The kicker is one word, not "C O M M E R C I Ë L E".
+    """
     text = _text(pdf_run.out_dir / "echo-zorg-bv.pdf")
     assert "Gedefinieerd" in text
     assert "\ufb01" not in text and "\ufb02" not in text
