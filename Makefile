@@ -12,12 +12,20 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 setup: $(STAMP)
 
 # Chromium prints PDFs (assess batch --format pdf); poppler's pdftoppm checks them in the tests;
-# PostgreSQL's server runs the norm store's tests (tests/norms). apt-get only when one is missing.
+# PostgreSQL's server runs the norm store's tests (tests/norms); node's npm installs axe-core for
+# the accessibility audit (tests/report/test_accessible.py). apt-get only when one is missing.
 PG_INITDB = $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
 system-deps:
-	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && [ -n "$(PG_INITDB)" ] || \
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && [ -n "$(PG_INITDB)" ] \
+	  && command -v npm >/dev/null || \
 	  ( $(SUDO) apt-get update -qq && \
-	    $(SUDO) apt-get install -y -qq chromium poppler-utils postgresql )
+	    $(SUDO) apt-get install -y -qq chromium poppler-utils postgresql nodejs npm )
+
+# axe-core (Deque's accessibility rules engine) from npm, run by the tests in headless Chromium
+AXE := build/axe/node_modules/axe-core/axe.min.js
+$(AXE): | system-deps
+	mkdir -p build/axe
+	cd build/axe && npm install --no-audit --no-fund --silent axe-core@4
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,7 +39,7 @@ demo: $(STAMP)  ## render every organisation's report, the overview and index in
 	$(BIN)/assess store data/examples/responses.csv --db build/norms.duckdb --label examples --salt-in-store
 	@echo "Open $(CURDIR)/reports/index.html"
 
-test: $(STAMP) system-deps  ## every test: the import contracts, pytest (doctests, nbval over the notebooks) and ruff
+test: $(STAMP) system-deps $(AXE)  ## every test: the import contracts, pytest (doctests, nbval over the notebooks) and ruff
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check .

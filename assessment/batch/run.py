@@ -33,6 +33,7 @@ from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import list_instruments, profile_instrument, staged_instrument
 from assessment.core.privacy import check_mode
 from assessment.core.scoring import profile_label
+from assessment.report.accessible import scrollable_tables
 from assessment.report.colours import stage_colour
 from assessment.report.prepared import iter_prepared, write_prepared
 from assessment.report.recommend import parse_target_stages
@@ -489,7 +490,7 @@ def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Response
             cells.append(escape(profile_label(d["profile"].iloc[0], d["leader"].iloc[0], disc,
                                               lang)) if not d.empty else "–")
         cells.append(_status_html(info, lang))
-        cells.append(_links(name, info))
+        cells.append(_links(name, info, org, lang))
         rows.append(cells)
     cohort = summary.items.get(COHORT_NAME, {})
     extra = [f'<a href="{COHORT_NAME}.html">{t("cohort_title", lang)}</a>'
@@ -499,17 +500,21 @@ def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Response
              f'<a href="{MANIFEST}">{MANIFEST}</a>']
     if any(o.endswith(".pdf") for o in cohort.get("outputs", [])):
         extra.insert(1, f'<a href="{COHORT_NAME}.pdf">{t("cohort_title", lang)} (PDF)</a>')
-    head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    head = "".join(f'<th scope="col">{h}</th>' for h in header)
+    # the organisation is each row's header: a screen reader names it with every cell
+    body = "".join(f'<tr><th scope="row">{r[0]}</th>' + "".join(f"<td>{c}</td>" for c in r[1:])
+                   + "</tr>" for r in rows)
     counts = index_counts(summary, lang)
     css = (TEMPLATE_DIR / "report" / "report.css").read_text(encoding="utf-8")
     html = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-            f"<title>{t('index_title', lang)}</title><style>{css}</style></head><body>"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{t('index_title', lang)}</title><style>{css}</style></head><body><main>"
             f'<p class="kicker">{t("report_title", lang)}</p><h1>{t("index_title", lang)}</h1>'
             f"<p class=\"subtitle\">{escape(Path(responses.file).name)} · {counts}</p>"
             f"<p>{' · '.join(extra)}</p>"
-            f'<table class="scores"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-            "</body></html>")
+            + scrollable_tables(f'<table class="scores"><thead><tr>{head}</tr></thead>'
+                                f"<tbody>{body}</tbody></table>", lang)
+            + "</main></body></html>")
     write_atomic(summary.index, html)
     return summary.index
 
@@ -540,18 +545,28 @@ def _status_html(info: dict, lang: str) -> str:
     return text
 
 
-def _links(name: str, info: dict) -> str:
+def _links(name: str, info: dict, organisation: str = "", lang: str = "en") -> str:
+    """Links to one organisation's files; each says whose file it is to assistive technology."""
     links = []
     order = {"html": 0, "pdf": 1, "ipynb": 2}
     for out in sorted(info.get("outputs", []), key=lambda o: order.get(o.rsplit(".", 1)[-1], 3)):
         label = out.rsplit(".", 1)[-1].upper()
         if label == "IPYNB":
             label = "notebook"
-        links.append(f'<a href="{escape(out)}">{label}</a>')
+        links.append(f'<a href="{escape(out)}"{_named(label, organisation, lang)}>{label}</a>')
     for key in ("partial", "log"):
         if info.get(key):
-            links.append(f'<a href="{escape(info[key])}">{key}</a>')
+            links.append(f'<a href="{escape(info[key])}"{_named(key, organisation, lang)}>'
+                         f"{key}</a>")
     return " · ".join(links)
+
+
+def _named(kind: str, organisation: str, lang: str) -> str:
+    """Return an ``aria-label`` "HTML of Acme": the link's visible text first (WCAG 2.5.3)."""
+    if not organisation:
+        return ""
+    label = t("index_links_of", lang, kind=kind, organisation=organisation)
+    return f' aria-label="{escape(label)}"'
 
 
 def summary_dict(summary: BatchSummary) -> dict:

@@ -19,7 +19,7 @@ from matplotlib.patches import Patch, Rectangle
 from assessment.analysis.stats import LOW_AGREEMENT, LOW_N
 from assessment.core.i18n import fmt, t
 from assessment.core.instruments import Instrument
-from assessment.report.colours import NOT_RATED, STAGE_COLOURS, stage_colour
+from assessment.report.colours import STAGE_COLOURS, stage_colour, text_colour
 from assessment.report.data import below_as_shown, stage_score
 from assessment.report.layout import chart_text, fit_layout
 from assessment.report.plots import A4_WIDTH, INK
@@ -39,8 +39,6 @@ LIGHT = "#d9d9d9"
 #: bars: the one that matters (weakest) and the others; whiskers in INK stay visible on both
 DARK_BAR = "#6f6f6f"
 PALE_BAR = "#cfcfcf"
-#: stage colours light enough for dark text
-_LIGHT_STAGES = {STAGE_COLOURS[1], STAGE_COLOURS[2], NOT_RATED}
 
 
 #: inches kept free right of the axes for a value label written past a bar's end
@@ -144,13 +142,13 @@ def department_heatmap(
                 text = stage_score(cell["score"], instrument, lang) if is_rated else "–"
                 ax.text(x + 0.5, y + 0.5, text + ("°" if low_n else ""), ha="center",
                         va="center", fontsize=8,
-                        color=INK if colour in _LIGHT_STAGES else "white", fontweight="bold",
+                        color=text_colour(colour), fontweight="bold",
                         bbox={"boxstyle": "round,pad=0.12", "facecolor": colour, "lw": 0}
                         if low_rwg else None)
         ax.add_collection(PatchCollection(missing, facecolors="#eeeeee", edgecolors="white",
                                           linewidths=1.5))
         ax.add_collection(PatchCollection(rated, facecolors=rated_colours, edgecolors="white",
-                                          linewidths=1.5, alpha=0.85))
+                                          linewidths=1.5))
         ax.add_collection(PatchCollection(hatched, facecolors="none", edgecolors="white",
                                           linewidths=0, hatch="////"))
         ax.set_xlim(0, len(groups))
@@ -165,7 +163,7 @@ def department_heatmap(
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
-    handles = [Patch(color=c, label=chart_text(lv.label.get(lang)))
+    handles = [Patch(facecolor=c, edgecolor=INK, lw=0.5, label=chart_text(lv.label.get(lang)))
                for c, lv in zip(STAGE_COLOURS, instrument.levels, strict=False)]
     handles.append(Patch(facecolor=GREY, edgecolor="white", hatch="////",
                          label=t("legend_low_agreement", lang, value=fmt(LOW_AGREEMENT, lang, 2))))
@@ -259,7 +257,7 @@ def nps_bar(row: pd.Series, lang: str) -> Figure:
         ax.barh(0, share, left=left, color=colour, height=0.6, label=label)
         if share >= 6:
             ax.text(left + share / 2, 0, f"{fmt(share, lang, 0)}%", ha="center", va="center",
-                    fontsize=8.5, color="white" if colour != LIGHT else INK, fontweight="bold")
+                    fontsize=8.5, color=text_colour(colour), fontweight="bold")
         left += share
     ax.set_xlim(0, 100)
     ax.set_yticks([])

@@ -35,7 +35,8 @@ from assessment.core.instruments import Instrument
 from assessment.core.privacy import redact
 from assessment.core.references import cited_in
 from assessment.norms.compare import compare_organisation
-from assessment.report import analysis_plots
+from assessment.report import analysis_plots, chart_data
+from assessment.report.accessible import lang_attribute
 from assessment.report.data import (
     ReportData,
     analyse_report,
@@ -209,9 +210,9 @@ def _anonymity_note(g: Grouping, lang: str, withheld: pd.DataFrame | None = None
 
 
 def _section(rd: ReportData, cls: str, title: str) -> str:
-    # page break before each numbered section in print (REPORT-OUTLINE, look and feel);
+    # sections follow one another in print (short ones share a page, see report.css);
     # numbered by its place among the sections this report shows
-    return (f'<section class="{cls}" style="break-before: page">'
+    return (f'<section class="{cls}">'
             f"<h2>{section_heading(rd, cls, title)}</h2>")
 
 
@@ -251,7 +252,8 @@ def departments_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) ->
         rows = a.departments[(a.departments["instrument"] == inst.id)
                              & (a.departments["level"] == "dimension")]
         out.append(figure_html(analysis_plots.department_heatmap(rows, inst, lang, labels),
-                               t("h_departments", lang)))
+                               t("h_departments", lang),
+                               chart_data.departments(rows, inst, lang, labels), lang))
         h_gaps = "h_gaps" if g.basis == "departments" else "h_gaps_groups"
         out.append(f"<h3>{t(h_gaps, lang)}</h3>")
         gaps = a.gaps.head(TOP_GAPS)
@@ -286,7 +288,8 @@ def _certainty(rd: ReportData, a: OrganisationAnalysis) -> str:
     rows = a.rows(inst.id, "dimension")
     out = [f"<h3>{t('h_certainty', lang)}</h3>",
            f"<p>{t('certainty_intro', lang, n=LOW_N, value=fmt(LOW_AGREEMENT, lang, 2))}</p>",
-           figure_html(analysis_plots.interval_chart(rows, inst, lang), t("h_certainty", lang))]
+           figure_html(analysis_plots.interval_chart(rows, inst, lang), t("h_certainty", lang),
+                       chart_data.intervals(rows, inst, lang), lang)]
     header = [t("col_dimension", lang)] + [escape(i.title.get(lang)) for i in inst.interfaces]
     table = []
     for d in inst.dimensions:
@@ -318,7 +321,7 @@ def _tension(rd: ReportData, a: OrganisationAnalysis) -> str:
         if rows["score"].isna().all():
             continue
         out.append(figure_html(analysis_plots.tension_bars(rows, inst, lang),
-                               t("h_tension", lang)))
+                               t("h_tension", lang), chart_data.tension(rows, inst, lang), lang))
         weakest = rows[rows["weakest"]].iloc[0]
         others = rows[~rows["weakest"]].dropna(subset=["score"])
         close = bool(len(others) and pd.notna(weakest["ci_high"])
@@ -347,12 +350,14 @@ def loyalty_section(rd: ReportData, min_group_size: int = MIN_GROUP_SIZE) -> str
     for _, row in a.rows(inst.id, "nps").iterrows():
         out.append(f"<h3>{t('h_nps', lang)}</h3>")
         out.append(f'<p class="lead">{_nps_sentence(row, lang)}</p>')
-        out.append(figure_html(analysis_plots.nps_bar(row, lang), t("h_nps", lang)))
+        out.append(figure_html(analysis_plots.nps_bar(row, lang), t("h_nps", lang),
+                               chart_data.nps(row, lang), lang))
         out.append(f'<p class="muted">{t("nps_caveat", lang)}</p>')
     links = a.rows(inst.id, "dimension")
     if links["score"].notna().any():
         out.append(f"<h3>{t('h_links', lang)}</h3>")
-        out.append(figure_html(analysis_plots.link_bars(links, inst, lang), t("h_links", lang)))
+        out.append(figure_html(analysis_plots.link_bars(links, inst, lang), t("h_links", lang),
+                               chart_data.links(links, inst, lang), lang))
         weakest = links.loc[links["score"].idxmin()]
         out.append("<p>" + t("weakest_link", lang,
                              link=escape(lower_title(inst.dimension(weakest["dimension"])
@@ -418,7 +423,8 @@ def _comments(rd: ReportData, inst: Instrument, min_group_size: int) -> str:
             out.append(f"<p>{t('comments_hidden', lang, min=min_group_size)}</p>")
         else:
             ordered = sorted(answers, key=str.casefold)
-            out.append("<ul>" + "".join(f"<li>{escape(c)}</li>" for c in ordered) + "</ul>")
+            out.append("<ul>" + "".join(f"<li{lang_attribute(c, lang)}>{escape(c)}</li>"
+                                        for c in ordered) + "</ul>")
             key = "comments_note_one" if len(ordered) == 1 else "comments_note"
             out.append(f'<p class="muted">{t(key, lang, n=len(ordered))}</p>')
     return "".join(out)
@@ -499,7 +505,8 @@ def _benchmark(rd: ReportData, a: OrganisationAnalysis) -> str:
                          fmt(r["percentile"], lang, 0)])
     out = [f"<p>{t('bench_intro', lang, n=n_orgs)}</p>",
            figure_html(analysis_plots.benchmark_strip(a.cohort, panels, lang),
-                       t("h_benchmark", lang)),
+                       t("h_benchmark", lang), chart_data.benchmark(a.cohort, panels, lang),
+                       lang),
            _table([t("col_score_of", lang), t("col_score_interval", lang), t("col_rank", lang),
                    t("col_percentile", lang)], rows),
            f'<p class="muted">{t("bench_caveat", lang)}</p>']
@@ -557,7 +564,8 @@ def _waves(rd: ReportData, a: OrganisationAnalysis) -> str:
         if not al.empty:
             out.append(figure_html(
                 analysis_plots.wave_dumbbells(al, inst, lang, a.previous_wave, rd.wave),
-                t("h_waves", lang)))
+                t("h_waves", lang),
+                chart_data.waves(al, inst, lang, a.previous_wave, rd.wave), lang))
     if not real.empty:
         order = {inst_id: k for k, inst_id in enumerate(rd.instruments)}
         real = real.assign(_i=real["instrument"].map(order), _l=real["level"] != "interface",

@@ -17,6 +17,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from assessment.core.config import resolve_path
 from assessment.core.exceptions import AssessmentError
@@ -26,8 +27,8 @@ from assessment.core.instruments import Instrument, profile_instrument, staged_i
 from assessment.core.references import cited_in, reference_entry, sort_keys
 from assessment.core.scoring import profile_label, score_responses
 from assessment.norms.table import MIN_NORM_GROUP
-from assessment.report import plots
-from assessment.report.colours import NOT_RATED
+from assessment.report import chart_data, plots
+from assessment.report.colours import NOT_RATED, text_colour
 from assessment.report.data import figure_html, stage_score
 from assessment.report.layout import chart_text
 
@@ -48,6 +49,8 @@ __all__ = [
 ]
 
 DISCIPLINE_COLOURS = ("#1b9e77", "#d95f02", "#7570b3")
+#: one marker shape per discipline, so that colour is not the only difference
+DISCIPLINE_MARKERS = ("o", "s", "^")
 
 
 @dataclass
@@ -138,7 +141,7 @@ def stage_distribution(cd: CohortData) -> Figure:
         for yy, c, lft in zip(y, counts, left, strict=True):
             if c:
                 ax.text(lft + c / 2, yy, str(c), ha="center", va="center", fontsize=9,
-                        color="white" if k in (0, 3) else plots.INK, fontweight="bold")
+                        color=text_colour(colour), fontweight="bold")
         left += counts
     ax.set_yticks(y, [chart_text(i.title.get(lang)) for i in inst.interfaces])
     ax.set_xlabel(t("cohort_axis_organisations", lang))
@@ -150,9 +153,9 @@ def stage_distribution(cd: CohortData) -> Figure:
     return fig
 
 
-def heatmap(cd: CohortData) -> Figure:
-    """Heatmap organisation × (interface, dimension), coloured by stage, with the scores."""
-    inst, lang = cd.alignment, cd.lang
+def heatmap_grid(cd: CohortData) -> pd.DataFrame:
+    """Scores organisation × (interface, dimension), organisations in ranking order."""
+    inst = cd.alignment
     dims = cd.scores[cd.scores["level"] == "dimension"].copy()
     dims["label"] = [cd.label(o, w) for o, w in zip(dims["organisation"], dims["wave"],
                                                        strict=True)]
@@ -161,16 +164,32 @@ def heatmap(cd: CohortData) -> Figure:
     cols = [(i.id, d.id) for i in inst.interfaces for d in inst.dimensions]
     grid = dims.pivot_table(index="label", columns=["interface", "dimension"], values="score",
                             dropna=False)
-    grid = grid.reindex(index=order, columns=pd.MultiIndex.from_tuples(cols))
+    return grid.reindex(index=order, columns=pd.MultiIndex.from_tuples(cols))
+
+
+def heatmap(cd: CohortData) -> Figure:
+    """Heatmap organisation × (interface, dimension), coloured by stage, with the scores.
+
+    Scores are written dark on the light stages and white on the darkest (at least 4.5:1);
+    a legend names the stage of each colour.
+    """
+    inst, lang = cd.alignment, cd.lang
+    grid = heatmap_grid(cd)
+    order = list(grid.index)
+    cols = list(grid.columns)
     edges = sorted({b.lower for b in inst.bands} | {b.upper for b in inst.bands})
     cmap = ListedColormap(plots.STAGE_COLOURS[: len(edges) - 1])
     norm = BoundaryNorm(edges, cmap.N)
     height = 1.6 + 0.28 * len(order)
     fig, ax = plt.subplots(figsize=(plots.A4_WIDTH, height))
-    annot = grid.map(lambda v: "" if pd.isna(v) else stage_score(v, inst, lang))
-    sns.heatmap(grid.to_numpy(dtype=float), ax=ax, cmap=cmap, norm=norm, cbar=False,
-                annot=annot.to_numpy(), fmt="", annot_kws={"fontsize": 6.5},
+    values = grid.to_numpy(dtype=float)
+    sns.heatmap(values, ax=ax, cmap=cmap, norm=norm, cbar=False,
                 linewidths=0.4, linecolor="white")
+    for (y, x), v in np.ndenumerate(values):
+        if not np.isnan(v):
+            colour = plots.STAGE_COLOURS[min(int(norm(v)), len(edges) - 2)]
+            ax.text(x + 0.5, y + 0.5, stage_score(v, inst, lang), ha="center", va="center",
+                    fontsize=7, color=text_colour(colour))
     ax.set_yticks(np.arange(len(order)) + 0.5, [chart_text(o) for o in order], rotation=0,
                   fontsize=7.5)
     short = [str(k + 1) for k in range(len(inst.dimensions))] * len(inst.interfaces)
@@ -186,8 +205,19 @@ def heatmap(cd: CohortData) -> Figure:
                      for k, d in enumerate(inst.dimensions))
     ax.set_xlabel(key, fontsize=6.5, wrap=True)
     ax.set_ylabel("")
-    fig.tight_layout()
+    handles = [Patch(facecolor=c, edgecolor=plots.INK, lw=0.5,
+                     label=chart_text(lv.label.get(lang)))
+               for c, lv in zip(plots.STAGE_COLOURS, inst.levels, strict=False)]
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), frameon=False,
+               fontsize=8)
+    fig.tight_layout(rect=(0, 0.35 / height, 1, 1))
     return fig
+
+
+def _discipline_rows(cd: CohortData) -> pd.DataFrame:
+    d = cd.scores[cd.scores["level"] == "discipline"].copy()
+    d["label"] = [cd.label(o, w) for o, w in zip(d["organisation"], d["wave"], strict=True)]
+    return d
 
 
 def discipline_map(cd: CohortData) -> Figure:
@@ -198,10 +228,20 @@ def discipline_map(cd: CohortData) -> Figure:
     top = d.groupby("label")["score"].max().sort_values()
     fig, ax = plt.subplots(figsize=(plots.A4_WIDTH, 1.4 + 0.3 * len(top)))
     ypos = {label: k for k, label in enumerate(top.index)}
-    for colour, dim in zip(DISCIPLINE_COLOURS, inst.dimensions, strict=False):
+    for colour, marker, dim in zip(DISCIPLINE_COLOURS, DISCIPLINE_MARKERS, inst.dimensions,
+                                   strict=False):
         sub = d[d["dimension"] == dim.id]
-        ax.scatter(sub["score"], sub["label"].map(ypos), color=colour, s=28, zorder=3,
+        ax.scatter(sub["score"], sub["label"].map(ypos), color=colour, marker=marker, s=30,
+                   zorder=3, edgecolors=plots.INK, linewidths=0.5,
                    label=chart_text(dim.title.get(lang)))
+    # direct labels: each discipline named above its marker on the top row
+    if len(top):
+        first = d[d["label"] == top.index[-1]].set_index("dimension")["score"]
+        for dim in inst.dimensions:
+            if pd.notna(first.get(dim.id)):
+                ax.annotate(chart_text(dim.title.get(lang)), (first[dim.id], ypos[top.index[-1]]),
+                            xytext=(0, 7), textcoords="offset points", ha="center",
+                            va="bottom", fontsize=7, rotation=20, color=plots.INK)
     for label, k in ypos.items():
         row = d[d["label"] == label]["score"]
         ax.plot([row.min(), row.max()], [k, k], color="#cccccc", lw=1, zorder=1)
@@ -236,9 +276,12 @@ def stages_section(cd: CohortData) -> str:
     if cd.alignment is None:
         return ""
     lang = cd.lang
+    ifaces = cd.scores[cd.scores["level"] == "interface"]
     return (f'<section class="alignment"><h2>{t("cohort_h_stages", lang)}</h2>'
             f"<p>{t('cohort_stages_intro', lang)}</p>"
-            + figure_html(stage_distribution(cd), t("cohort_h_stages", lang)) + "</section>")
+            + figure_html(stage_distribution(cd), t("cohort_h_stages", lang),
+                          chart_data.cohort_stages(ifaces, cd.alignment, lang), lang)
+            + "</section>")
 
 
 def heatmap_section(cd: CohortData) -> str:
@@ -248,7 +291,9 @@ def heatmap_section(cd: CohortData) -> str:
     lang = cd.lang
     return (f'<section class="alignment"><h2>{t("cohort_h_heatmap", lang)}</h2>'
             f"<p>{t('cohort_heatmap_intro', lang)}</p>"
-            + figure_html(heatmap(cd), t("cohort_h_heatmap", lang)) + "</section>")
+            + figure_html(heatmap(cd), t("cohort_h_heatmap", lang),
+                          chart_data.cohort_heatmap(heatmap_grid(cd), cd.alignment, lang), lang)
+            + "</section>")
 
 
 def disciplines_section(cd: CohortData) -> str:
@@ -260,7 +305,9 @@ def disciplines_section(cd: CohortData) -> str:
     intro = t("cohort_disciplines_intro", lang, threshold=fmt(p.threshold, lang, 0),
               excellence=fmt(p.excellence, lang, 0))
     return (f'<section class="disciplines"><h2>{t("cohort_h_disciplines", lang)}</h2>'
-            f"<p>{intro}</p>" + figure_html(discipline_map(cd), t("cohort_h_disciplines", lang))
+            f"<p>{intro}</p>" + figure_html(discipline_map(cd), t("cohort_h_disciplines", lang),
+                                            chart_data.cohort_disciplines(
+                                                _discipline_rows(cd), cd.disciplines, lang), lang)
             + "</section>")
 
 

@@ -29,6 +29,7 @@ from assessment.core.instruments import Instrument, profile_instrument, staged_i
 from assessment.core.privacy import check_mode
 from assessment.core.scoring import score_responses, stage_of
 from assessment.core.text import normalise
+from assessment.report.chart_data import ChartData, chart_alt, data_table
 from assessment.report.prepared import read_prepared
 from assessment.report.recommend import (
     organisation_facts,
@@ -342,19 +343,37 @@ def load_report_data(
     )
 
 
-def figure_html(fig: Figure, alt: str) -> str:
-    """Embed a figure as an SVG data URI inside ``<figure>`` and close it.
+#: an SVG style sheet that turns ligatures off ("Gedefinieerd", not "Gedeﬁnieerd")
+NO_LIGATURES = (b'<defs><style type="text/css">text{font-variant-ligatures:none;'
+                b'font-feature-settings:"liga" 0,"clig" 0}</style>')
+
+
+def figure_html(fig: Figure, alt: str, data: ChartData | None = None, lang: str = "nl") -> str:
+    """Embed a figure as an SVG data URI inside ``<div class="chart">`` and close it.
 
     SVG stays sharp in print and PDF and is smaller and faster to write than a PNG at
     print resolution; text stays text (rendered in the reader's sans-serif font), and
-    the file is reproducible (no date, fixed ids).
+    the file is reproducible (no date, fixed ids). A ``<div>``, not a ``<figure>``: in a
+    tagged PDF a figure element becomes a second /Figure without alt text around the image.
+
+    With ``data`` (:mod:`assessment.report.chart_data`), ``alt`` is the chart's heading:
+    the image's alt text describes the chart (kind, highest and lowest value) and a
+    table of every value follows in a ``<details>`` element.
     """
     buffer = io.BytesIO()
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "assessment"}):
         fig.savefig(buffer, format="svg", facecolor="white", metadata={"Date": None})
     plt.close(fig)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    # no "fi" ligatures in chart text either: text extracted from the PDF stays searchable
+    svg = buffer.getvalue().replace(b"<defs>", NO_LIGATURES, 1)
+    encoded = base64.b64encode(svg).decode("ascii")
+    heading, table = alt, ""
+    if data is not None:
+        alt, table = chart_alt(data, heading, lang), data_table(data, lang)
+    # on a narrow screen the chart keeps a legible width and scrolls inside its own region
     return (
-        f'<figure class="chart"><img alt="{escape(alt)}" '
-        f'src="data:image/svg+xml;base64,{data}"/></figure>'
+        f'<div class="chart"><div class="chart-scroll" role="region" tabindex="0" '
+        f'aria-label="{escape(heading)}">'
+        f'<img alt="{escape(alt)}" src="data:image/svg+xml;base64,{encoded}"/></div>'
+        f"{table}</div>"
     )

@@ -209,7 +209,7 @@ def dimension_bars(scores: pd.DataFrame, instrument: Instrument, lang: str) -> F
         _style(ax)
     axes[-1, 0].set_xlabel(t("axis_score_1_4", lang))
     handles = [
-        Patch(color=c, label=chart_text(lv.label.get(lang)))
+        Patch(facecolor=c, edgecolor=INK, lw=0.5, label=chart_text(lv.label.get(lang)))
         for c, lv in zip(STAGE_COLOURS, instrument.levels, strict=False)
     ]
     fig.legend(handles=handles, loc="lower center", ncol=4, frameon=False, fontsize=8.5)

@@ -80,11 +80,18 @@ def export_html(notebook: nbformat.NotebookNode, title: str, lang: str = "en") -
     """Export an executed report notebook to standalone HTML with no code and no network use.
 
     ``lang`` sets the page's language (``<html lang>``), so browsers hyphenate and read it
-    aloud correctly.
+    aloud correctly. The page is then made accessible (:mod:`assessment.report.accessible`):
+    no Tab stops on output areas, tables that scroll by themselves, a contents list, English
+    terms marked as English.
     """
+    from assessment.report import accessible
+
     notebook.metadata["title"] = title
     body, _ = _exporter(lang).from_notebook_node(notebook)
-    return body
+    body = accessible.strip_output_tabindex(body)
+    body = accessible.scrollable_tables(body, lang)
+    body = accessible.add_contents(body, lang)
+    return accessible.mark_english(body, lang)
 
 
 @lru_cache(maxsize=4)

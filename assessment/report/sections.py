@@ -24,7 +24,7 @@ from assessment.core.references import (
     sort_keys,
 )
 from assessment.report import analysis_sections as extra
-from assessment.report import plots
+from assessment.report import chart_data, plots
 from assessment.report.data import (
     ReportData,
     figure_html,
@@ -288,7 +288,8 @@ def alignment_section(rd: ReportData) -> str:
         f'<section class="alignment"><h2>{section_heading(rd, "alignment", t("h_alignment", lang))}'
         "</h2>",
         f"<h3>{t('h_ladder', lang)}</h3>",
-        figure_html(plots.stage_ladder(s, inst, lang), t("h_ladder", lang)),
+        figure_html(plots.stage_ladder(s, inst, lang), t("h_ladder", lang),
+                    chart_data.ladder(s, inst, lang), lang),
         f"<h3>{t('h_table', lang)}</h3>",
     ]
     dims = s[s["level"] == "dimension"]
@@ -323,8 +324,10 @@ def alignment_section(rd: ReportData) -> str:
     out.append(_table(header, rows, "scores"))
     out += [
         f"<h3>{t('h_dimensions', lang)}</h3>",
-        figure_html(plots.dimension_bars(s, inst, lang), t("h_dimensions", lang)),
-        figure_html(plots.radar(s, inst, lang), t("h_dimensions", lang)),
+        figure_html(plots.dimension_bars(s, inst, lang), t("h_dimensions", lang),
+                    chart_data.dimensions(s, inst, lang), lang),
+        figure_html(plots.radar(s, inst, lang), t("h_dimensions", lang),
+                    chart_data.dimensions(s, inst, lang, "radar"), lang),
         "</section>",
     ]
     return "".join(out)
@@ -340,7 +343,8 @@ def disciplines_section(rd: ReportData) -> str:
         f'<section class="disciplines"><h2>'
         f'{section_heading(rd, "disciplines", t("h_disciplines", lang))}</h2>',
         f"<p>{t('disciplines_intro', lang)}</p>",
-        figure_html(plots.discipline_bars(s, inst, lang), t("h_disciplines", lang)),
+        figure_html(plots.discipline_bars(s, inst, lang), t("h_disciplines", lang),
+                    chart_data.disciplines(s, inst, lang), lang),
         f'<p class="lead">{_profile_sentence(rd)}</p>',
     ]
     rows = [

@@ -107,3 +107,55 @@ def test_no_norm_band_under_five_other_organisations(tmp_path):
         norms_section(cd, target))
     cd.scores = cd.scores[cd.scores["organisation"].isin(names[:3])]
     assert "telt 0 organisaties uit de sector zorg" in norms_section(cd, target, sector="zorg")
+
+
+def _cohort(tmp_path, alignment, disciplines):
+    rows = [r for k, org in enumerate(("Alfa BV", "Beta BV", "Gamma BV"))
+            for r in full_rows(alignment, disciplines, org, 4, seed=90 + k)]
+    path = tmp_path / "three.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return load_cohort_data(path, lang="nl")
+
+
+def test_discipline_map_does_not_rely_on_colour(tmp_path, alignment, disciplines):
+    """Issue 16: the three disciplines differ by marker shape too, not only by colour.
+
+    The chart names each one beside its marker (the titles of the value-discipline
+    instrument).
+    """
+    cd = _cohort(tmp_path, alignment, disciplines)
+    fig = discipline_map(cd)
+    ax = fig.axes[0]
+    shapes = {tuple(map(tuple, c.get_paths()[0].vertices.round(3))) for c in ax.collections}
+    assert len(ax.collections) == 3 and len(shapes) == 3
+    names = {a.get_text() for a in ax.texts}
+    assert names == {chart_text(d.title.get("nl")) for d in disciplines.dimensions}
+    plt.close(fig)
+
+
+def test_heatmap_text_is_readable_and_has_a_legend(tmp_path, alignment, disciplines):
+    """Every score in the cohort heatmap has at least 4.5:1 contrast on its cell (WCAG AA).
+
+    The issue measured 2.3:1 for white on orange; a legend names the four stages.
+    """
+    from matplotlib.colors import to_hex
+
+    from assessment.report.colours import STAGE_COLOURS, contrast_ratio
+
+    cd = _cohort(tmp_path, alignment, disciplines)
+    fig = heatmap(cd)
+    ax = fig.axes[0]
+    mesh = ax.collections[0]
+    colours = [to_hex(c) for c in mesh.get_facecolors()]
+    values = [t for t in ax.texts if t.get_text()[:1].isdigit()]
+    assert len(values) == 3 * len(alignment.interfaces) * len(alignment.dimensions)
+    grid = mesh.get_array().reshape(3, -1)
+    for text in values:
+        x, y = text.get_position()
+        cell = colours[int(y) * grid.shape[1] + int(x)]
+        assert cell in STAGE_COLOURS
+        assert contrast_ratio(cell, to_hex(text.get_color())) >= 4.5, (text.get_text(), cell)
+    legend = fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == \
+        [lv.label.get("nl") for lv in alignment.levels]
+    plt.close(fig)

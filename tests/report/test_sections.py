@@ -106,7 +106,8 @@ def test_methodology_does_not_claim_seven_dimensions(partly):
 def test_table_marks_the_index_basis_and_unrated_cells(partly):
     """The all-scores table: 3 'not rated' cells (marketing–service), and its index cell says 4 of 7 dimensions."""
     html = unescape(sections.alignment_section(report(partly)))
-    table = html[html.index('<table class="scores">'):html.index("</table>")]
+    start = html.index('<table class="scores">')
+    table = html[start:html.index("</table>", start)]
     assert table.count("not rated") == 3
     index_row = table[table.index("Interface index"):]
     assert index_row.count("4 of 7 dimensions") == 1
