@@ -191,8 +191,11 @@ def reporting_groups(
     _check_min(min_group_size)
     values = np.full(len(data), None, dtype=object)
     groupings: dict[tuple[str, str], Grouping] = {}
+    departments = data["department"].to_numpy(dtype=object)
+    index = data.index
     for key, idx in data.groupby(GROUP_KEYS, sort=True).indices.items():
-        g = group_departments(data["department"].iloc[idx], min_group_size)
+        g = group_departments(pd.Series(departments[idx], index=index[idx], dtype="object"),
+                              min_group_size)
         values[idx] = g.groups.to_numpy(dtype=object)
         groupings[(str(key[0]), str(key[1]))] = g
     return pd.Series(values, index=data.index, dtype="object"), groupings
@@ -253,28 +256,37 @@ def withhold_cells(
     for col in ("interface", "dimension"):
         if col in tot:
             tot[col] = tot[col].astype("object").where(tot[col].notna(), "")
-    total_n = {tuple(k): int(n) for *k, n in tot.itertuples(index=False, name=None)}
-    keep = np.zeros(len(frame), dtype=bool)
-    positions = frame.groupby(keys, sort=False, dropna=False).indices
-    for key, idx in positions.items():
-        key = key if isinstance(key, tuple) else (key,)
-        sizes = {str(frame["department"].iat[i]): int(frame["n"].iat[i]) for i in idx}
-        shown = {d: n for d, n in sizes.items() if n >= m}
-        total = total_n.get(tuple(key), sum(sizes.values()))
-        while shown and 0 < total - sum(shown.values()) < m:
+    tot = tot.drop_duplicates(keys, keep="last")
+    gid = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    n = frame["n"].to_numpy(dtype=np.int64)
+    keep = n >= m
+    n_cells = int(gid.max()) + 1
+    shown_sum = np.bincount(gid, weights=np.where(keep, n, 0), minlength=n_cells)
+    first = np.unique(gid, return_index=True)[1]
+    total = frame.iloc[first][keys].merge(tot, on=keys, how="left")["n"].to_numpy(dtype=float)
+    total = np.where(np.isnan(total), np.bincount(gid, weights=n, minlength=n_cells), total)
+    rest = total - shown_sum
+    # only cells where "total minus the groups shown" isolates 1 to m − 1 respondents need
+    # the group-by-group rule; in every other cell a group is shown when it has m raters
+    departments = frame["department"].to_numpy(dtype=object)
+    for cell in np.flatnonzero((shown_sum > 0) & (rest > 0) & (rest < m)):
+        idx = np.flatnonzero(gid == cell)
+        sizes = {str(departments[i]): int(n[i]) for i in idx}
+        shown = {d: k for d, k in sizes.items() if k >= m}
+        while shown and 0 < total[cell] - sum(shown.values()) < m:
             del shown[_victim(shown)]
-        keep[[i for i in idx if str(frame["department"].iat[i]) in shown]] = True
+        keep[idx] = [str(departments[i]) in shown for i in idx]
     # an interface index is the mean of its dimensions: withheld with any of them
     if "level" in frame and keep.any():
-        group = [*GROUP_KEYS, "instrument", "department"]
-        dims = frame[frame["level"] == "dimension"]
-        missing = dims[~keep[frame["level"].to_numpy() == "dimension"]]
-        gone = set(missing[[*group, "interface"]].itertuples(index=False, name=None))
-        iface = (frame["level"] == "interface").to_numpy()
-        for i in np.flatnonzero(iface & keep):
-            key = tuple(frame[[*group, "interface"]].iloc[i])
-            if key in gone:
-                keep[i] = False
+        group = [*GROUP_KEYS, "instrument", "department", "interface"]
+        level = frame["level"].to_numpy(dtype=object)
+        values = [frame[c].to_numpy(dtype=object) for c in group]
+        gone = {tuple(v[i] for v in values)
+                for i in np.flatnonzero((level == "dimension") & ~keep)}
+        if gone:
+            for i in np.flatnonzero((level == "interface") & keep):
+                if tuple(v[i] for v in values) in gone:
+                    keep[i] = False
     withheld = frame.loc[~keep, [*keys, "department"]].reset_index(drop=True)
     for col in ("interface", "dimension"):
         if col in withheld:
