@@ -533,9 +533,13 @@ def _batched_bootstrap(x: np.ndarray, rngs: list[np.random.Generator],
     counts = counts.reshape(g, n_boot, m).astype("float64")
     del draws
     ok = ~np.isnan(x)
+    total = np.einsum("gbn,gnc->gbc", counts, np.where(ok, x, 0.0))
+    # every resample draws m respondents: without blanks each column's count is m (exactly,
+    # as a sum of whole numbers), so the second product is only needed with blanks
+    rated = (np.einsum("gbn,gnc->gbc", counts, ok.astype("float64")) if not ok.all()
+             else float(m))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (np.einsum("gbn,gnc->gbc", counts, np.where(ok, x, 0.0))
-                / np.einsum("gbn,gnc->gbc", counts, ok.astype("float64")))
+        return total / rated
 
 
 def _batched_interval(samples: np.ndarray,
