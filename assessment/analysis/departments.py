@@ -136,44 +136,94 @@ def group_departments(
     present = pd.notna(depts)
     depts = np.where(present, depts, None)
     names, n = np.unique(depts[present].astype(str), return_counts=True)
-    counts = dict(zip(names.tolist(), n.tolist(), strict=True))
+    rule = _rule(dict(zip(names.tolist(), n.tolist(), strict=True)), m)
+    groups = depts.copy()
+    for name, group in rule.moved.items():
+        groups[depts == name] = group
+    return Grouping(
+        groups=pd.Series(groups, index=departments.index, dtype="object"),
+        min_group_size=m,
+        pooled=rule.pooled,
+        hidden=rule.hidden,
+        withheld=rule.withheld,
+        sizes=rule.sizes,
+    )
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """The anonymity rule applied to one organisation's department counts."""
+
+    moved: dict[str, str | None]
+    pooled: tuple[str, ...]
+    hidden: tuple[str, ...]
+    withheld: tuple[str, ...]
+    sizes: dict[str, int]
+
+
+def _rule(counts: dict[str, int], m: int) -> _Rule:
+    """Apply the anonymity rule to department counts: which departments move where."""
     order = [d for d in DEPARTMENT_ORDER if d in counts] + sorted(
         d for d in counts if d not in DEPARTMENT_ORDER
     )
     small = [d for d in order if counts[d] < m]
-    groups = depts.copy()
+    moved: dict[str, str | None] = {}
     pooled: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()
     withheld: tuple[str, ...] = ()
     if small:
         pool = small + ([OTHER] if OTHER in counts and OTHER not in small else [])
-        in_pool = np.isin(depts, pool)
         if sum(counts[d] for d in pool) >= m:
-            groups[in_pool] = OTHER
+            moved.update(dict.fromkeys(pool, OTHER))
             pooled = tuple(pool)
         else:
-            groups[in_pool] = None
+            moved.update(dict.fromkeys(pool))
             hidden = tuple(pool)
             rest = [d for d in order if d not in pool]
             if rest:
                 # the smallest remaining group; on a tie the one listed last (management,
                 # other) goes first, so marketing, sales and service stay visible
                 victim = min(reversed(rest), key=lambda d: counts[d])
-                groups[depts == victim] = None
+                moved[victim] = None
                 withheld = (victim,)
     shown = [d for d in order if d not in hidden and d not in withheld and d not in pooled]
     sizes = {d: counts[d] for d in shown}
     if pooled:
         sizes[OTHER] = sum(counts[d] for d in pooled)
     sizes = {d: sizes[d] for d in [*DEPARTMENT_ORDER, *sorted(sizes)] if d in sizes}
-    return Grouping(
-        groups=pd.Series(groups, index=departments.index, dtype="object"),
-        min_group_size=m,
-        pooled=pooled,
-        hidden=hidden,
-        withheld=withheld,
-        sizes=sizes,
-    )
+    return _Rule(moved, pooled, hidden, withheld, sizes)
+
+
+def _reporting_rules(
+    data: pd.DataFrame, m: int
+) -> tuple[np.ndarray, dict[tuple[str, str], _Rule], dict]:
+    """Apply the rule to every organisation × wave at once: each respondent's group, the rules.
+
+    The departments are counted per organisation × wave in one pass; the rule then runs
+    on each organisation's few counts, and every respondent's group is looked up.
+    """
+    keys = data[GROUP_KEYS]
+    depts = data["department"].to_numpy(dtype=object)
+    present = pd.notna(depts)
+    text = np.where(present, depts, None)
+    text[present] = text[present].astype(str)
+    groups = data.groupby(GROUP_KEYS, sort=True).indices
+    frame = pd.DataFrame({"o": keys["organisation"].to_numpy(dtype=object),
+                          "w": keys["wave"].to_numpy(dtype=object), "d": text})
+    counted = frame[present].groupby(["o", "w", "d"], sort=False).size()
+    per_key: dict[tuple, dict[str, int]] = {}
+    for (o, w, d), k in counted.items():
+        per_key.setdefault((o, w), {})[d] = int(k)
+    values = np.where(present, text, None)
+    rules: dict[tuple[str, str], _Rule] = {}
+    for key, idx in groups.items():
+        rule = _rule(per_key.get(tuple(key), {}), m)
+        rules[(str(key[0]), str(key[1]))] = rule
+        if rule.moved:
+            part = text[idx]
+            for name, group in rule.moved.items():
+                values[idx[part == name]] = group
+    return values, rules, groups
 
 
 def reporting_groups(
@@ -188,16 +238,17 @@ def reporting_groups(
     groupings : dict
         (organisation, wave) -> :class:`Grouping`.
     """
-    _check_min(min_group_size)
-    values = np.full(len(data), None, dtype=object)
-    groupings: dict[tuple[str, str], Grouping] = {}
-    departments = data["department"].to_numpy(dtype=object)
+    m = _check_min(min_group_size)
+    values, rules, positions = _reporting_rules(data, m)
     index = data.index
-    for key, idx in data.groupby(GROUP_KEYS, sort=True).indices.items():
-        g = group_departments(pd.Series(departments[idx], index=index[idx], dtype="object"),
-                              min_group_size)
-        values[idx] = g.groups.to_numpy(dtype=object)
-        groupings[(str(key[0]), str(key[1]))] = g
+    groupings = {
+        key: Grouping(
+            groups=pd.Series(values[idx], index=index[idx], dtype="object"),
+            min_group_size=m, pooled=rule.pooled, hidden=rule.hidden,
+            withheld=rule.withheld, sizes=rule.sizes,
+        )
+        for (key, rule), idx in zip(rules.items(), positions.values(), strict=True)
+    }
     return pd.Series(values, index=data.index, dtype="object"), groupings
 
 
@@ -307,13 +358,14 @@ def department_cells(
         :data:`CELL_KEYS` and ``department`` of the cells a group is not shown in,
         because of the per-cell rule (:func:`withhold_cells`).
     """
-    groups, groupings = reporting_groups(scored.keys, min_group_size)
+    values, rules, _ = _reporting_rules(scored.keys, _check_min(min_group_size))
+    groups = pd.Series(values, index=scored.keys.index, dtype="object")
     shown = scored.with_keys(department=groups).where(groups.notna().to_numpy(dtype=bool))
     out = describe_scores(shown, [*GROUP_KEYS, "department"], bootstrap=False, alpha=False)
     totals = describe_scores(scored, GROUP_KEYS, bootstrap=False, alpha=False)
     out, withheld = withhold_cells(out, totals, min_group_size)
     out["pooled"] = [
-        ";".join(groupings[(o, w)].pooled) if d == OTHER else ""
+        ";".join(rules[(o, w)].pooled) if d == OTHER else ""
         for o, w, d in zip(out["organisation"], out["wave"], out["department"], strict=True)
     ]
     return out, withheld
