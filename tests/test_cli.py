@@ -377,8 +377,10 @@ def test_personal_data_in_comments_is_redacted(tmp_path, alignment, disciplines)
 
 
 def test_score_on_a_dask_cluster_writes_the_same_file(tmp_path):
-    """Issue 13: `assess score --dask-scheduler` on a LocalCluster writes the very file that
-    `assess score` writes here (byte for byte: same figures, same order)."""
+    """Issue 13: `assess score --dask-scheduler` on a LocalCluster writes the same file.
+
+    Expected: the file `assess score` writes here, byte for byte (same figures, same order).
+    """
     from distributed import LocalCluster
 
     from assessment.core.config import EXAMPLE_RESPONSES

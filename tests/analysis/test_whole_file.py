@@ -135,8 +135,9 @@ def test_organisation_analysis_for_the_report(example):
 
 
 def test_analysis_in_parts_is_the_same_table(example):
-    """Issue 13: the file analysed in parts of 3 organisations (here, or on an executor) is
-    the table of analyse, text for text (the organisations sorted, the cohort figures once).
+    """Issue 13: the file analysed in parts (here, or on an executor) is the table of analyse.
+
+    Text for text: the organisations come sorted, the cohort figures are computed once.
 
     Expected: analyse of the example file (n_boot 200, seed 2026), written by csv_text.
     """

@@ -89,8 +89,10 @@ def test_write_atomic_replaces_whole_and_leaves_no_temporary(tmp_path):
 
 
 def test_write_atomic_parts_appears_whole_or_not_at_all(tmp_path):
-    """Parts are written as they come; the file appears only after the last one, and an error
-    on the way leaves the old file as it was and no temporary file (issue 13: scores streamed)."""
+    """Parts are written as they come; the file appears only after the last one (issue 13).
+
+    An error on the way leaves the old file as it was and no temporary file.
+    """
     target = tmp_path / "scores.csv"
     write_atomic_parts(target, iter(["a,b\n", b"1,2\n", "3,4\n"]))
     assert target.read_text() == "a,b\n1,2\n3,4\n"
