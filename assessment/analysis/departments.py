@@ -364,9 +364,10 @@ def department_cells(
     out = describe_scores(shown, [*GROUP_KEYS, "department"], bootstrap=False, alpha=False)
     totals = describe_scores(scored, GROUP_KEYS, bootstrap=False, alpha=False)
     out, withheld = withhold_cells(out, totals, min_group_size)
+    columns = [out[c].to_numpy(dtype=object) for c in ("organisation", "wave", "department")]
     out["pooled"] = [
         ";".join(rules[(o, w)].pooled) if d == OTHER else ""
-        for o, w, d in zip(out["organisation"], out["wave"], out["department"], strict=True)
+        for o, w, d in zip(*columns, strict=True)
     ]
     return out, withheld
 
