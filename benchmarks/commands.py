@@ -52,7 +52,7 @@ FLOOR_REPORT = ("import matplotlib.pyplot, pandas, papermill, nbconvert, ipykern
                 "from assessment.report import analysis_sections, sections")
 
 
-def run(args: list[str]) -> dict:
+def run(args: list[str], ok: tuple[int, ...] = (0,)) -> dict:
     """Run one command; return wall seconds, CPU seconds and peak RSS (MiB) of its tree."""
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
@@ -75,15 +75,19 @@ def run(args: list[str]) -> dict:
     wall = time.perf_counter() - start
     load = os.getloadavg()[0]
     stderr = proc.stderr.read().decode(errors="replace")
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in ok:
         raise RuntimeError(f"{' '.join(map(str, args))} failed ({proc.returncode}): {stderr}")
     return {"wall": wall, "cpu": sum(cpu.values()), "peak_mib": peak / 2**20,
             "load": (load_before + load) / 2}
 
 
-def best(args: list[str], repeat: int) -> dict:
-    """Return the fastest of ``repeat`` runs (the least disturbed by the rest of the machine)."""
-    return min((run(args) for _ in range(repeat)), key=lambda r: r["wall"])
+def best(args: list[str], repeat: int, ok: tuple[int, ...] = (0,)) -> dict:
+    """Return the fastest of ``repeat`` runs (the least disturbed by the rest of the machine).
+
+    A run that ends with another exit code than ``ok`` stops the benchmark (a refused file
+    must not pass for a fast one).
+    """
+    return min((run(args, ok) for _ in range(repeat)), key=lambda r: r["wall"])
 
 
 def line(name: str, r: dict, floor: dict | None) -> str:
@@ -100,7 +104,9 @@ def main() -> None:
                         metavar=("LARGE", "SMALL"))
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--million", action="store_true",
-                        help="also score a 1,000,000-row file (minutes; several GB)")
+                        help="also score a 1,000,000-row file (minutes; several GB); "
+                             "the product refuses files over MAX_ROWS (100,000) rows, so this "
+                             "lifts the limit in the measured process only")
     parser.add_argument("--skip-batch", action="store_true")
     args = parser.parse_args()
     py, assess = str(BIN / "python"), str(BIN / "assess")
@@ -114,7 +120,8 @@ def main() -> None:
             floor = best([py, "-c", FLOOR_READ, str(files[n])], args.repeat)
             rows.append(line(f"floor: read {n:,} rows", floor, floor))
             rows.append(line(f"`assess validate` {n:,} rows",
-                             best([assess, "validate", str(files[n])], args.repeat), floor))
+                             best([assess, "validate", str(files[n])], args.repeat,
+                                  ok=(0, 1)), floor))
             scores[n] = best([assess, "score", str(files[n]), "--out", str(tmp / "s.csv")],
                              args.repeat)
             rows.append(line(f"`assess score` {n:,} rows", scores[n], floor))
@@ -125,8 +132,10 @@ def main() -> None:
             n = 1_000_000
             floor = best([py, "-c", FLOOR_READ, str(files[n])], 1)
             rows.append(line(f"floor: read {n:,} rows", floor, floor))
-            rows.append(line(f"`assess score` {n:,} rows",
-                             best([assess, "score", str(files[n]), "--out",
+            lifted = ("import sys, assessment.core.ingest as i; i.MAX_ROWS = 2_000_000; "
+                      "from assessment.cli import app; sys.argv[0] = 'assess'; app()")
+            rows.append(line(f"`assess score` {n:,} rows (row limit lifted)",
+                             best([py, "-c", lifted, "score", str(files[n]), "--out",
                                    str(tmp / "s.csv")], 1), floor))
         report_floor = best([py, "-c", FLOOR_REPORT], args.repeat)
         rows.append(line("floor: imports of a report", report_floor, report_floor))
