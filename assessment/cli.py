@@ -24,6 +24,7 @@ from assessment.core.files import (
     check_output,
     csv_text,
     write_atomic,
+    write_atomic_parts,
     xlsx_bytes,
 )
 
@@ -311,29 +312,50 @@ def score(
         int, typer.Option(help="Anonymity: smallest department group shown.")
     ] = 3,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap intervals.")] = 2026,
+    dask_scheduler: Annotated[
+        str, typer.Option("--dask-scheduler",
+                          help="Analyse the organisations in parts on this Dask scheduler.")
+    ] = "",
 ) -> None:
     """Score and analyse every organisation (and wave); write tidy scores as CSV or XLSX.
 
     Besides the scores: spread, 95% interval, agreement, reliability, ranks, change since
     the previous wave, NPS, sources of tension, and department rows that respect anonymity.
+    A CSV is written as the organisations are analysed, in parts (the same file).
     """
-    from assessment.analysis.whole_file import analyse
+    from assessment.analysis.whole_file import analyse_in_parts
 
     if out.suffix.lower() not in (".csv", ".xlsx"):
         _usage(f"--out must end in .csv or .xlsx, got {out.name!r}")
     r = _read(responses)
     for p in [*r.warnings, *r.problems]:
         err.print(f"warning: {p}", highlight=False, markup=False)
+    client = _dask_client(dask_scheduler) if dask_scheduler else None
+    counts = {"rows": 0, "organisations": 0}
+
+    def parts():
+        try:
+            for k, part in enumerate(analyse_in_parts(
+                    r.data, r.instruments, min_group_size=min_group_size, seed=seed,
+                    executor=client.get_executor() if client is not None else None)):
+                counts["rows"] += len(part)
+                counts["organisations"] += part["organisation"].nunique()
+                yield part if out.suffix.lower() == ".xlsx" else csv_text(part, header=k == 0)
+        except ValueError as exc:
+            _fail(str(exc))
+
     try:
-        scores = analyse(r.data, r.instruments, min_group_size=min_group_size, seed=seed)
-    except ValueError as exc:
-        _fail(str(exc))
-    if out.suffix.lower() == ".xlsx":
-        write_atomic(out, xlsx_bytes(scores, "scores"))
-    else:
-        write_atomic(out, csv_text(scores))
+        if out.suffix.lower() == ".xlsx":
+            import pandas as pd
+
+            write_atomic(out, xlsx_bytes(pd.concat(list(parts()), ignore_index=True), "scores"))
+        else:
+            write_atomic_parts(out, parts())
+    finally:
+        if client is not None:
+            client.close()
     console.print(
-        f"wrote {out}: {len(scores)} rows for {scores['organisation'].nunique()} "
+        f"wrote {out}: {counts['rows']} rows for {counts['organisations']} "
         f"organisation(s); {len(r.data)} respondents scored, {len(r.rejected)} rejected",
         highlight=False,
     )

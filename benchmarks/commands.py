@@ -15,6 +15,12 @@ each as a fresh process and in the same run:
 * ``assess report`` of one example organisation (HTML), beside a process that imports
   only what the report imports (its floor).
 
+The ``load`` column is the 1-minute load average (``uptime``) around each command: on a
+shared machine a load above the number of cores stretches wall times, CPU times less so.
+``--million`` adds ``assess score`` of a 1,000,000-row file; the last row is
+``assess batch --jobs 2`` of the 24-organisation cohort of ``benchmarks/batch.py``, per
+report.
+
 Peak memory is the largest resident set of the command's process tree, sampled every
 20 ms with psutil. Figures vary by about ±10% on a shared 2-core machine: compare ratios
 from one run, not seconds across runs.
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import platform
 import subprocess
 import sys
@@ -31,10 +38,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
 import psutil
 
 from assessment.core.config import EXAMPLE_RESPONSES, PROJECT_ROOT
+
+sys.path.insert(0, str(Path(__file__).parent))
+from batch import cohort  # noqa: E402  (benchmarks/batch.py: the 24-organisation cohort)
+from big_file import big_file  # noqa: E402
 
 BIN = Path(sys.executable).parent
 FLOOR_READ = "import sys, pandas; pandas.read_csv(sys.argv[1], dtype=str)"
@@ -42,22 +52,9 @@ FLOOR_REPORT = ("import matplotlib.pyplot, pandas, papermill, nbconvert, ipykern
                 "from assessment.report import analysis_sections, sections")
 
 
-def big_file(rows: int, folder: Path) -> Path:
-    """Write the example rows repeated under new organisation names up to ``rows`` rows."""
-    base = pd.read_csv(EXAMPLE_RESPONSES, dtype=str, keep_default_na=False)
-    parts = []
-    for k in range(rows // len(base) + 1):
-        part = base.copy()
-        part["organisation"] = part["organisation"] + f" {k:05d}"
-        part["respondent_id"] = part["respondent_id"] + f"-{k}"
-        parts.append(part)
-    path = folder / f"responses-{rows}.csv"
-    pd.concat(parts).iloc[:rows].to_csv(path, index=False)
-    return path
-
-
-def run(args: list[str]) -> dict:
+def run(args: list[str], ok: tuple[int, ...] = (0,)) -> dict:
     """Run one command; return wall seconds, CPU seconds and peak RSS (MiB) of its tree."""
+    load_before = os.getloadavg()[0]
     start = time.perf_counter()
     proc = psutil.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                         cwd=PROJECT_ROOT)
@@ -76,53 +73,93 @@ def run(args: list[str]) -> dict:
             pass
         time.sleep(0.02)
     wall = time.perf_counter() - start
+    load = os.getloadavg()[0]
     stderr = proc.stderr.read().decode(errors="replace")
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in ok:
         raise RuntimeError(f"{' '.join(map(str, args))} failed ({proc.returncode}): {stderr}")
-    return {"wall": wall, "cpu": sum(cpu.values()), "peak_mib": peak / 2**20}
+    return {"wall": wall, "cpu": sum(cpu.values()), "peak_mib": peak / 2**20,
+            "load": (load_before + load) / 2}
 
 
-def best(args: list[str], repeat: int) -> dict:
-    """Return the fastest of ``repeat`` runs (the least disturbed by the rest of the machine)."""
-    return min((run(args) for _ in range(repeat)), key=lambda r: r["wall"])
+def best(args: list[str], repeat: int, ok: tuple[int, ...] = (0,)) -> dict:
+    """Return the fastest of ``repeat`` runs (the least disturbed by the rest of the machine).
+
+    A run that ends with another exit code than ``ok`` stops the benchmark (a refused file
+    must not pass for a fast one).
+    """
+    return min((run(args, ok) for _ in range(repeat)), key=lambda r: r["wall"])
+
+
+def line(name: str, r: dict, floor: dict | None) -> str:
+    """One row of the table: wall and CPU seconds, peak memory, ratio to the floor, load."""
+    ratio = f"{r['wall'] / floor['wall']:.1f}" if floor else "–"
+    return (f"| {name} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['peak_mib']:.0f} | {ratio} | "
+            f"{r['load']:.1f} |")
 
 
 def main() -> None:
-    """Build the files, time every command and its floor, print a table."""
+    """Build the files, time every command and its floor, print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs=2, default=[100_000, 20_000],
                         metavar=("LARGE", "SMALL"))
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--million", action="store_true",
+                        help="also score a 1,000,000-row file (minutes; several GB); "
+                             "the product refuses files over MAX_ROWS (100,000) rows, so this "
+                             "lifts the limit in the measured process only")
+    parser.add_argument("--skip-batch", action="store_true")
     args = parser.parse_args()
     py, assess = str(BIN / "python"), str(BIN / "assess")
-    lines = []
+    rows = []
     with tempfile.TemporaryDirectory(prefix="bench-commands-") as tmp:
         tmp = Path(tmp)
-        large, small = (big_file(n, tmp) for n in args.rows)
-        for path, n in ((large, args.rows[0]), (small, args.rows[1])):
-            floor = best([py, "-c", FLOOR_READ, str(path)], args.repeat)
-            validate = best([assess, "validate", str(path)], args.repeat)
-            score = best([assess, "score", str(path), "--out", str(tmp / "s.csv")], args.repeat)
-            lines.append((n, floor, validate, score))
+        sizes = [*args.rows, *([1_000_000] if args.million else [])]
+        files = {n: big_file(n, tmp / f"responses-{n}.csv") for n in sizes}
+        scores = {}
+        for n in args.rows:
+            floor = best([py, "-c", FLOOR_READ, str(files[n])], args.repeat)
+            rows.append(line(f"floor: read {n:,} rows", floor, floor))
+            rows.append(line(f"`assess validate` {n:,} rows",
+                             best([assess, "validate", str(files[n])], args.repeat,
+                                  ok=(0, 1)), floor))
+            scores[n] = best([assess, "score", str(files[n]), "--out", str(tmp / "s.csv")],
+                             args.repeat)
+            rows.append(line(f"`assess score` {n:,} rows", scores[n], floor))
+        (n1, n2) = args.rows
+        exponent = math.log(scores[n1]["wall"] / scores[n2]["wall"]) / math.log(n1 / n2)
+        cpu_exponent = math.log(scores[n1]["cpu"] / scores[n2]["cpu"]) / math.log(n1 / n2)
+        if args.million:
+            n = 1_000_000
+            floor = best([py, "-c", FLOOR_READ, str(files[n])], 1)
+            rows.append(line(f"floor: read {n:,} rows", floor, floor))
+            lifted = ("import sys, assessment.core.ingest as i; i.MAX_ROWS = 2_000_000; "
+                      "from assessment.cli import app; sys.argv[0] = 'assess'; app()")
+            rows.append(line(f"`assess score` {n:,} rows (row limit lifted)",
+                             best([py, "-c", lifted, "score", str(files[n]), "--out",
+                                   str(tmp / "s.csv")], 1), floor))
         report_floor = best([py, "-c", FLOOR_REPORT], args.repeat)
-        report = best([assess, "report", str(EXAMPLE_RESPONSES), "--org", "Delta Meettechniek",
-                       "--out", str(tmp / "report")], args.repeat)
-    print(f"{time.strftime('%Y-%m-%d')} · {platform.machine()} · "
-          f"{psutil.cpu_count()} cores · Python {platform.python_version()}")
-    print(f"{'command':<28}{'wall s':>9}{'CPU s':>9}{'peak MiB':>10}{'× floor':>9}")
-    for n, floor, validate, score in lines:
-        print(f"{f'floor (read {n:,} rows)':<28}{floor['wall']:>9.1f}{floor['cpu']:>9.1f}"
-              f"{floor['peak_mib']:>10.0f}{1:>9.1f}")
-        for name, r in (("validate", validate), ("score", score)):
-            print(f"{f'{name} {n:,} rows':<28}{r['wall']:>9.1f}{r['cpu']:>9.1f}"
-                  f"{r['peak_mib']:>10.0f}{r['wall'] / floor['wall']:>9.1f}")
-    (n1, _, _, s1), (n2, _, _, s2) = lines
-    exponent = math.log(s1["wall"] / s2["wall"]) / math.log(n1 / n2)
-    print(f"score grows as rows^{exponent:.2f} between {n2:,} and {n1:,} rows")
-    print(f"{'report floor (imports)':<28}{report_floor['wall']:>9.1f}"
-          f"{report_floor['cpu']:>9.1f}{report_floor['peak_mib']:>10.0f}{1:>9.1f}")
-    print(f"{'report (one organisation)':<28}{report['wall']:>9.1f}{report['cpu']:>9.1f}"
-          f"{report['peak_mib']:>10.0f}{report['wall'] / report_floor['wall']:>9.1f}")
+        rows.append(line("floor: imports of a report", report_floor, report_floor))
+        rows.append(line("`assess report` one organisation (HTML)",
+                         best([assess, "report", str(EXAMPLE_RESPONSES), "--org",
+                               "Delta Meettechniek", "--out", str(tmp / "report")],
+                              args.repeat), report_floor))
+        if not args.skip_batch:
+            path, names = cohort(24, tmp)
+            batch = run([assess, "batch", str(path), "--out", str(tmp / "batch"),
+                         "--jobs", "2"])
+            per = {k: v / len(names) if k in ("wall", "cpu") else v for k, v in batch.items()}
+            rows.append(line(f"`assess batch --jobs 2`, {len(names)} organisations, "
+                             "per report", per, None))
+    print(f"{time.strftime('%Y-%m-%d %H:%M')} · {platform.machine()} · "
+          f"{psutil.cpu_count()} cores · {psutil.virtual_memory().total / 2**30:.0f} GB · "
+          f"Python {platform.python_version()}")
+    print()
+    print("| command (whole process) | wall s | CPU s | peak MiB | × floor (wall) | load |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("\n".join(rows))
+    print()
+    print(f"`assess score` grows as rows^{exponent:.2f} (wall) and rows^{cpu_exponent:.2f} (CPU) "
+          f"between {n2:,} and {n1:,} rows")
 
 
 if __name__ == "__main__":

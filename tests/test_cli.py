@@ -445,3 +445,24 @@ def test_personal_data_in_comments_is_redacted(tmp_path, alignment, disciplines)
     result = runner.invoke(app, ["report", str(path), "--org", "Acme", "--out",
                                  str(tmp_path / "out"), "--comments", "wrong"])
     assert result.exit_code == 2
+
+
+def test_score_on_a_dask_cluster_writes_the_same_file(tmp_path):
+    """Issue 13: `assess score --dask-scheduler` on a LocalCluster writes the same file.
+
+    Expected: the file `assess score` writes here, byte for byte (same figures, same order).
+    """
+    from distributed import LocalCluster
+
+    from assessment.core.config import EXAMPLE_RESPONSES
+
+    here, there = tmp_path / "here.csv", tmp_path / "there.csv"
+    result = runner.invoke(app, ["score", str(EXAMPLE_RESPONSES), "--out", str(here)])
+    assert result.exit_code == 0, result.stderr
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        result = runner.invoke(app, ["score", str(EXAMPLE_RESPONSES), "--out", str(there),
+                                     "--dask-scheduler", cluster.scheduler_address])
+    assert result.exit_code == 0, result.stderr
+    assert there.read_bytes() == here.read_bytes()
+    assert "respondents scored" in result.stdout

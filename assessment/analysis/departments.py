@@ -169,46 +169,21 @@ def group_departments(
     present = pd.notna(depts)
     depts = np.where(present, depts, None)
     names, n = np.unique(depts[present].astype(str), return_counts=True)
-    counts = dict(zip(names.tolist(), n.tolist(), strict=True))
-    order = [d for d in DEPARTMENT_ORDER if d in counts] + sorted(
-        d for d in counts if d not in DEPARTMENT_ORDER
-    )
-    small = [d for d in order if counts[d] < m]
+    rule = _rule(dict(zip(names.tolist(), n.tolist(), strict=True)), m)
     groups = depts.copy()
-    pooled: tuple[str, ...] = ()
-    hidden: tuple[str, ...] = ()
-    withheld: tuple[str, ...] = ()
-    if small:
-        pool = small + ([OTHER] if OTHER in counts and OTHER not in small else [])
-        in_pool = np.isin(depts, pool)
-        if sum(counts[d] for d in pool) >= m:
-            groups[in_pool] = OTHER
-            pooled = tuple(pool)
-        else:
-            groups[in_pool] = None
-            hidden = tuple(pool)
-            rest = [d for d in order if d not in pool]
-            if rest:
-                # the smallest remaining group; on a tie the one listed last (management,
-                # other) goes first, so marketing, sales and service stay visible
-                victim = min(reversed(rest), key=lambda d: counts[d])
-                groups[depts == victim] = None
-                withheld = (victim,)
-    shown = [d for d in order if d not in hidden and d not in withheld and d not in pooled]
-    sizes = {d: counts[d] for d in shown}
-    if pooled:
-        sizes[OTHER] = sum(counts[d] for d in pooled)
-    sizes = {d: sizes[d] for d in [*DEPARTMENT_ORDER, *sorted(sizes)] if d in sizes}
+    for name, group in rule.moved.items():
+        groups[depts == name] = group
     result = Grouping(
         groups=pd.Series(groups, index=departments.index, dtype="object"),
         min_group_size=m,
-        pooled=pooled,
-        hidden=hidden,
-        withheld=withheld,
-        sizes=sizes,
+        pooled=rule.pooled,
+        hidden=rule.hidden,
+        withheld=rule.withheld,
+        sizes=rule.sizes,
     )
     if len(result.departments_shown) >= 2:
         return result
+    counts = dict(zip(names.tolist(), n.tolist(), strict=True))
     for name, spec in ALTERNATIVES:
         alternative = _alternative(departments, counts, m, name, spec)
         if alternative is not None:
@@ -255,6 +230,82 @@ def _alternative(departments: pd.Series, counts: dict[str, int], m: int, name: s
     )
 
 
+@dataclass(frozen=True)
+class _Rule:
+    """The anonymity rule applied to one organisation's department counts."""
+
+    moved: dict[str, str | None]
+    pooled: tuple[str, ...]
+    hidden: tuple[str, ...]
+    withheld: tuple[str, ...]
+    sizes: dict[str, int]
+
+
+def _rule(counts: dict[str, int], m: int) -> _Rule:
+    """Apply the anonymity rule to department counts: which departments move where."""
+    order = [d for d in DEPARTMENT_ORDER if d in counts] + sorted(
+        d for d in counts if d not in DEPARTMENT_ORDER
+    )
+    small = [d for d in order if counts[d] < m]
+    moved: dict[str, str | None] = {}
+    pooled: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()
+    withheld: tuple[str, ...] = ()
+    if small:
+        pool = small + ([OTHER] if OTHER in counts and OTHER not in small else [])
+        if sum(counts[d] for d in pool) >= m:
+            moved.update(dict.fromkeys(pool, OTHER))
+            pooled = tuple(pool)
+        else:
+            moved.update(dict.fromkeys(pool))
+            hidden = tuple(pool)
+            rest = [d for d in order if d not in pool]
+            if rest:
+                # the smallest remaining group; on a tie the one listed last (management,
+                # other) goes first, so marketing, sales and service stay visible
+                victim = min(reversed(rest), key=lambda d: counts[d])
+                moved[victim] = None
+                withheld = (victim,)
+    shown = [d for d in order if d not in hidden and d not in withheld and d not in pooled]
+    sizes = {d: counts[d] for d in shown}
+    if pooled:
+        sizes[OTHER] = sum(counts[d] for d in pooled)
+    sizes = {d: sizes[d] for d in [*DEPARTMENT_ORDER, *sorted(sizes)] if d in sizes}
+    return _Rule(moved, pooled, hidden, withheld, sizes)
+
+
+def _reporting_rules(
+    data: pd.DataFrame, m: int
+) -> tuple[np.ndarray, dict[tuple[str, str], _Rule], dict]:
+    """Apply the rule to every organisation × wave at once: each respondent's group, the rules.
+
+    The departments are counted per organisation × wave in one pass; the rule then runs
+    on each organisation's few counts, and every respondent's group is looked up.
+    """
+    keys = data[GROUP_KEYS]
+    depts = data["department"].to_numpy(dtype=object)
+    present = pd.notna(depts)
+    text = np.where(present, depts, None)
+    text[present] = text[present].astype(str)
+    groups = data.groupby(GROUP_KEYS, sort=True).indices
+    frame = pd.DataFrame({"o": keys["organisation"].to_numpy(dtype=object),
+                          "w": keys["wave"].to_numpy(dtype=object), "d": text})
+    counted = frame[present].groupby(["o", "w", "d"], sort=False).size()
+    per_key: dict[tuple, dict[str, int]] = {}
+    for (o, w, d), k in counted.items():
+        per_key.setdefault((o, w), {})[d] = int(k)
+    values = np.where(present, text, None)
+    rules: dict[tuple[str, str], _Rule] = {}
+    for key, idx in groups.items():
+        rule = _rule(per_key.get(tuple(key), {}), m)
+        rules[(str(key[0]), str(key[1]))] = rule
+        if rule.moved:
+            part = text[idx]
+            for name, group in rule.moved.items():
+                values[idx[part == name]] = group
+    return values, rules, groups
+
+
 def reporting_groups(
     data: pd.DataFrame, min_group_size: int = MIN_GROUP_SIZE
 ) -> tuple[pd.Series, dict[tuple[str, str], Grouping]]:
@@ -267,13 +318,23 @@ def reporting_groups(
     groupings : dict
         (organisation, wave) -> :class:`Grouping`.
     """
-    _check_min(min_group_size)
-    values = np.full(len(data), None, dtype=object)
-    groupings: dict[tuple[str, str], Grouping] = {}
-    for key, idx in data.groupby(GROUP_KEYS, sort=True).indices.items():
-        g = group_departments(data["department"].iloc[idx], min_group_size)
-        values[idx] = g.groups.to_numpy(dtype=object)
-        groupings[(str(key[0]), str(key[1]))] = g
+    m = _check_min(min_group_size)
+    values, rules, positions = _reporting_rules(data, m)
+    index = data.index
+    groupings = {
+        key: Grouping(
+            groups=pd.Series(values[idx], index=index[idx], dtype="object"),
+            min_group_size=m, pooled=rule.pooled, hidden=rule.hidden,
+            withheld=rule.withheld, sizes=rule.sizes,
+        )
+        for (key, rule), idx in zip(rules.items(), positions.values(), strict=True)
+    }
+    for (key, grouping), idx in zip(list(groupings.items()), positions.values(), strict=True):
+        if len(grouping.departments_shown) < 2:  # small clients: try the alternatives
+            alternative = group_departments(data["department"].iloc[idx], m)
+            if alternative.basis != "departments":
+                groupings[key] = alternative
+                values[idx] = alternative.groups.to_numpy(dtype=object)
     return pd.Series(values, index=data.index, dtype="object"), groupings
 
 
@@ -332,28 +393,37 @@ def withhold_cells(
     for col in ("interface", "dimension"):
         if col in tot:
             tot[col] = tot[col].astype("object").where(tot[col].notna(), "")
-    total_n = {tuple(k): int(n) for *k, n in tot.itertuples(index=False, name=None)}
-    keep = np.zeros(len(frame), dtype=bool)
-    positions = frame.groupby(keys, sort=False, dropna=False).indices
-    for key, idx in positions.items():
-        key = key if isinstance(key, tuple) else (key,)
-        sizes = {str(frame["department"].iat[i]): int(frame["n"].iat[i]) for i in idx}
-        shown = {d: n for d, n in sizes.items() if n >= m}
-        total = total_n.get(tuple(key), sum(sizes.values()))
-        while shown and 0 < total - sum(shown.values()) < m:
+    tot = tot.drop_duplicates(keys, keep="last")
+    gid = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    n = frame["n"].to_numpy(dtype=np.int64)
+    keep = n >= m
+    n_cells = int(gid.max()) + 1
+    shown_sum = np.bincount(gid, weights=np.where(keep, n, 0), minlength=n_cells)
+    first = np.unique(gid, return_index=True)[1]
+    total = frame.iloc[first][keys].merge(tot, on=keys, how="left")["n"].to_numpy(dtype=float)
+    total = np.where(np.isnan(total), np.bincount(gid, weights=n, minlength=n_cells), total)
+    rest = total - shown_sum
+    # only cells where "total minus the groups shown" isolates 1 to m − 1 respondents need
+    # the group-by-group rule; in every other cell a group is shown when it has m raters
+    departments = frame["department"].to_numpy(dtype=object)
+    for cell in np.flatnonzero((shown_sum > 0) & (rest > 0) & (rest < m)):
+        idx = np.flatnonzero(gid == cell)
+        sizes = {str(departments[i]): int(n[i]) for i in idx}
+        shown = {d: k for d, k in sizes.items() if k >= m}
+        while shown and 0 < total[cell] - sum(shown.values()) < m:
             del shown[_victim(shown)]
-        keep[[i for i in idx if str(frame["department"].iat[i]) in shown]] = True
+        keep[idx] = [str(departments[i]) in shown for i in idx]
     # an interface index is the mean of its dimensions: withheld with any of them
     if "level" in frame and keep.any():
-        group = [*GROUP_KEYS, "instrument", "department"]
-        dims = frame[frame["level"] == "dimension"]
-        missing = dims[~keep[frame["level"].to_numpy() == "dimension"]]
-        gone = set(missing[[*group, "interface"]].itertuples(index=False, name=None))
-        iface = (frame["level"] == "interface").to_numpy()
-        for i in np.flatnonzero(iface & keep):
-            key = tuple(frame[[*group, "interface"]].iloc[i])
-            if key in gone:
-                keep[i] = False
+        group = [*GROUP_KEYS, "instrument", "department", "interface"]
+        level = frame["level"].to_numpy(dtype=object)
+        values = [frame[c].to_numpy(dtype=object) for c in group]
+        gone = {tuple(v[i] for v in values)
+                for i in np.flatnonzero((level == "dimension") & ~keep)}
+        if gone:
+            for i in np.flatnonzero((level == "interface") & keep):
+                if tuple(v[i] for v in values) in gone:
+                    keep[i] = False
     withheld = frame.loc[~keep, [*keys, "department"]].reset_index(drop=True)
     for col in ("interface", "dimension"):
         if col in withheld:
@@ -374,15 +444,16 @@ def department_cells(
         :data:`CELL_KEYS` and ``department`` of the cells a group is not shown in,
         because of the per-cell rule (:func:`withhold_cells`).
     """
-    groups, groupings = reporting_groups(scored.keys, min_group_size)
+    groups, groupings = reporting_groups(scored.keys, _check_min(min_group_size))
     shown = scored.with_keys(department=groups).where(groups.notna().to_numpy(dtype=bool))
     out = describe_scores(shown, [*GROUP_KEYS, "department"], bootstrap=False, alpha=False)
     totals = describe_scores(scored, GROUP_KEYS, bootstrap=False, alpha=False)
     out, withheld = withhold_cells(out, totals, min_group_size)
+    columns = [out[c].to_numpy(dtype=object) for c in ("organisation", "wave", "department")]
     out["pooled"] = [
         ";".join(groupings[(o, w)].pooled) if d == OTHER
         else ";".join(m for m in groupings[(o, w)].members.get(d, ()) if m != d)
-        for o, w, d in zip(out["organisation"], out["wave"], out["department"], strict=True)
+        for o, w, d in zip(*columns, strict=True)
     ]
     return out, withheld
 

@@ -171,11 +171,10 @@ def nps_by_group(
         columns=["promoter", "passive", "detractor"], fill_value=0
     )
     rows = []
-    for key, c in counts.iterrows():
-        if c.sum() == 0:
+    for key, (pro, pas, det) in zip(counts.index, counts.to_numpy().tolist(), strict=True):
+        if pro + pas + det == 0:
             continue
         key = key if isinstance(key, tuple) else (key,)
-        r = nps_from_counts(int(c["promoter"]), int(c["passive"]), int(c["detractor"]),
-                            confidence)
+        r = nps_from_counts(int(pro), int(pas), int(det), confidence)
         rows.append([*key, *(getattr(r, f) for f in fields)])
     return pd.DataFrame(rows, columns=[*by, *fields])

@@ -118,7 +118,10 @@ def wave_changes(
         return pd.DataFrame(columns=COLUMNS)
     keys = scored.keys.reset_index(drop=True)
     scores = scored.means
-    for org, part in keys.groupby("organisation", sort=True):
+    # only organisations with two waves or more have a change (most files have one wave)
+    waves_per_org = keys.groupby("organisation", sort=True)["wave"].nunique(dropna=False)
+    several = keys["organisation"].isin(waves_per_org.index[waves_per_org > 1])
+    for org, part in keys[several.to_numpy()].groupby("organisation", sort=True):
         positions = part.index.to_numpy()
         waves = wave_order(part["wave"])
         per_wave = {}

@@ -22,6 +22,8 @@ the analysis of DESIGN 5, as one table (``assess score`` writes it):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,7 +56,9 @@ __all__ = [
     "CohortContext",
     "OrganisationAnalysis",
     "analyse",
+    "analyse_in_parts",
     "analyse_organisation",
+    "analyse_part",
     "cohort_contexts",
     "organisation_context",
 ]
@@ -158,24 +162,62 @@ def analyse(
     instruments = _answered(data, instruments)
     mine = (np.ones(len(data), dtype=bool) if organisation is None
             else (data["organisation"] == organisation).to_numpy(dtype=bool))
-    focus = data[mine]
     scored = respondent_scores_of(data, instruments, cache)
-    cohort_scores = score_responses(data, instruments, scored)
-    base = (
-        cohort_scores
-        if organisation is None
-        else cohort_scores[cohort_scores["organisation"] == organisation]
+    cohort = _cohort(data, instruments, scored, min_cohort)
+    if organisation is not None:
+        cohort = cohort.of([organisation])
+    return _analyse_part(
+        data[mine], instruments, {k: v.where(mine) for k, v in scored.items()}, cohort,
+        min_group_size=min_group_size, seed=seed, n_boot=n_boot, confidence=confidence,
     )
-    base = _keys_to_text(base.reset_index(drop=True))
+
+
+@dataclass(frozen=True)
+class _Cohort:
+    """The figures of :func:`analyse` that need every organisation: scores, ICCs, ranks."""
+
+    scores: pd.DataFrame
+    icc: pd.DataFrame | None
+    ranks: pd.DataFrame
+
+    def of(self, organisations) -> _Cohort:
+        """Return the same with only these organisations' scores and ranks (ICCs stay)."""
+        return _Cohort(self.scores[self.scores["organisation"].isin(organisations)],
+                       self.icc,
+                       self.ranks[self.ranks["organisation"].isin(organisations)])
+
+
+def _cohort(data: pd.DataFrame, instruments: list[Instrument],
+            scored: dict[str, RespondentScores], min_cohort: int) -> _Cohort:
+    scores = score_responses(data, instruments, scored)
+    iccs = [_keys_to_text(cohort_icc(scored[inst.id])) for inst in instruments]
+    icc = (pd.concat(iccs, ignore_index=True)[["wave", *_CELL, "icc1", "icc2"]]
+           if iccs else None)
+    keys = [*GROUP_KEYS, *_CELL]
+    ranks = _keys_to_text(benchmark(scores, min_cohort))
+    return _Cohort(scores, icc, ranks[[*keys, "rank", "percentile", "cohort_size"]])
+
+
+def _analyse_part(
+    focus: pd.DataFrame,
+    instruments: list[Instrument],
+    scored: dict[str, RespondentScores],
+    cohort: _Cohort,
+    *,
+    min_group_size: int,
+    seed: int,
+    n_boot: int,
+    confidence: float,
+) -> pd.DataFrame:
+    """Analyse the organisations of ``focus`` (their respondents ``scored``) in ``cohort``."""
+    base = _keys_to_text(cohort.scores.reset_index(drop=True))
     base["_part"] = 0
     parts = [base]
-    described, iccs, changes = [], [], []
+    described, changes = [], []
     for inst in instruments:
-        everyone = scored[inst.id]
-        own = everyone.where(mine)
+        own = scored[inst.id]
         d = describe_scores(own, seed=seed, n_boot=n_boot, confidence=confidence)
         described.append(_keys_to_text(d))
-        iccs.append(_keys_to_text(cohort_icc(everyone)))
         changes.append(
             _keys_to_text(wave_changes(own, seed=seed, n_boot=n_boot, confidence=confidence))
         )
@@ -202,11 +244,9 @@ def analyse(
             parts.append(tension.assign(_part=1))
     out = pd.concat(parts, ignore_index=True)
     out["_seq"] = np.arange(len(out))
-    if iccs:
-        icc = pd.concat(iccs, ignore_index=True)[["wave", *_CELL, "icc1", "icc2"]]
-        out = out.merge(icc, on=["wave", *_CELL], how="left")
-    ranks = _keys_to_text(benchmark(cohort_scores, min_cohort))
-    out = out.merge(ranks[[*keys, "rank", "percentile", "cohort_size"]], on=keys, how="left")
+    if cohort.icc is not None:
+        out = out.merge(cohort.icc, on=["wave", *_CELL], how="left")
+    out = out.merge(cohort.ranks, on=keys, how="left")
     if changes:
         delta = pd.concat(changes, ignore_index=True).drop(columns=["previous_score"])
         out = out.merge(delta, on=keys, how="left")
@@ -226,6 +266,84 @@ def analyse(
         out[col] = out[col].astype("Int64")
     out["delta_significant"] = out["delta_significant"].astype("boolean")
     return out[ANALYSIS_COLUMNS].reset_index(drop=True)
+
+
+def analyse_part(
+    focus: pd.DataFrame,
+    instruments: list[Instrument],
+    cohort: _Cohort,
+    settings: dict,
+) -> pd.DataFrame:
+    """Analyse one part of a file (some organisations, all their respondents): a worker's task.
+
+    ``cohort`` holds the figures that need the whole file, for these organisations
+    (:func:`analyse_in_parts` sends it); the respondents are scored here, so only the
+    part's answers travel. Gives the rows :func:`analyse` gives for these organisations.
+    """
+    scored = {inst.id: score_respondents(focus, inst) for inst in instruments}
+    return _analyse_part(focus, instruments, scored, cohort, **settings)
+
+
+def analyse_in_parts(
+    data: pd.DataFrame,
+    instruments: list[Instrument],
+    *,
+    organisations_per_part: int = 500,
+    executor: Executor | None = None,
+    min_group_size: int = MIN_GROUP_SIZE,
+    seed: int = SEED,
+    n_boot: int = N_BOOT,
+    confidence: float = CONFIDENCE,
+    min_cohort: int = MIN_COHORT,
+) -> Iterator[pd.DataFrame]:
+    """Yield :func:`analyse` of the whole file in parts of some organisations, in order.
+
+    Concatenated, the parts are the table of :func:`analyse` row for row (the organisations
+    come sorted, and every figure of an organisation depends only on its own respondents
+    and on the cohort figures computed once beforehand). Only one part's respondents and
+    rows are held at a time, so ``assess score`` can write a large file as it goes.
+
+    Parameters
+    ----------
+    data, instruments, min_group_size, seed, n_boot, confidence, min_cohort
+        As :func:`analyse`.
+    organisations_per_part : int, default 500
+        Organisations per part.
+    executor : concurrent.futures.Executor, optional
+        Where the parts run (e.g. a Dask client's ``get_executor()``); here, one after
+        the other, when not given. Results still come back in order.
+
+    Yields
+    ------
+    DataFrame
+        Columns :data:`ANALYSIS_COLUMNS`; at least one (empty when no organisation).
+    """
+    if organisations_per_part < 1:
+        raise ValueError(f"organisations_per_part must be 1 or more, got {organisations_per_part}")
+    settings = dict(min_group_size=min_group_size, seed=seed, n_boot=n_boot,
+                    confidence=confidence)
+    organisations = sorted(data["organisation"].dropna().unique().tolist())
+    if len(organisations) <= organisations_per_part and executor is None:
+        yield analyse(data, instruments, min_cohort=min_cohort, **settings)
+        return
+    instruments = _answered(data, instruments)
+    scored = respondent_scores_of(data, instruments)
+    cohort = _cohort(data, instruments, scored, min_cohort)
+    org_of = data["organisation"]
+    chunks = [organisations[k:k + organisations_per_part]
+              for k in range(0, len(organisations), organisations_per_part)]
+    if executor is None:
+        for chunk in chunks:
+            mask = org_of.isin(chunk).to_numpy(dtype=bool)
+            yield _analyse_part(data[mask], instruments,
+                                {k: v.where(mask) for k, v in scored.items()},
+                                cohort.of(chunk), **settings)
+        return
+    del scored
+    parts = [data[org_of.isin(chunk).to_numpy(dtype=bool)] for chunk in chunks]
+    yield from executor.map(analyse_part, parts, [instruments] * len(chunks),
+                            [cohort.of(chunk) for chunk in chunks],
+                            [settings] * len(chunks))
 
 
 @dataclass(frozen=True)

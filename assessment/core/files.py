@@ -25,6 +25,7 @@ __all__ = [
     "report_names",
     "safe_name",
     "write_atomic",
+    "write_atomic_parts",
     "xlsx_bytes",
 ]
 
@@ -97,11 +98,22 @@ def check_output(path: str | Path, folder: bool) -> str | None:
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename."""
+    write_atomic_parts(path, [data])
+
+
+def write_atomic_parts(path: Path, parts: Iterable[str | bytes]) -> None:
+    """Write ``parts`` one after the other to ``path``, atomically, as they come.
+
+    As :func:`write_atomic`, for output made in parts (a large scores file): only one part
+    is held at a time, and ``path`` appears, complete, only when the last one is written;
+    an error on the way leaves no file behind.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            for data in parts:
+                fh.write(data.encode("utf-8") if isinstance(data, str) else data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
@@ -190,7 +202,7 @@ def report_names(keys: Iterable[tuple[str, str]],
         length *= 2
 
 
-def csv_text(frame: pd.DataFrame) -> str:
+def csv_text(frame: pd.DataFrame, header: bool = True) -> str:
     """Return ``frame`` as CSV text (no index) that a spreadsheet opens without running it.
 
     Text cells starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return get a
@@ -225,7 +237,7 @@ def csv_text(frame: pd.DataFrame) -> str:
         escaped = np.array([cell(u) for u in uniques] + [None], dtype=object)
         safe[column] = np.where(codes >= 0, escaped[codes], frame[column].to_numpy(dtype=object))
     safe.columns = [cell(str(c)) for c in frame.columns]
-    return safe.to_csv(index=False)
+    return safe.to_csv(index=False, header=header)
 
 
 def _is_numeric(column: pd.Series) -> bool:

@@ -176,18 +176,23 @@ def scan_comments(data: pd.DataFrame, columns: dict[str, str], names: pd.Series 
     rows = []
     if names is None:
         names = pd.Series(None, index=data.index, dtype="object")
-    by_org = {org: [n for n in names[idx] if isinstance(n, str) and n.strip()]
-              for org, idx in data.groupby("organisation", dropna=False).groups.items()}
+    name_of = names.reindex(data.index).to_numpy(dtype=object)
+    orgs = data["organisation"].to_numpy(dtype=object)
+    by_org: dict[object, list[str]] = {}
+    for org, n in zip(orgs, name_of, strict=True):  # each organisation's names, in file order
+        if isinstance(n, str) and n.strip():
+            by_org.setdefault(org, []).append(n)
+    numbers = data["row"].to_numpy(dtype=object)
     for item, header in columns.items():
         if item not in data:
             continue
-        for i, text in data[item].items():
+        for k, text in enumerate(data[item].to_numpy(dtype=object)):
             if not isinstance(text, str) or not text.strip():
                 continue
-            own = [names[i]] if isinstance(names[i], str) else []
-            others = by_org.get(data.at[i, "organisation"], [])
+            own = [name_of[k]] if isinstance(name_of[k], str) else []
+            others = by_org.get(orgs[k], [])
             for kind, start, end in find_personal(text, own, others):
-                rows.append([int(data.at[i, "row"]), item, header, kind, start, end])
+                rows.append([int(numbers[k]), item, header, kind, start, end])
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -299,3 +299,49 @@ def test_cohort_icc_per_cell(example, alignment):
                 & (table["dimension"] == cells[k].dimension)].iloc[0]
     assert (row["icc1"], row["icc2"]) == pytest.approx(expected)
     assert row["groups"] == example.data["organisation"].nunique()
+
+
+def _random_scored(instrument_id: str, seed: int, skip: float):
+    """Random answers for groups of 1 to 30 respondents, a share ``skip`` of them left blank."""
+    from assessment.core.instruments import load_instrument
+
+    rng = np.random.default_rng(seed)
+    inst = load_instrument(instrument_id)
+    sizes = rng.integers(1, 31, size=25)
+    orgs = np.repeat([f"org {k}" for k in range(len(sizes))], sizes)
+    n = len(orgs)
+    lo, hi = inst.scale.min, inst.scale.max
+    data = pd.DataFrame({
+        "organisation": orgs,
+        "wave": rng.choice(["", "2026-Q1"], size=n),
+        "department": rng.choice(["marketing", "sales", "service", "other", None], size=n),
+    })
+    for item in inst.scored_items:
+        values = rng.integers(lo, hi + 1, size=n).astype(float)
+        values[rng.random(n) < skip] = np.nan
+        data[item.id] = values
+    return score_respondents(data, inst)
+
+
+@pytest.mark.parametrize(("instrument_id", "seed", "skip"), [
+    ("alignment", 1, 0.0), ("alignment", 2, 0.3), ("value_disciplines", 3, 0.15),
+    ("customer_loyalty", 4, 0.5),
+])
+def test_vectorised_describe_equals_the_per_group_reference(instrument_id, seed, skip):
+    """Issue 13: the vectorised describe_scores gives exactly the figures of the per-group loop.
+
+    Reference: ``tests/analysis/reference.py``, the implementation before issue 13, on random
+    answers (numpy seed in the parameters) with groups of 1 to 30 and up to half the answers
+    blank; compared exactly (no tolerance), intervals with their seeds included.
+    """
+    from tests.analysis.reference import describe_scores_per_group
+
+    scored = _random_scored(instrument_id, seed, skip)
+    for by, kwargs in (
+        (None, {"n_boot": 300}),
+        (["organisation", "wave", "department"], {"bootstrap": False, "alpha": False}),
+        (["organisation"], {"n_boot": 50, "min_alpha_n": 3}),
+    ):
+        new = describe_scores(scored, by, **kwargs)
+        old = describe_scores_per_group(scored, by, **kwargs)
+        pd.testing.assert_frame_equal(new, old, check_exact=True)

@@ -132,3 +132,28 @@ def test_organisation_analysis_for_the_report(example):
     assert "organisation" not in a.cohort.columns and a.cohort["is_self"].sum() == 6
     assert a.previous_wave is None
     assert a.tension["weakest"].sum() == 1
+
+
+def test_analysis_in_parts_is_the_same_table(example):
+    """Issue 13: the file analysed in parts (here, or on an executor) is the table of analyse.
+
+    Text for text: the organisations come sorted, the cohort figures are computed once.
+
+    Expected: analyse of the example file (n_boot 200, seed 2026), written by csv_text.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assessment.analysis.whole_file import analyse_in_parts
+    from assessment.core.files import csv_text
+
+    whole = csv_text(analyse(example.data, example.instruments, n_boot=200))
+    local = list(analyse_in_parts(example.data, example.instruments, n_boot=200,
+                                  organisations_per_part=3))
+    assert len(local) == -(-example.data["organisation"].nunique() // 3)
+    assert "".join(csv_text(p, header=k == 0) for k, p in enumerate(local)) == whole
+    with ThreadPoolExecutor(2) as pool:
+        remote = analyse_in_parts(example.data, example.instruments, n_boot=200,
+                                  organisations_per_part=4, executor=pool)
+        assert "".join(csv_text(p, header=k == 0) for k, p in enumerate(remote)) == whole
+    with pytest.raises(ValueError, match="organisations_per_part must be 1 or more"):
+        next(analyse_in_parts(example.data, example.instruments, organisations_per_part=0))

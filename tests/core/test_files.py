@@ -19,6 +19,7 @@ from assessment.core.files import (
     report_names,
     safe_name,
     write_atomic,
+    write_atomic_parts,
     xlsx_bytes,
 )
 from assessment.core.ingest import read_responses
@@ -84,6 +85,26 @@ def test_write_atomic_replaces_whole_and_leaves_no_temporary(tmp_path):
     write_atomic(target, b"new")
     assert target.read_bytes() == b"new"
     assert [p.name for p in target.parent.iterdir()] == ["scores.csv"]
+
+
+
+def test_write_atomic_parts_appears_whole_or_not_at_all(tmp_path):
+    """Parts are written as they come; the file appears only after the last one (issue 13).
+
+    An error on the way leaves the old file as it was and no temporary file.
+    """
+    target = tmp_path / "scores.csv"
+    write_atomic_parts(target, iter(["a,b\n", b"1,2\n", "3,4\n"]))
+    assert target.read_text() == "a,b\n1,2\n3,4\n"
+
+    def broken():
+        yield "x\n"
+        raise RuntimeError("analysis failed")
+
+    with pytest.raises(RuntimeError, match="analysis failed"):
+        write_atomic_parts(target, broken())
+    assert target.read_text() == "a,b\n1,2\n3,4\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["scores.csv"]
 
 
 # -- report names: distinct, readable, stable (issue "Safe with any client file", cases 1 and 8)
