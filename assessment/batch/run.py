@@ -33,7 +33,7 @@ from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import list_instruments, profile_instrument, staged_instrument
 from assessment.core.privacy import check_mode
 from assessment.core.scoring import profile_label
-from assessment.report.accessible import scrollable_tables
+from assessment.report.accessible import mark_english, scrollable_tables
 from assessment.report.colours import stage_colour
 from assessment.report.prepared import iter_prepared, write_prepared
 from assessment.report.recommend import parse_target_stages
@@ -508,12 +508,13 @@ def write_index(summary: BatchSummary, scores: pd.DataFrame, responses: Response
     css = (TEMPLATE_DIR / "report" / "report.css").read_text(encoding="utf-8")
     html = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{t('index_title', lang)}</title><style>{css}</style></head><body><main>"
+            f"<title>{t('index_title', lang)}</title><style>{css}</style></head>"
+            '<body class="index"><main>'
             f'<p class="kicker">{t("report_title", lang)}</p><h1>{t("index_title", lang)}</h1>'
             f"<p class=\"subtitle\">{escape(Path(responses.file).name)} · {counts}</p>"
             f"<p>{' · '.join(extra)}</p>"
             + scrollable_tables(f'<table class="scores"><thead><tr>{head}</tr></thead>'
-                                f"<tbody>{body}</tbody></table>", lang)
+                                f"<tbody>{mark_english(body, lang)}</tbody></table>", lang)
             + "</main></body></html>")
     write_atomic(summary.index, html)
     return summary.index

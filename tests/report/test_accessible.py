@@ -152,6 +152,23 @@ def test_index_names_the_organisation_for_every_link(pages):
     assert 'aria-label="notebook van Fox &amp; Co"' in html
 
 
+def test_index_uses_the_width_of_a_desktop(pages, browser):
+    """At 1280 CSS px the index is wider than an A4 page, and its table fits in it.
+
+    With the report's A4 width (210 mm, 794 px) the example batch's index hid its last column
+    ("Bestanden") behind a scroll bar at 1100 px (seen in a screenshot): the index is a list
+    of files, not a page to print. Expected: the page's content box is at least 1,000 px
+    wide (300 mm = 1,134 px minus padding), and no table scrolls.
+    """
+    page = _open(browser, pages["index"], width=1280)
+    width = page.evaluate("document.querySelector('main').clientWidth")
+    overflow = page.evaluate(
+        "[...document.querySelectorAll('.table-scroll')].map(e => e.scrollWidth - e.clientWidth)")
+    page.close()
+    assert width >= 1000
+    assert overflow and max(overflow) <= 0
+
+
 def test_report_has_a_contents_list(pages):
     """A contents list after the cover links to every numbered section."""
     html = pages["report_nl"].read_text(encoding="utf-8")
