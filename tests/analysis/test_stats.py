@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -345,3 +346,60 @@ def test_vectorised_describe_equals_the_per_group_reference(instrument_id, seed,
         new = describe_scores(scored, by, **kwargs)
         old = describe_scores_per_group(scored, by, **kwargs)
         pd.testing.assert_frame_equal(new, old, check_exact=True)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_percentile_interval_has_the_bits_of_numpy_percentile(seed):
+    """Issue 13: the partition-based interval equals ``np.percentile`` exactly.
+
+    Reference: numpy's own ``np.percentile`` (linear method) and, for columns with missing
+    resamples, ``np.nanpercentile``, on random samples (numpy seed in the parameter) of
+    2 to 2,001 resamples, with ties, blanks and several confidence levels; no tolerance.
+    """
+    from assessment.analysis.stats import percentile_interval
+
+    rng = np.random.default_rng(seed)
+    for n_boot in (2, 3, 5, 40, 41, 1999, 2000, 2001):
+        for confidence in (0.5, 0.8, 0.95, 0.99):
+            cols = int(rng.integers(1, 7))
+            x = rng.integers(1, 9, (n_boot, cols)) / rng.integers(1, 4, (n_boot, cols))
+            if seed % 2:
+                x[rng.random((n_boot, cols)) < 0.02] = np.nan
+            tail = (1 - confidence) / 2 * 100
+            expected = np.percentile(x, [tail, 100 - tail], axis=0)
+            gaps = np.isnan(x).any(axis=0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                expected[:, gaps] = np.nanpercentile(x[:, gaps], [tail, 100 - tail], axis=0)
+            low, high = percentile_interval(x, confidence)
+            np.testing.assert_array_equal(low, expected[0])
+            np.testing.assert_array_equal(high, expected[1])
+
+
+@pytest.mark.parametrize(("groups", "size", "columns"), [
+    (1, 2, 2), (3, 5, 3), (40, 14, 24), (300, 9, 5), (7, 60, 3), (120, 17, 8),
+])
+def test_batched_bootstrap_has_the_bits_of_the_per_group_einsum(groups, size, columns):
+    """Issue 13: the fast bootstrap means equal the per-group einsum of before, bit for bit.
+
+    Reference: the formula of ``bootstrap_means`` before issue 13 written out here (counts
+    of each group's own seeded draws, ``einsum("bn,nc->bc")`` of counts and answers over
+    counts and rated answers), on random cell means (numpy seed 13): halves (summed by a
+    matrix product) and thirds (summed in einsum's order), with blanks; no tolerance.
+    """
+    from assessment.analysis.stats import _batched_bootstrap, seeded_rng
+
+    rng = np.random.default_rng(13)
+    x = rng.integers(1, 5, (groups, size, columns)) / 2.0
+    x[:, :, ::2] = rng.integers(1, 13, (groups, size, len(range(0, columns, 2)))) / 3.0
+    x[rng.random(x.shape) < 0.1] = np.nan
+    n_boot = 500
+    got = _batched_bootstrap(x, [seeded_rng(7, "t", g) for g in range(groups)], n_boot)
+    for g in range(groups):
+        draws = seeded_rng(7, "t", g).integers(0, size, size=(n_boot, size))
+        counts = np.stack([np.bincount(row, minlength=size) for row in draws]).astype(float)
+        ok = ~np.isnan(x[g])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            expected = (np.einsum("bn,nc->bc", counts, np.where(ok, x[g], 0.0))
+                        / np.einsum("bn,nc->bc", counts, ok.astype(float)))
+        np.testing.assert_array_equal(got[g], expected)
