@@ -9,6 +9,7 @@ the traceback instead.
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -241,6 +242,8 @@ def template(
 
 #: organisation rows ``validate`` prints (a class or a client fits; a national file is summed up)
 SHOWN_ORGANISATIONS = 30
+#: organisations ``score`` analyses and writes at a time (one part; more go to worker processes)
+PART_ORGANISATIONS = 500
 
 
 def _read(responses: Path):
@@ -316,6 +319,8 @@ def score(
         str, typer.Option("--dask-scheduler",
                           help="Analyse the organisations in parts on this Dask scheduler.")
     ] = "",
+    jobs: Annotated[int, typer.Option(
+        help="Worker processes for a large file; default one per core.")] = 0,
 ) -> None:
     """Score and analyse every organisation (and wave); write tidy scores as CSV or XLSX.
 
@@ -323,26 +328,51 @@ def score(
     the previous wave, NPS, sources of tension, and department rows that respect anonymity.
     A CSV is written as the organisations are analysed, in parts (the same file).
     """
-    from assessment.analysis.whole_file import analyse_in_parts
+    import math
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from assessment.analysis.whole_file import analyse_in_parts, local_executor
 
     if out.suffix.lower() not in (".csv", ".xlsx"):
         _usage(f"--out must end in .csv or .xlsx, got {out.name!r}")
+    if jobs < 0:
+        _usage(f"--jobs must be 1 or more, got {jobs}")
     r = _read(responses)
     for p in [*r.warnings, *r.problems]:
         err.print(f"warning: {p}", highlight=False, markup=False)
-    client = _dask_client(dask_scheduler) if dask_scheduler else None
+    organisations = int(r.data["organisation"].nunique())
+    jobs = jobs or os.cpu_count() or 1
+    per_part = PART_ORGANISATIONS
+    client, pool, executor, in_flight = None, None, None, 4
+    if dask_scheduler:
+        client = _dask_client(dask_scheduler)
+        executor, in_flight = client.get_executor(), sum(client.nthreads().values()) + 1
+    elif jobs > 1 and organisations > per_part:
+        # a few parts per worker keeps both busy to the end; the figures do not depend on it
+        per_part = max(PART_ORGANISATIONS // 10, math.ceil(organisations / (4 * jobs)))
+        pool = executor = local_executor(jobs)
+        in_flight = jobs + 1
     counts = {"rows": 0, "organisations": 0}
 
     def parts():
-        try:
-            for k, part in enumerate(analyse_in_parts(
-                    r.data, r.instruments, min_group_size=min_group_size, seed=seed,
-                    executor=client.get_executor() if client is not None else None)):
-                counts["rows"] += len(part)
-                counts["organisations"] += part["organisation"].nunique()
-                yield part if out.suffix.lower() == ".xlsx" else csv_text(part, header=k == 0)
-        except ValueError as exc:
-            _fail(str(exc))
+        with Progress(TextColumn("{task.description}"), BarColumn(),
+                      TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
+                      console=err, transient=True,
+                      disable=organisations <= PART_ORGANISATIONS) as progress:
+            task = progress.add_task("organisations analysed", total=organisations)
+            try:
+                for k, part in enumerate(analyse_in_parts(
+                        r.data, r.instruments, min_group_size=min_group_size, seed=seed,
+                        executor=executor, organisations_per_part=per_part,
+                        in_flight=in_flight)):
+                    counts["rows"] += len(part)
+                    counts["organisations"] += part["organisation"].nunique()
+                    progress.update(task, completed=counts["organisations"])
+                    yield (part if out.suffix.lower() == ".xlsx"
+                           else csv_text(part, header=k == 0))
+            except ValueError as exc:
+                _fail(str(exc))
 
     try:
         if out.suffix.lower() == ".xlsx":
@@ -354,6 +384,8 @@ def score(
     finally:
         if client is not None:
             client.close()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     console.print(
         f"wrote {out}: {counts['rows']} rows for {counts['organisations']} "
         f"organisation(s); {len(r.data)} respondents scored, {len(r.rejected)} rejected",

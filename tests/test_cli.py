@@ -466,3 +466,28 @@ def test_score_on_a_dask_cluster_writes_the_same_file(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert there.read_bytes() == here.read_bytes()
     assert "respondents scored" in result.stdout
+
+
+def test_score_with_worker_processes_writes_the_same_file(tmp_path, monkeypatch):
+    """Issue 13: `assess score --jobs 2` (a local process pool) writes the same file.
+
+    The pool starts only for files of more organisations than one part holds; the part is
+    made 3 organisations here so the 10-organisation example file uses it.
+    Expected: the file `assess score --jobs 1` writes, byte for byte.
+    """
+    import assessment.cli as cli
+    from assessment.core.config import EXAMPLE_RESPONSES
+
+    monkeypatch.setattr(cli, "PART_ORGANISATIONS", 3)
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    result = runner.invoke(app, ["score", str(EXAMPLE_RESPONSES), "--out", str(one),
+                                 "--jobs", "1"])
+    assert result.exit_code == 0, result.stderr
+    result = runner.invoke(app, ["score", str(EXAMPLE_RESPONSES), "--out", str(two),
+                                 "--jobs", "2"])
+    assert result.exit_code == 0, result.stderr
+    assert two.read_bytes() == one.read_bytes()
+    assert "10 organisation(s)" in result.stdout
+    result = runner.invoke(app, ["score", str(EXAMPLE_RESPONSES), "--out", str(two),
+                                 "--jobs", "-1"])
+    assert result.exit_code == 2

@@ -22,8 +22,9 @@ the analysis of DESIGN 5, as one table (``assess score`` writes it):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from concurrent.futures import Executor
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 
 import numpy as np
@@ -295,6 +296,7 @@ def analyse_in_parts(
     n_boot: int = N_BOOT,
     confidence: float = CONFIDENCE,
     min_cohort: int = MIN_COHORT,
+    in_flight: int = 4,
 ) -> Iterator[pd.DataFrame]:
     """Yield :func:`analyse` of the whole file in parts of some organisations, in order.
 
@@ -310,8 +312,12 @@ def analyse_in_parts(
     organisations_per_part : int, default 500
         Organisations per part.
     executor : concurrent.futures.Executor, optional
-        Where the parts run (e.g. a Dask client's ``get_executor()``); here, one after
-        the other, when not given. Results still come back in order.
+        Where the parts run (:func:`local_executor`, or a Dask client's
+        ``get_executor()``); here, one after the other, when not given. Results still
+        come back in order.
+    in_flight : int, default 4
+        With an executor: the most parts submitted and not yet yielded (about the
+        number of workers plus one keeps them busy and memory bounded).
 
     Yields
     ------
@@ -340,10 +346,42 @@ def analyse_in_parts(
                                 cohort.of(chunk), **settings)
         return
     del scored
-    parts = [data[org_of.isin(chunk).to_numpy(dtype=bool)] for chunk in chunks]
-    yield from executor.map(analyse_part, parts, [instruments] * len(chunks),
-                            [cohort.of(chunk) for chunk in chunks],
-                            [settings] * len(chunks))
+    tasks = ((analyse_part, data[org_of.isin(chunk).to_numpy(dtype=bool)], instruments,
+              cohort.of(chunk), settings) for chunk in chunks)
+    yield from in_order(executor, tasks, in_flight)
+
+
+def in_order(executor: Executor, tasks: Iterable[tuple], in_flight: int) -> Iterator:
+    """Run ``(function, *arguments)`` tasks on ``executor``; yield their results in order.
+
+    At most ``in_flight`` tasks are submitted and not yet handed on, so a slow consumer
+    (writing a file) holds only a few parts in memory, unlike ``Executor.map``, which
+    submits every task at once and keeps every result until it is taken.
+    """
+    pending: deque[Future] = deque()
+    for fn, *args in tasks:
+        pending.append(executor.submit(fn, *args))
+        if len(pending) >= max(in_flight, 1):
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def local_executor(jobs: int) -> Executor:
+    """Return a pool of ``jobs`` worker processes for :func:`analyse_in_parts`.
+
+    Workers are forked from a server that has imported this module once (``forkserver``,
+    where the system has it), so each starts in milliseconds, not a second of imports.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
 
 
 @dataclass(frozen=True)

@@ -157,3 +157,29 @@ def test_analysis_in_parts_is_the_same_table(example):
         assert "".join(csv_text(p, header=k == 0) for k, p in enumerate(remote)) == whole
     with pytest.raises(ValueError, match="organisations_per_part must be 1 or more"):
         next(analyse_in_parts(example.data, example.instruments, organisations_per_part=0))
+
+
+def test_in_order_keeps_few_parts_in_flight():
+    """Issue 13: results come back in order, with at most ``in_flight`` parts not yet taken.
+
+    Expected: squares of 0..9 in order (hand calculation); the count of tasks submitted and
+    not yet yielded, sampled at every yield, never exceeds 2.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from assessment.analysis.whole_file import in_order
+
+    submitted = []
+
+    def tasks():
+        for k in range(10):
+            submitted.append(k)
+            yield (lambda v: v * v, k)
+
+    taken, most = [], 0
+    with ThreadPoolExecutor(3) as pool:
+        for value in in_order(pool, tasks(), in_flight=2):
+            most = max(most, len(submitted) - len(taken))
+            taken.append(value)
+    assert taken == [k * k for k in range(10)]
+    assert most <= 2
