@@ -635,10 +635,8 @@ def _batched_bootstrap(x: np.ndarray, rngs: list[np.random.Generator],
     if c < 2:  # one column: einsum sums as a dot product, in its own order
         total = np.einsum("gbn,gnc->gbc", counts, x0)
     else:
-        total = np.empty((g, n_boot, c))
+        total = np.matmul(counts, x0)  # right for the exact columns
         exact = _dyadic(x0, axis=(0, 1))
-        if exact.any():
-            total[:, :, exact] = np.matmul(counts, x0[:, :, exact])
         if not exact.all():
             total[:, :, ~exact] = _sequential_sums(counts, x0[:, :, ~exact])
     # every resample draws m respondents: without blanks each column's count is m (exactly,
