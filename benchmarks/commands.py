@@ -22,9 +22,11 @@ shared machine a load above the number of cores stretches wall times, CPU times 
 ``assess batch --jobs 2`` of the 24-organisation cohort of ``benchmarks/batch.py``, per
 report.
 
-Peak memory is the largest resident set of the command's process tree, sampled every
-20 ms with psutil. Figures vary by about ±10% on a shared 2-core machine: compare ratios
-from one run, not seconds across runs.
+Peak memory is the largest proportional set size (PSS) of the command's process tree,
+sampled every 20 ms with psutil: pages shared by worker processes count once; CPU is the
+sum of each process's own time, last sampled (up to 20 ms of a process's end is lost).
+Figures vary by about ±10% on a shared 2-core machine: compare ratios from one run, not
+seconds across runs.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ FLOOR_REPORT = ("import matplotlib.pyplot, pandas, papermill, nbconvert, ipykern
 
 
 def run(args: list[str], ok: tuple[int, ...] = (0,)) -> dict:
-    """Run one command; return wall seconds, CPU seconds and peak RSS (MiB) of its tree."""
+    """Run one command; return wall seconds, CPU seconds and peak PSS (MiB) of its tree."""
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
     proc = psutil.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -66,9 +68,13 @@ def run(args: list[str], ok: tuple[int, ...] = (0,)) -> dict:
             rss = 0
             for p in tree:
                 with p.oneshot():
-                    rss += p.memory_info().rss
+                    # proportional set size: a page shared by a worker and its parent
+                    # counts once, not once per process as resident sizes would
+                    rss += p.memory_full_info().pss
                     t = p.cpu_times()
-                    cpu[p.pid] = t.user + t.system + t.children_user + t.children_system
+                    # own CPU only: children_* would count a reaped worker's time twice
+                    # (itself, sampled while alive, and again in its parent's children_*)
+                    cpu[p.pid] = t.user + t.system
             peak = max(peak, rss)
         except psutil.Error:
             pass
