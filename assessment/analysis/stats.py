@@ -63,6 +63,7 @@ __all__ = [
     "answer_options",
     "bootstrap_ci",
     "bootstrap_means",
+    "bootstrap_means_of_groups",
     "coefficient_for",
     "cohort_icc",
     "cronbach_alpha",
@@ -645,6 +646,46 @@ def _batched_bootstrap(x: np.ndarray, rngs: list[np.random.Generator],
     rated = np.matmul(counts, ok.astype("float64")) if not ok.all() else float(m)
     with np.errstate(invalid="ignore", divide="ignore"):
         return total / rated
+
+
+def bootstrap_means_of_groups(
+    values: np.ndarray, groups: list[np.ndarray], rngs: list[np.random.Generator],
+    n_boot: int = N_BOOT,
+) -> list[np.ndarray]:
+    """:func:`bootstrap_means` of each group of rows of ``values``, with its own generator.
+
+    Groups of equal size are resampled together (:func:`_batched_bootstrap`); each result
+    has the very bits :func:`bootstrap_means` gives the group alone (tested).
+
+    Parameters
+    ----------
+    values : ndarray
+        Respondents × columns; NaN = not rated.
+    groups : list of ndarray
+        Row positions of each group (each at least one row).
+    rngs : list of numpy.random.Generator
+        One generator per group, used as :func:`bootstrap_means` uses it.
+    n_boot : int
+
+    Returns
+    -------
+    list of ndarray
+        Per group, ``n_boot`` × columns.
+    """
+    values = np.asarray(values, dtype="float64")
+    if values.shape[1] < 2:  # one column: einsum's own order, group by group
+        return [bootstrap_means(values[g], rng, n_boot) for g, rng in zip(groups, rngs,
+                                                                           strict=True)]
+    empty = np.full((n_boot, values.shape[1]), np.nan)  # no respondent: nothing drawn
+    out = [empty.copy() for _ in groups]
+    drawn = [k for k, g in enumerate(groups) if len(g)]
+    per_chunk = max(1, 2_000_000 // max(n_boot, 1) // values.shape[1]) * 8
+    with _one_blas_thread():
+        for chunk, take in _buckets([groups[k] for k in drawn], per_chunk):
+            boot = _batched_bootstrap(values[take], [rngs[drawn[g]] for g in chunk], n_boot)
+            for k, g in enumerate(chunk):
+                out[drawn[g]] = boot[k]
+    return out
 
 
 def _batched_interval(samples: np.ndarray,

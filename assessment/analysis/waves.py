@@ -23,7 +23,7 @@ from assessment.analysis.stats import (
     CONFIDENCE,
     N_BOOT,
     SEED,
-    bootstrap_means,
+    bootstrap_means_of_groups,
     interface_columns,
     interface_index,
     percentile_interval,
@@ -48,6 +48,8 @@ COLUMNS = [
     "delta_high",
     "delta_significant",
 ]
+#: organisations whose waves are resampled together (bounds the memory of one pass)
+ORGANISATIONS_AT_ONCE = 200
 
 
 def _natural_key(text: str) -> list:
@@ -121,13 +123,40 @@ def wave_changes(
     # only organisations with two waves or more have a change (most files have one wave)
     waves_per_org = keys.groupby("organisation", sort=True)["wave"].nunique(dropna=False)
     several = keys["organisation"].isin(waves_per_org.index[waves_per_org > 1])
-    for org, part in keys[several.to_numpy()].groupby("organisation", sort=True):
+    organisations = list(keys[several.to_numpy()].groupby("organisation", sort=True))
+    boots: dict[tuple, np.ndarray] = {}
+    for start in range(0, len(organisations), ORGANISATIONS_AT_ONCE):
+        # every wave of a few hundred organisations resampled in a few numpy passes: the
+        # same draws, so the same bits, as each wave alone (bootstrap_means_of_groups)
+        boots.clear()
+        batch = [(org, wave, part.index.to_numpy()[(part["wave"] == wave).to_numpy()])
+                 for org, part in organisations[start:start + ORGANISATIONS_AT_ONCE]
+                 for wave in wave_order(part["wave"])]
+        drawn = bootstrap_means_of_groups(
+            scores, [rows for _, _, rows in batch],
+            [seeded_rng(seed, instrument.id, org, wave) for org, wave, _ in batch], n_boot)
+        boots.update({(org, wave): b for (org, wave, _), b in zip(batch, drawn, strict=True)})
+        rows.extend(_changes_of(organisations[start:start + ORGANISATIONS_AT_ONCE], boots,
+                                scores, instrument, cells, ifaces, confidence))
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    if instrument.scale.type == "likert5":
+        lo = instrument.scale.min
+        moved = out["level"] != "tension"
+        out.loc[moved, "previous_score"] -= lo * _to_score(instrument, "dimension")
+    return out
+
+
+def _changes_of(organisations: list, boots: dict, scores: np.ndarray, instrument: Instrument,
+                cells: list, ifaces: dict, confidence: float) -> list[list]:
+    """Rows of :func:`wave_changes` for ``(organisation, respondents)`` pairs, resampled."""
+    rows = []
+    for org, part in organisations:
         positions = part.index.to_numpy()
         waves = wave_order(part["wave"])
         per_wave = {}
         for wave in waves:
             x = scores[positions[(part["wave"] == wave).to_numpy()]]
-            boot = bootstrap_means(x, seeded_rng(seed, instrument.id, org, wave), n_boot)
+            boot = boots[(org, wave)]
             mean = _means(x)
             per_wave[wave] = (
                 np.concatenate([mean, [interface_index(mean, ks) for ks in ifaces.values()]]),
@@ -149,12 +178,7 @@ def wave_changes(
                 sig = bool(not np.isnan(low[k]) and (low[k] > 0 or high[k] < 0))
                 rows.append([org, now, before, instrument.id, level, iface, dim, m0[k] * f,
                              delta, low[k] * f, high[k] * f, sig])
-    out = pd.DataFrame(rows, columns=COLUMNS)
-    if instrument.scale.type == "likert5":
-        lo = instrument.scale.min
-        moved = out["level"] != "tension"
-        out.loc[moved, "previous_score"] -= lo * _to_score(instrument, "dimension")
-    return out
+    return rows
 
 
 def _means(x: np.ndarray) -> np.ndarray:

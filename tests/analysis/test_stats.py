@@ -403,3 +403,24 @@ def test_batched_bootstrap_has_the_bits_of_the_per_group_einsum(groups, size, co
             expected = (np.einsum("bn,nc->bc", counts, np.where(ok, x[g], 0.0))
                         / np.einsum("bn,nc->bc", counts, ok.astype(float)))
         np.testing.assert_array_equal(got[g], expected)
+
+
+@pytest.mark.parametrize("columns", [1, 2, 9])
+def test_bootstrap_means_of_groups_has_the_bits_of_each_group_alone(columns):
+    """Issue 13: groups resampled together give what bootstrap_means gives each alone.
+
+    Reference: ``bootstrap_means`` of each group with its own seeded generator (the
+    per-wave code of ``wave_changes`` before), on random thirds and halves (numpy seed 5)
+    with blanks, groups of 0, 1, 2, 5 and 17 rows; no tolerance.
+    """
+    from assessment.analysis.stats import bootstrap_means, bootstrap_means_of_groups, seeded_rng
+
+    rng = np.random.default_rng(5)
+    x = rng.integers(1, 13, (60, columns)) / rng.choice([2.0, 3.0], (60, columns))
+    x[rng.random(x.shape) < 0.1] = np.nan
+    sizes = [0, 1, 2, 5, 17, 5, 17, 2]
+    groups = np.split(rng.permutation(60)[:sum(sizes)], np.cumsum(sizes)[:-1])
+    got = bootstrap_means_of_groups(x, groups, [seeded_rng(3, k) for k in range(len(groups))],
+                                    n_boot=300)
+    for k, rows in enumerate(groups):
+        np.testing.assert_array_equal(got[k], bootstrap_means(x[rows], seeded_rng(3, k), 300))
