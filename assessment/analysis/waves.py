@@ -123,21 +123,23 @@ def wave_changes(
     # only organisations with two waves or more have a change (most files have one wave)
     waves_per_org = keys.groupby("organisation", sort=True)["wave"].nunique(dropna=False)
     several = keys["organisation"].isin(waves_per_org.index[waves_per_org > 1])
-    organisations = list(keys[several.to_numpy()].groupby("organisation", sort=True))
-    boots: dict[tuple, np.ndarray] = {}
+    wave_of = keys["wave"].to_numpy(dtype=object)
+    organisations = []  # (organisation, its waves in order, the rows of each wave)
+    chosen = np.flatnonzero(several.to_numpy())
+    for org, at in keys.iloc[chosen].groupby("organisation", sort=True).indices.items():
+        positions = chosen[at]
+        waves = wave_order(wave_of[positions])
+        organisations.append((org, waves, {w: positions[wave_of[positions] == w] for w in waves}))
     for start in range(0, len(organisations), ORGANISATIONS_AT_ONCE):
         # every wave of a few hundred organisations resampled in a few numpy passes: the
         # same draws, so the same bits, as each wave alone (bootstrap_means_of_groups)
-        boots.clear()
-        batch = [(org, wave, part.index.to_numpy()[(part["wave"] == wave).to_numpy()])
-                 for org, part in organisations[start:start + ORGANISATIONS_AT_ONCE]
-                 for wave in wave_order(part["wave"])]
+        some = organisations[start:start + ORGANISATIONS_AT_ONCE]
+        batch = [(org, wave, at[wave]) for org, waves, at in some for wave in waves]
         drawn = bootstrap_means_of_groups(
             scores, [rows for _, _, rows in batch],
             [seeded_rng(seed, instrument.id, org, wave) for org, wave, _ in batch], n_boot)
-        boots.update({(org, wave): b for (org, wave, _), b in zip(batch, drawn, strict=True)})
-        rows.extend(_changes_of(organisations[start:start + ORGANISATIONS_AT_ONCE], boots,
-                                scores, instrument, cells, ifaces, confidence))
+        boots = {(org, wave): b for (org, wave, _), b in zip(batch, drawn, strict=True)}
+        rows.extend(_changes_of(some, boots, scores, instrument, cells, ifaces, confidence))
     out = pd.DataFrame(rows, columns=COLUMNS)
     if instrument.scale.type == "likert5":
         lo = instrument.scale.min
@@ -148,14 +150,14 @@ def wave_changes(
 
 def _changes_of(organisations: list, boots: dict, scores: np.ndarray, instrument: Instrument,
                 cells: list, ifaces: dict, confidence: float) -> list[list]:
-    """Rows of :func:`wave_changes` for ``(organisation, respondents)`` pairs, resampled."""
+    """Rows of :func:`wave_changes` for ``(organisation, waves, rows per wave)``, resampled."""
     rows = []
-    for org, part in organisations:
-        positions = part.index.to_numpy()
-        waves = wave_order(part["wave"])
+    keys = [(c.level, c.interface, c.dimension) for c in cells]
+    keys += [("interface", iface, None) for iface in ifaces]
+    for org, waves, at in organisations:
         per_wave = {}
         for wave in waves:
-            x = scores[positions[(part["wave"] == wave).to_numpy()]]
+            x = scores[at[wave]]
             boot = boots[(org, wave)]
             mean = _means(x)
             per_wave[wave] = (
@@ -170,8 +172,6 @@ def _changes_of(organisations: list, boots: dict, scores: np.ndarray, instrument
             low, high = percentile_interval(b1 - b0, confidence)
             if min(n0, n1) < 2:
                 low = high = np.full(len(m1), np.nan)
-            keys = [(c.level, c.interface, c.dimension) for c in cells]
-            keys += [("interface", iface, None) for iface in ifaces]
             for k, (level, iface, dim) in enumerate(keys):
                 f = _to_score(instrument, level)
                 delta = (m1[k] - m0[k]) * f
