@@ -244,6 +244,8 @@ def template(
 SHOWN_ORGANISATIONS = 30
 #: organisations ``score`` analyses and writes at a time (one part; more go to worker processes)
 PART_ORGANISATIONS = 500
+#: a responses file this large probably holds more than one part (about 220 bytes a row)
+WORKERS_LIKELY_BYTES = 1_500_000
 
 
 def _read(responses: Path):
@@ -332,17 +334,23 @@ def score(
 
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from assessment.analysis.whole_file import analyse_in_parts, local_executor
+    from assessment.analysis.whole_file import (
+        analyse_in_parts,
+        local_executor,
+        start_worker_server,
+    )
 
     if out.suffix.lower() not in (".csv", ".xlsx"):
         _usage(f"--out must end in .csv or .xlsx, got {out.name!r}")
     if jobs < 0:
         _usage(f"--jobs must be 1 or more, got {jobs}")
+    jobs = jobs or os.cpu_count() or 1
+    if jobs > 1 and not dask_scheduler and responses.stat().st_size > WORKERS_LIKELY_BYTES:
+        start_worker_server()  # its imports overlap the reading of the file
     r = _read(responses)
     for p in [*r.warnings, *r.problems]:
         err.print(f"warning: {p}", highlight=False, markup=False)
     organisations = int(r.data["organisation"].nunique())
-    jobs = jobs or os.cpu_count() or 1
     per_part = PART_ORGANISATIONS
     client, pool, executor, in_flight = None, None, None, 4
     if dask_scheduler:

@@ -367,21 +367,37 @@ def in_order(executor: Executor, tasks: Iterable[tuple], in_flight: int) -> Iter
         yield pending.popleft().result()
 
 
+def _worker_context():
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+def start_worker_server() -> None:
+    """Start the server :func:`local_executor` forks its workers from, in the background.
+
+    It imports the analysis (about a second) while the caller goes on, e.g. reading the
+    file; without ``forkserver`` nothing is started.
+    """
+    from multiprocessing import forkserver
+
+    if _worker_context().get_start_method() == "forkserver":
+        forkserver.ensure_running()
+
+
 def local_executor(jobs: int) -> Executor:
     """Return a pool of ``jobs`` worker processes for :func:`analyse_in_parts`.
 
     Workers are forked from a server that has imported this module once (``forkserver``,
     where the system has it), so each starts in milliseconds, not a second of imports.
     """
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-    else:
-        context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_worker_context())
 
 
 @dataclass(frozen=True)
