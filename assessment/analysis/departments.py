@@ -34,6 +34,7 @@ comment or export can contain one.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -340,7 +341,7 @@ def _reporting_plans(
     column = {d: j for j, d in enumerate(names)}
     plans: dict[tuple[str, str], _Plan] = {}
     for k, key in enumerate(positions):
-        own = {names[j]: int(counts[k, j]) for j in np.flatnonzero(counts[k])}
+        own = tuple((names[j], int(counts[k, j])) for j in np.flatnonzero(counts[k]))
         plan, moved = _plan(own, int(totals[k]), m)
         plans[(str(key[0]), str(key[1]))] = plan
         for name, group in moved.items():
@@ -357,11 +358,16 @@ def _reporting_plans(
     return values, plans, positions
 
 
-def _plan(counts: dict[str, int], total: int, m: int) -> tuple[_Plan, dict[str, str | None]]:
+@functools.lru_cache(maxsize=4096)
+def _plan(counted: tuple[tuple[str, int], ...], total: int,
+          m: int) -> tuple[_Plan, dict[str, str | None]]:
     """Return one organisation's plan and which departments move to which group (or None).
 
-    As :func:`group_departments`, from the department counts and ``total`` respondents.
+    As :func:`group_departments`, from the department counts (department, respondents)
+    and ``total`` respondents. Organisations with the same counts share the answer
+    (remembered: the plans are not to be changed).
     """
+    counts = dict(counted)
     rule = _rule(counts, m)
     shown = len(rule.sizes) - (OTHER in rule.sizes and bool(rule.pooled))
     if shown < 2:  # small clients: try the alternatives
