@@ -820,8 +820,8 @@ def describe_scores(
         item_var[chunk] = _batched_variance(ans)
         for j, ks in enumerate(ifaces.values()):
             per_resp = interface_index(x, ks)
-            iface_sd[chunk, j] = [float(v) ** 0.5 for v in  # as float ** 0.5 did
-                                  _batched_variance(per_resp[:, :, None])[:, 0]]
+            iface_sd[chunk, j] = [v ** 0.5 for v in  # as float ** 0.5 did
+                                  _batched_variance(per_resp[:, :, None])[:, 0].tolist()]
         if bootstrap and take.shape[1] >= 2:
             rngs = [seeded_rng(seed, instrument.id, *keys[g]) for g in chunk]
             with _one_blas_thread():
