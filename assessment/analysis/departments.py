@@ -458,14 +458,18 @@ def withhold_cells(
     for col in ("interface", "dimension"):
         if col in tot:
             tot[col] = tot[col].astype("object").where(tot[col].notna(), "")
-    tot = tot.drop_duplicates(keys, keep="last")
-    gid = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    cell, tot_cell = _cell_codes(frame, tot, keys)
+    gid = pd.factorize(cell)[0]  # cells numbered as they come (groupby ngroup, sort=False)
     n = frame["n"].to_numpy(dtype=np.int64)
     keep = n >= m
     n_cells = int(gid.max()) + 1
     shown_sum = np.bincount(gid, weights=np.where(keep, n, 0), minlength=n_cells)
     first = np.unique(gid, return_index=True)[1]
-    total = frame.iloc[first][keys].merge(tot, on=keys, how="left")["n"].to_numpy(dtype=float)
+    # each cell's total: the last totals row of the cell (drop_duplicates keep="last")
+    last = len(tot_cell) - 1 - np.unique(tot_cell[::-1], return_index=True)[1]
+    lookup = np.full(len(cell) + len(tot_cell), np.nan)
+    lookup[tot_cell[last]] = tot["n"].to_numpy(dtype=float)[last]
+    total = lookup[cell[first]]
     total = np.where(np.isnan(total), np.bincount(gid, weights=n, minlength=n_cells), total)
     rest = total - shown_sum
     # only cells where "total minus the groups shown" isolates 1 to m − 1 respondents need
@@ -494,6 +498,22 @@ def withhold_cells(
         if col in withheld:
             withheld[col] = withheld[col].where(withheld[col] != "", None)
     return rows[keep].reset_index(drop=True), withheld
+
+
+def _cell_codes(rows: pd.DataFrame, totals: pd.DataFrame,
+                keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Return one number per cell of ``rows`` and of ``totals``: equal keys, equal number.
+
+    As matching the rows on ``keys`` (``merge``, ``groupby`` with ``dropna=False``):
+    one factorisation of each key column over both frames, missing values equal.
+    """
+    code = np.zeros(len(rows) + len(totals), dtype=np.int64)
+    for key in keys:
+        values = np.concatenate([rows[key].to_numpy(dtype=object),
+                                 totals[key].to_numpy(dtype=object)])
+        column, uniques = pd.factorize(values, use_na_sentinel=False)
+        code = pd.factorize(code * len(uniques) + column)[0]
+    return code[:len(rows)], code[len(rows):]
 
 
 def department_cells(

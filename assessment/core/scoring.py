@@ -566,13 +566,16 @@ def score_disciplines(data: pd.DataFrame, instrument: Instrument,
         else pd.Series(dtype="object")
     )
     rows = []
-    for key, values in wide.iterrows():
+    declared_of = declared.to_dict()  # (organisation, wave) -> option: one lookup per key
+    dimensions = wide.columns.tolist()
+    for key, values in zip(wide.index, wide.to_numpy().tolist(), strict=True):
         result = (
-            classify_profile(values.to_dict(), prof.threshold, prof.excellence, prof.lead_margin)
+            classify_profile(dict(zip(dimensions, values, strict=True)), prof.threshold,
+                             prof.excellence, prof.lead_margin)
             if prof
             else ProfileResult("not_rated")
         )
-        dec = declared.get(key)
+        dec = declared_of.get(key)
         rows.append(
             {
                 "organisation": key[0],
