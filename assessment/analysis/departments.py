@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from assessment.analysis.stats import describe_scores
+from assessment.analysis.stats import describe_scores, interface_columns
 from assessment.core.ingest import DEPARTMENT_ORDER
 from assessment.core.scoring import GROUP_KEYS, RespondentScores
 
@@ -533,10 +533,48 @@ def department_cells(
     groups = pd.Series(values, index=scored.keys.index, dtype="object")
     shown = scored.with_keys(department=groups).where(groups.notna().to_numpy(dtype=bool))
     out = describe_scores(shown, [*GROUP_KEYS, "department"], bootstrap=False, alpha=False)
-    totals = describe_scores(scored, GROUP_KEYS, bootstrap=False, alpha=False)
-    out, withheld = withhold_cells(out, totals, min_group_size)
+    out, withheld = withhold_cells(out, _cell_totals(scored), min_group_size)
     out["pooled"] = _pooled_column(out, plans)
     return out, withheld
+
+
+def _cell_totals(scored: RespondentScores) -> pd.DataFrame:
+    """Return the organisation's ``n`` of every cell: :data:`CELL_KEYS` and ``n``.
+
+    The ``n`` of :func:`~assessment.analysis.stats.describe_scores` by organisation × wave
+    (respondents who rated the cell; every respondent for an interface index), counted
+    with one ``bincount`` per cell: the totals :func:`withhold_cells` needs, without the
+    other figures.
+    """
+    columns = [*CELL_KEYS, "n"]
+    cells = scored.cells
+    groups = scored.keys.groupby(GROUP_KEYS, sort=True, dropna=True).indices
+    if not cells or not groups:
+        return pd.DataFrame(columns=columns)
+    ifaces = interface_columns(scored.instrument, cells)
+    code = np.full(len(scored), -1, dtype=np.int64)
+    for g, idx in enumerate(groups.values()):
+        code[idx] = g
+    grouped = code >= 0
+    rated = ~np.isnan(scored.means[grouped])
+    n_groups, width = len(groups), len(cells) + len(ifaces)
+    n = np.empty((n_groups, width), dtype=np.int64)
+    for k in range(len(cells)):
+        n[:, k] = np.bincount(code[grouped][rated[:, k]], minlength=n_groups)
+    n[:, len(cells):] = np.bincount(code[grouped], minlength=n_groups)[:, None]
+    keys = list(groups)
+    levels = [*(c.level for c in cells), *(["interface"] * len(ifaces))]
+    interfaces = [*(c.interface for c in cells), *ifaces]
+    dimensions = [*(c.dimension for c in cells), *([None] * len(ifaces))]
+    return pd.DataFrame({
+        "organisation": np.repeat(np.array([k[0] for k in keys], dtype=object), width),
+        "wave": np.repeat(np.array([k[1] for k in keys], dtype=object), width),
+        "instrument": scored.instrument.id,
+        "level": np.tile(np.array(levels, dtype=object), n_groups),
+        "interface": np.tile(np.array(interfaces, dtype=object), n_groups),
+        "dimension": np.tile(np.array(dimensions, dtype=object), n_groups),
+        "n": n.ravel(),
+    }, columns=columns)
 
 
 def _pooled_column(rows: pd.DataFrame, plans: dict[tuple[str, str], _Plan]) -> list[str]:
