@@ -34,12 +34,13 @@ comment or export can contain one.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from assessment.analysis.stats import describe_scores
+from assessment.analysis.stats import describe_scores, interface_columns
 from assessment.core.ingest import DEPARTMENT_ORDER
 from assessment.core.scoring import GROUP_KEYS, RespondentScores
 
@@ -205,6 +206,38 @@ def _alternative(departments: pd.Series, counts: dict[str, int], m: int, name: s
     >>> g.sizes, g.members["commercial"]
     ({'commercial': 3, 'service': 3}, ('marketing', 'sales'))
     """
+    plan = _alternative_plan(counts, len(departments), m, name, spec)
+    if plan is None:
+        return None
+    to_group = {d: grp for grp, ds in plan.members.items() for d in ds}
+    groups = departments.map(lambda d: to_group.get(d) if isinstance(d, str) else None)
+    return plan.grouping(groups.astype("object"), m)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A :class:`Grouping` without the respondents' groups: what the rule decided."""
+
+    pooled: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()
+    withheld: tuple[str, ...] = ()
+    sizes: dict[str, int] = field(default_factory=dict)
+    basis: str = "departments"
+    members: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def grouping(self, groups: pd.Series, m: int) -> Grouping:
+        """Return the :class:`Grouping` of respondents in ``groups`` under this plan."""
+        return Grouping(groups=groups, min_group_size=m, pooled=self.pooled,
+                        hidden=self.hidden, withheld=self.withheld, sizes=self.sizes,
+                        basis=self.basis, members=self.members)
+
+
+def _alternative_plan(counts: dict[str, int], total: int, m: int, name: str,
+                      spec: dict[str, tuple[str, ...] | None]) -> _Plan | None:
+    """Return the plan of :func:`_alternative` from the department counts alone.
+
+    ``total`` counts every respondent, those without a department as well.
+    """
     named = {d for ds in spec.values() if ds is not None for d in ds}
     members = {
         grp: tuple(d for d in [*DEPARTMENT_ORDER, *sorted(counts)]
@@ -213,21 +246,15 @@ def _alternative(departments: pd.Series, counts: dict[str, int], m: int, name: s
     }
     members = {grp: tuple(dict.fromkeys(ds)) for grp, ds in members.items()}
     sizes = {grp: sum(counts[d] for d in ds) for grp, ds in members.items()}
-    left_out = len(departments) - sum(sizes.values())
+    left_out = total - sum(sizes.values())
     if min(sizes.values()) < m or 0 < left_out < m:
         return None
-    to_group = {d: grp for grp, ds in members.items() for d in ds}
-    groups = departments.map(lambda d: to_group.get(d) if isinstance(d, str) else None)
+    grouped = {d for ds in members.values() for d in ds}
     hidden = tuple(d for d in [*DEPARTMENT_ORDER, *sorted(counts)]
-                   if d in counts and d not in to_group)
-    return Grouping(
-        groups=groups.astype("object"),
-        min_group_size=m,
-        hidden=tuple(dict.fromkeys(hidden)),
-        sizes={grp: sizes[grp] for grp in GROUP_ORDER if grp in sizes},
-        basis=name,
-        members=members,
-    )
+                   if d in counts and d not in grouped)
+    return _Plan(hidden=tuple(dict.fromkeys(hidden)),
+                 sizes={grp: sizes[grp] for grp in GROUP_ORDER if grp in sizes},
+                 basis=name, members=members)
 
 
 @dataclass(frozen=True)
@@ -274,36 +301,83 @@ def _rule(counts: dict[str, int], m: int) -> _Rule:
     return _Rule(moved, pooled, hidden, withheld, sizes)
 
 
-def _reporting_rules(
+def _reporting_plans(
     data: pd.DataFrame, m: int
-) -> tuple[np.ndarray, dict[tuple[str, str], _Rule], dict]:
-    """Apply the rule to every organisation × wave at once: each respondent's group, the rules.
+) -> tuple[np.ndarray, dict[tuple[str, str], _Plan], dict]:
+    """Apply the rule to every organisation × wave at once: each respondent's group, the plans.
 
-    The departments are counted per organisation × wave in one pass; the rule then runs
-    on each organisation's few counts, and every respondent's group is looked up.
+    The departments are counted per organisation × wave in one pass; the rule (and, for a
+    small client, :data:`ALTERNATIVES`) then runs on each organisation's few counts, which
+    gives a table organisation × wave × department -> group, and every respondent's group
+    is looked up in it at once. As :func:`group_departments` per organisation × wave.
+
+    Returns
+    -------
+    values : ndarray
+        Per respondent: the group shown, or None (respondents without an organisation or
+        wave keep their department).
+    plans : dict
+        (organisation, wave) -> :class:`_Plan`, sorted as ``groupby`` sorts the keys.
+    positions : dict
+        (organisation, wave) as ``groupby`` gives it -> the respondents' positions.
     """
-    keys = data[GROUP_KEYS]
     depts = data["department"].to_numpy(dtype=object)
     present = pd.notna(depts)
     text = np.where(present, depts, None)
     text[present] = text[present].astype(str)
-    groups = data.groupby(GROUP_KEYS, sort=True).indices
-    frame = pd.DataFrame({"o": keys["organisation"].to_numpy(dtype=object),
-                          "w": keys["wave"].to_numpy(dtype=object), "d": text})
-    counted = frame[present].groupby(["o", "w", "d"], sort=False).size()
-    per_key: dict[tuple, dict[str, int]] = {}
-    for (o, w, d), k in counted.items():
-        per_key.setdefault((o, w), {})[d] = int(k)
-    values = np.where(present, text, None)
-    rules: dict[tuple[str, str], _Rule] = {}
-    for key, idx in groups.items():
-        rule = _rule(per_key.get(tuple(key), {}), m)
-        rules[(str(key[0]), str(key[1]))] = rule
-        if rule.moved:
-            part = text[idx]
-            for name, group in rule.moved.items():
-                values[idx[part == name]] = group
-    return values, rules, groups
+    positions = data.groupby(GROUP_KEYS, sort=True).indices
+    key_code = np.full(len(data), -1, dtype=np.int64)
+    for k, idx in enumerate(positions.values()):
+        key_code[idx] = k
+    dept_code, names = pd.factorize(text, use_na_sentinel=True)
+    names = names.tolist()
+    n_keys, n_depts = len(positions), len(names)
+    counted = (key_code >= 0) & (dept_code >= 0)
+    counts = np.bincount(key_code[counted] * n_depts + dept_code[counted],
+                         minlength=n_keys * n_depts).reshape(n_keys, n_depts)
+    totals = np.bincount(key_code[key_code >= 0], minlength=n_keys)
+    target = np.empty((n_keys, n_depts), dtype=object)
+    target[:] = names
+    column = {d: j for j, d in enumerate(names)}
+    plans: dict[tuple[str, str], _Plan] = {}
+    for k, key in enumerate(positions):
+        own = tuple((names[j], int(counts[k, j])) for j in np.flatnonzero(counts[k]))
+        plan, moved = _plan(own, int(totals[k]), m)
+        plans[(str(key[0]), str(key[1]))] = plan
+        for name, group in moved.items():
+            target[k, column[name]] = group
+    values = text.copy()
+    rows = np.flatnonzero(counted)
+    values[rows] = target[key_code[rows], dept_code[rows]]
+    for plan, idx in zip(plans.values(), positions.values(), strict=True):
+        if plan.basis != "departments":  # as _alternative maps them (a missing one stays so)
+            to_group = {d: grp for grp, ds in plan.members.items() for d in ds}
+            values[idx] = data["department"].iloc[idx].map(
+                lambda d, to_group=to_group: to_group.get(d) if isinstance(d, str) else None
+            ).astype("object").to_numpy(dtype=object)
+    return values, plans, positions
+
+
+@functools.lru_cache(maxsize=4096)
+def _plan(counted: tuple[tuple[str, int], ...], total: int,
+          m: int) -> tuple[_Plan, dict[str, str | None]]:
+    """Return one organisation's plan and which departments move to which group (or None).
+
+    As :func:`group_departments`, from the department counts (department, respondents)
+    and ``total`` respondents. Organisations with the same counts share the answer
+    (remembered: the plans are not to be changed).
+    """
+    counts = dict(counted)
+    rule = _rule(counts, m)
+    shown = len(rule.sizes) - (OTHER in rule.sizes and bool(rule.pooled))
+    if shown < 2:  # small clients: try the alternatives
+        for name, spec in ALTERNATIVES:
+            alternative = _alternative_plan(counts, total, m, name, spec)
+            if alternative is not None:
+                to_group = {d: grp for grp, ds in alternative.members.items() for d in ds}
+                return alternative, {d: to_group.get(d) for d in counts}
+    return _Plan(pooled=rule.pooled, hidden=rule.hidden, withheld=rule.withheld,
+                 sizes=rule.sizes), rule.moved
 
 
 def reporting_groups(
@@ -319,22 +393,13 @@ def reporting_groups(
         (organisation, wave) -> :class:`Grouping`.
     """
     m = _check_min(min_group_size)
-    values, rules, positions = _reporting_rules(data, m)
-    index = data.index
-    groupings = {
-        key: Grouping(
-            groups=pd.Series(values[idx], index=index[idx], dtype="object"),
-            min_group_size=m, pooled=rule.pooled, hidden=rule.hidden,
-            withheld=rule.withheld, sizes=rule.sizes,
-        )
-        for (key, rule), idx in zip(rules.items(), positions.values(), strict=True)
+    values, plans, positions = _reporting_plans(data, m)
+    index, name = data.index, data["department"].name
+    groupings = {  # an alternative's groups are named as group_departments names them
+        key: plan.grouping(pd.Series(values[idx], index=index[idx], dtype="object",
+                                     name=None if plan.basis == "departments" else name), m)
+        for (key, plan), idx in zip(plans.items(), positions.values(), strict=True)
     }
-    for (key, grouping), idx in zip(list(groupings.items()), positions.values(), strict=True):
-        if len(grouping.departments_shown) < 2:  # small clients: try the alternatives
-            alternative = group_departments(data["department"].iloc[idx], m)
-            if alternative.basis != "departments":
-                groupings[key] = alternative
-                values[idx] = alternative.groups.to_numpy(dtype=object)
     return pd.Series(values, index=data.index, dtype="object"), groupings
 
 
@@ -393,14 +458,18 @@ def withhold_cells(
     for col in ("interface", "dimension"):
         if col in tot:
             tot[col] = tot[col].astype("object").where(tot[col].notna(), "")
-    tot = tot.drop_duplicates(keys, keep="last")
-    gid = frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    cell, tot_cell = _cell_codes(frame, tot, keys)
+    gid = pd.factorize(cell)[0]  # cells numbered as they come (groupby ngroup, sort=False)
     n = frame["n"].to_numpy(dtype=np.int64)
     keep = n >= m
     n_cells = int(gid.max()) + 1
     shown_sum = np.bincount(gid, weights=np.where(keep, n, 0), minlength=n_cells)
     first = np.unique(gid, return_index=True)[1]
-    total = frame.iloc[first][keys].merge(tot, on=keys, how="left")["n"].to_numpy(dtype=float)
+    # each cell's total: the last totals row of the cell (drop_duplicates keep="last")
+    last = len(tot_cell) - 1 - np.unique(tot_cell[::-1], return_index=True)[1]
+    lookup = np.full(len(cell) + len(tot_cell), np.nan)
+    lookup[tot_cell[last]] = tot["n"].to_numpy(dtype=float)[last]
+    total = lookup[cell[first]]
     total = np.where(np.isnan(total), np.bincount(gid, weights=n, minlength=n_cells), total)
     rest = total - shown_sum
     # only cells where "total minus the groups shown" isolates 1 to m − 1 respondents need
@@ -431,6 +500,22 @@ def withhold_cells(
     return rows[keep].reset_index(drop=True), withheld
 
 
+def _cell_codes(rows: pd.DataFrame, totals: pd.DataFrame,
+                keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Return one number per cell of ``rows`` and of ``totals``: equal keys, equal number.
+
+    As matching the rows on ``keys`` (``merge``, ``groupby`` with ``dropna=False``):
+    one factorisation of each key column over both frames, missing values equal.
+    """
+    code = np.zeros(len(rows) + len(totals), dtype=np.int64)
+    for key in keys:
+        values = np.concatenate([rows[key].to_numpy(dtype=object),
+                                 totals[key].to_numpy(dtype=object)])
+        column, uniques = pd.factorize(values, use_na_sentinel=False)
+        code = pd.factorize(code * len(uniques) + column)[0]
+    return code[:len(rows)], code[len(rows):]
+
+
 def department_cells(
     scored: RespondentScores, min_group_size: int = MIN_GROUP_SIZE
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -444,18 +529,76 @@ def department_cells(
         :data:`CELL_KEYS` and ``department`` of the cells a group is not shown in,
         because of the per-cell rule (:func:`withhold_cells`).
     """
-    groups, groupings = reporting_groups(scored.keys, _check_min(min_group_size))
+    values, plans, _ = _reporting_plans(scored.keys, _check_min(min_group_size))
+    groups = pd.Series(values, index=scored.keys.index, dtype="object")
     shown = scored.with_keys(department=groups).where(groups.notna().to_numpy(dtype=bool))
     out = describe_scores(shown, [*GROUP_KEYS, "department"], bootstrap=False, alpha=False)
-    totals = describe_scores(scored, GROUP_KEYS, bootstrap=False, alpha=False)
-    out, withheld = withhold_cells(out, totals, min_group_size)
-    columns = [out[c].to_numpy(dtype=object) for c in ("organisation", "wave", "department")]
-    out["pooled"] = [
-        ";".join(groupings[(o, w)].pooled) if d == OTHER
-        else ";".join(m for m in groupings[(o, w)].members.get(d, ()) if m != d)
-        for o, w, d in zip(*columns, strict=True)
-    ]
+    out, withheld = withhold_cells(out, _cell_totals(scored), min_group_size)
+    out["pooled"] = _pooled_column(out, plans)
     return out, withheld
+
+
+def _cell_totals(scored: RespondentScores) -> pd.DataFrame:
+    """Return the organisation's ``n`` of every cell: :data:`CELL_KEYS` and ``n``.
+
+    The ``n`` of :func:`~assessment.analysis.stats.describe_scores` by organisation × wave
+    (respondents who rated the cell; every respondent for an interface index), counted
+    with one ``bincount`` per cell: the totals :func:`withhold_cells` needs, without the
+    other figures.
+    """
+    columns = [*CELL_KEYS, "n"]
+    cells = scored.cells
+    groups = scored.keys.groupby(GROUP_KEYS, sort=True, dropna=True).indices
+    if not cells or not groups:
+        return pd.DataFrame(columns=columns)
+    ifaces = interface_columns(scored.instrument, cells)
+    code = np.full(len(scored), -1, dtype=np.int64)
+    for g, idx in enumerate(groups.values()):
+        code[idx] = g
+    grouped = code >= 0
+    rated = ~np.isnan(scored.means[grouped])
+    n_groups, width = len(groups), len(cells) + len(ifaces)
+    n = np.empty((n_groups, width), dtype=np.int64)
+    for k in range(len(cells)):
+        n[:, k] = np.bincount(code[grouped][rated[:, k]], minlength=n_groups)
+    n[:, len(cells):] = np.bincount(code[grouped], minlength=n_groups)[:, None]
+    keys = list(groups)
+    levels = [*(c.level for c in cells), *(["interface"] * len(ifaces))]
+    interfaces = [*(c.interface for c in cells), *ifaces]
+    dimensions = [*(c.dimension for c in cells), *([None] * len(ifaces))]
+    return pd.DataFrame({
+        "organisation": np.repeat(np.array([k[0] for k in keys], dtype=object), width),
+        "wave": np.repeat(np.array([k[1] for k in keys], dtype=object), width),
+        "instrument": scored.instrument.id,
+        "level": np.tile(np.array(levels, dtype=object), n_groups),
+        "interface": np.tile(np.array(interfaces, dtype=object), n_groups),
+        "dimension": np.tile(np.array(dimensions, dtype=object), n_groups),
+        "n": n.ravel(),
+    }, columns=columns)
+
+
+def _pooled_column(rows: pd.DataFrame, plans: dict[tuple[str, str], _Plan]) -> list[str]:
+    """Per row, the departments its group holds besides itself, joined by ``;``.
+
+    A pooled ``other`` names the departments pooled; a group of an alternative its members
+    (but itself); a department on its own nothing. Worked out once per organisation ×
+    wave × group, then spread over the rows.
+    """
+    if rows.empty:
+        return []
+    codes = [pd.factorize(rows[c].to_numpy(dtype=object))
+             for c in ("organisation", "wave", "department")]
+    combined = np.zeros(len(rows), dtype=np.int64)
+    for code, uniques in codes:
+        combined = combined * (len(uniques) + 1) + code + 1
+    first, inverse = np.unique(combined, return_index=True, return_inverse=True)[1:]
+    texts = []
+    for i in first:
+        o, w, d = (uniques[code[i]] if code[i] >= 0 else None for code, uniques in codes)
+        plan = plans[(o, w)]
+        texts.append(";".join(plan.pooled) if d == OTHER
+                     else ";".join(m for m in plan.members.get(d, ()) if m != d))
+    return np.asarray(texts, dtype=object)[inverse].tolist()
 
 
 def department_scores(

@@ -167,14 +167,33 @@ def nps_by_group(
     if item_id not in data:
         return pd.DataFrame(columns=[*by, *fields])
     labels = classify(data[item_id])  # once for the whole column; refuses answers outside 0–10
-    counts = pd.crosstab([data[c] for c in by], labels).reindex(
-        columns=["promoter", "passive", "detractor"], fill_value=0
-    )
     rows = []
-    for key, (pro, pas, det) in zip(counts.index, counts.to_numpy().tolist(), strict=True):
+    for key, (pro, pas, det) in _label_counts(data[by], labels):
         if pro + pas + det == 0:
             continue
         key = key if isinstance(key, tuple) else (key,)
         r = nps_from_counts(int(pro), int(pas), int(det), confidence)
         rows.append([*key, *(getattr(r, f) for f in fields)])
     return pd.DataFrame(rows, columns=[*by, *fields])
+
+
+def _label_counts(keys: pd.DataFrame, labels: pd.Series):
+    """Yield (group key, [promoters, passives, detractors]) per group of ``keys``, sorted.
+
+    As ``pd.crosstab`` of the keys and the labels: respondents with a missing key or
+    label are left out, so is a group without any label. Counted with one ``bincount``.
+    """
+    kinds = ["promoter", "passive", "detractor"]
+    labelled = labels.notna().to_numpy(dtype=bool)
+    label = labels.to_numpy(dtype=object)[labelled]
+    code = np.full(len(labels), -1, dtype=np.int64)
+    code[labelled] = np.select([label == kind for kind in kinds], [0, 1, 2], -1)
+    valid = (code >= 0) & keys.notna().all(axis=1).to_numpy(dtype=bool)
+    groups = keys[valid].groupby(list(keys.columns), sort=True).indices
+    if not groups:
+        return
+    group = np.empty(int(valid.sum()), dtype=np.int64)
+    for g, idx in enumerate(groups.values()):
+        group[idx] = g
+    counts = np.bincount(group * 3 + code[valid], minlength=len(groups) * 3)
+    yield from zip(groups, counts.reshape(-1, 3).tolist(), strict=True)

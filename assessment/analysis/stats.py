@@ -744,6 +744,33 @@ def _batched_reliability(block: np.ndarray, kind: str, min_n: int) -> np.ndarray
     return out
 
 
+def _same_length(kinds: list[str | None],
+                 item_sets: list[list[int]]) -> list[tuple[str, list[int], np.ndarray]]:
+    """Return the cells with a reliability coefficient, by number of items.
+
+    Each entry: the coefficient, the cells' positions (in ``item_sets``) and their items
+    as a cells × items array, for :func:`_stacked_reliability`.
+    """
+    by_length: dict[tuple[str, int], list[int]] = {}
+    for k, (kind, cols) in enumerate(zip(kinds, item_sets, strict=False)):
+        if kind is not None:
+            by_length.setdefault((kind, len(cols)), []).append(k)
+    return [(kind, positions, np.array([item_sets[k] for k in positions], dtype=np.int64))
+            for (kind, _), positions in by_length.items()]
+
+
+def _stacked_reliability(block: np.ndarray, kind: str, min_n: int) -> np.ndarray:
+    """:func:`_batched_reliability` of several cells with as many items, in one call.
+
+    ``block`` is groups × respondents × cells × items; each group × cell is a group of
+    :func:`_batched_reliability` of its own (the same numbers as cell by cell: every
+    figure is reduced within its own group × cell). Returns groups × cells.
+    """
+    g, m, c, k = block.shape
+    stacked = block.transpose(0, 2, 1, 3).reshape(g * c, m, k)
+    return _batched_reliability(stacked, kind, min_n).reshape(g, c)
+
+
 def describe_scores(
     scored: RespondentScores,
     by: list[str] | None = None,
@@ -821,6 +848,7 @@ def describe_scores(
     iface_high = np.full((n_groups, n_ifaces), np.nan)
     rel = np.full((n_groups, n_cells + n_ifaces), np.nan)
     kinds = [coefficient_for(len(c)) for c in [*cell_items, *iface_items]] if alpha else []
+    reliability_sets = _same_length(kinds, [*cell_items, *iface_items])
     per_chunk = max(1, 2_000_000 // max(n_boot if bootstrap else 1, 1)
                     // max(n_cells, answers.shape[1], 1)) * 8
     for chunk, take in _buckets(groups, per_chunk):
@@ -833,8 +861,8 @@ def describe_scores(
         item_var[chunk] = _batched_variance(ans)
         for j, ks in enumerate(ifaces.values()):
             per_resp = interface_index(x, ks)
-            iface_sd[chunk, j] = [float(v) ** 0.5 for v in  # as float ** 0.5 did
-                                  _batched_variance(per_resp[:, :, None])[:, 0]]
+            iface_sd[chunk, j] = [v ** 0.5 for v in  # as float ** 0.5 did
+                                  _batched_variance(per_resp[:, :, None])[:, 0].tolist()]
         if bootstrap and take.shape[1] >= 2:
             rngs = [seeded_rng(seed, instrument.id, *keys[g]) for g in chunk]
             with _one_blas_thread():
@@ -846,9 +874,9 @@ def describe_scores(
                 iface_low[chunk[rated], j], iface_high[chunk[rated], j] = lo[rated, 0], hi[rated, 0]
             del boot
         if alpha:
-            for k, cols in enumerate([*cell_items, *iface_items]):
-                if kinds[k] is not None:
-                    rel[chunk, k] = _batched_reliability(ans[:, :, cols], kinds[k], min_alpha_n)
+            for kind, positions, cols in reliability_sets:
+                rel[np.ix_(chunk, positions)] = _stacked_reliability(ans[:, :, cols], kind,
+                                                                     min_alpha_n)
     rated2 = n >= 2
     low, high = np.where(rated2, low, np.nan), np.where(rated2, high, np.nan)
     width = n_cells + n_ifaces

@@ -254,7 +254,8 @@ def _analyse_part(
     dept_rows = out["level"] == "department"
     out.loc[dept_rows, ["icc1", "icc2"]] = np.nan
     order = {inst.id: k for k, inst in enumerate(instruments)}
-    out["_inst"] = out["instrument"].map(order)
+    codes, uniques = pd.factorize(out["instrument"])  # as .map(order), for sorting only
+    out["_inst"] = np.array([order.get(u, np.nan) for u in uniques] + [np.nan])[codes]
     out = out.sort_values(["organisation", "wave", "_inst", "_part", "_seq"], kind="stable")
     for col in ANALYSIS_COLUMNS:
         if col not in out:

@@ -210,6 +210,14 @@ def csv_text(frame: pd.DataFrame, header: bool = True) -> str:
     text that is just a number, such as ``-0.5``), missing values stay empty. Every CSV
     the package writes goes through here.
 
+    The text is byte for byte what ``DataFrame.to_csv(index=False)`` writes for the
+    escaped frame, but made column by column (:func:`_csv_columns`): each distinct value
+    is formatted once, by the same conversion pandas applies (``astype(str)`` of a
+    float64 or integer array, the :mod:`csv` module's quoting for text), then the rows are
+    joined. That is several times faster for a large scores table, whose float columns
+    hold few distinct values and many missing ones. Frames with a column of another kind
+    (dates, categories, float32, ...), one column or no rows go through ``to_csv``.
+
     Examples
     --------
     >>> import pandas as pd
@@ -220,24 +228,100 @@ def csv_text(frame: pd.DataFrame, header: bool = True) -> str:
     -0.5,1.0
     Acme,
     """
+    labels = [_escape_cell(str(c)) for c in frame.columns]
+    columns = _csv_columns(frame) if len(labels) >= 2 and len(frame) else None
+    if columns is None:
+        return _pandas_csv_text(frame, labels, header)
+    lines = [",".join(_csv_field(label) for label in labels)] if header else []
+    lines.extend(map(",".join, zip(*columns, strict=True)))
+    return os.linesep.join(lines) + os.linesep
+
+
+def _escape_cell(value: object) -> object:
+    """Return a text ``value`` that a spreadsheet would read as a formula with a ``'``."""
+    if (isinstance(value, str) and value.startswith(_FORMULA_START)
+            and not _NUMBER.fullmatch(value)):
+        return "'" + value
+    return value
+
+
+def _pandas_csv_text(frame: pd.DataFrame, labels: list, header: bool) -> str:
+    """:func:`csv_text` through ``DataFrame.to_csv``: for any frame."""
     import numpy as np
     import pandas as pd
-
-    def cell(value: object) -> object:
-        if (isinstance(value, str) and value.startswith(_FORMULA_START)
-                and not _NUMBER.fullmatch(value)):
-            return "'" + value
-        return value
 
     text_columns = [c for c in frame.columns if not _is_numeric(frame[c])]
     safe = frame.copy() if text_columns else frame
     for column in text_columns:
         # each distinct value once: a scores table repeats a few texts in many rows
         codes, uniques = pd.factorize(frame[column], use_na_sentinel=True)
-        escaped = np.array([cell(u) for u in uniques] + [None], dtype=object)
+        escaped = np.array([_escape_cell(u) for u in uniques] + [None], dtype=object)
         safe[column] = np.where(codes >= 0, escaped[codes], frame[column].to_numpy(dtype=object))
-    safe.columns = [cell(str(c)) for c in frame.columns]
+    safe.columns = labels
     return safe.to_csv(index=False, header=header)
+
+
+def _csv_field(value: object) -> str:
+    """Return one non-missing cell as the :mod:`csv` writer of ``to_csv`` writes it.
+
+    The writer itself formats it (quoting when needed, ``repr`` of a float, ``str`` of
+    anything else); the second, empty field keeps it from being a row's only field.
+    """
+    import csv
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=os.linesep).writerow([value, ""])
+    return buffer.getvalue()[:-len(os.linesep) - 1]
+
+
+def _csv_columns(frame: pd.DataFrame) -> list[list[str]] | None:
+    """Return each column of ``frame`` as the CSV fields ``to_csv`` writes, or None.
+
+    None when a column is of a kind this does not know (then ``to_csv`` writes it). Per
+    kind, as pandas' ``get_values_for_csv`` and the :mod:`csv` writer do it:
+
+    - float64: ``astype(str)`` (the shortest repr), missing values empty. Each distinct
+      bit pattern is formatted once (by bits, so that ``-0.0`` stays apart from ``0.0``);
+    - int, uint and bool arrays: ``str`` of each value (``astype(str)`` gives the same);
+    - nullable Int, UInt and boolean: ``str`` of each value, ``<NA>`` empty;
+    - object and str (text): each distinct value escaped (:func:`_escape_cell`) and
+      written by the :mod:`csv` writer (:func:`_csv_field`), missing values empty.
+    """
+    import numpy as np
+    import pandas as pd
+    from pandas.api.types import is_object_dtype
+
+    out = []
+    for k in range(frame.shape[1]):
+        column = frame.iloc[:, k]
+        dtype = column.dtype
+        if isinstance(dtype, np.dtype) and dtype == np.float64:
+            out.append(_float_fields(column.to_numpy()))
+        elif isinstance(dtype, np.dtype) and dtype.kind in "iub":
+            values = column.to_numpy()
+            uniques, inverse = np.unique(values, return_inverse=True)
+            out.append(np.asarray(uniques.astype(str), dtype=object)[inverse].tolist())
+        elif (text := is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)) or (
+                isinstance(dtype, pd.api.extensions.ExtensionDtype)
+                and (dtype.kind in "iu" or dtype.name == "boolean")):
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+            fields = ["" if pd.isna(u) else _csv_field(_escape_cell(u) if text else u)
+                      for u in np.asarray(uniques, dtype=object)]
+            out.append(np.array([*fields, ""], dtype=object)[codes].tolist())
+        else:
+            return None
+    return out
+
+
+def _float_fields(values) -> list[str]:
+    """Return a float64 array as ``to_csv`` writes it: ``astype(str)``, NaN empty."""
+    import numpy as np
+
+    missing = np.isnan(values)
+    bits, inverse = np.unique(values[~missing].view(np.int64), return_inverse=True)
+    fields = np.full(len(values), "", dtype=object)
+    fields[~missing] = np.asarray(bits.view(np.float64).astype(str), dtype=object)[inverse]
+    return fields.tolist()
 
 
 def _is_numeric(column: pd.Series) -> bool:

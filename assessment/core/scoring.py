@@ -566,11 +566,11 @@ def score_disciplines(data: pd.DataFrame, instrument: Instrument,
         else pd.Series(dtype="object")
     )
     rows = []
-    declared_of = declared.to_dict()  # a dict lookup, not a MultiIndex one per group
-    columns = list(wide.columns)
+    declared_of = declared.to_dict()  # (organisation, wave) -> option: one lookup per key
+    dimensions = wide.columns.tolist()
     for key, values in zip(wide.index, wide.to_numpy().tolist(), strict=True):
         result = (
-            classify_profile(dict(zip(columns, values, strict=True)), prof.threshold,
+            classify_profile(dict(zip(dimensions, values, strict=True)), prof.threshold,
                              prof.excellence, prof.lead_margin)
             if prof
             else ProfileResult("not_rated")

@@ -346,3 +346,61 @@ def test_scores_file_never_isolates_fewer_than_the_minimum(alignment, discipline
     dept = table[table["level"] == "department"].copy()
     dept["level"] = np.where(dept["instrument"] == disciplines.id, "discipline", "dimension")
     _check_cells(dept, table[table["level"].isin(["dimension", "discipline"])], minimum)
+
+
+def _many_organisations(alignment, seed: int = 11) -> pd.DataFrame:
+    """Return sixty organisations of 1 to 14 respondents, some of them in a wave.
+
+    Random departments (some missing) and random answers with skips, so that every
+    rule and alternative of the anonymity rule comes up.
+    """
+    rng = np.random.default_rng(seed)
+    names = ["marketing", "sales", "service", "management", "other", None]
+    rows = []
+    for o in range(60):
+        for k in range(int(rng.integers(1, 15))):
+            row = {"organisation": f"Org {o:02d}", "wave": "" if o % 7 else "2026-Q1",
+                   "department": names[int(rng.choice(6, p=[.25, .25, .2, .15, .1, .05]))],
+                   "respondent_id": f"{o}-{k}"}
+            for item in alignment.items:
+                row[item.id] = np.nan if rng.random() < 0.15 else float(rng.integers(1, 5))
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_reporting_groups_is_group_departments_per_organisation(alignment):
+    """reporting_groups (all organisations at once) gives what group_departments gives each.
+
+    Expected: group_departments applied to each organisation × wave's departments on its
+    own, the definition reporting_groups computes in one pass.
+    """
+    data = _many_organisations(alignment)
+    bases = set()
+    for m in (1, 2, 3, 4):
+        groups, groupings = reporting_groups(data, m)
+        assert list(groupings) == sorted(groupings)
+        for (org, wave), idx in data.groupby(["organisation", "wave"]).indices.items():
+            alone = group_departments(data["department"].iloc[idx], m)
+            g = groupings[(org, wave)]
+            assert (g.pooled, g.hidden, g.withheld, g.sizes, g.basis, g.members) == (
+                alone.pooled, alone.hidden, alone.withheld, alone.sizes, alone.basis,
+                alone.members)
+            assert g.groups.tolist() == alone.groups.tolist()
+            assert groups.iloc[idx].tolist() == alone.groups.tolist()
+            bases.add(g.basis)
+    assert len(bases) == 3  # departments and both alternatives occurred
+
+
+def test_cell_totals_are_the_n_of_describe_scores(alignment):
+    """The organisation totals withhold_cells needs: describe_scores' n, cell by cell.
+
+    Expected: describe_scores by organisation × wave (its ``n`` column), which
+    department_cells used to call for these totals.
+    """
+    from assessment.analysis.departments import _cell_totals
+    from assessment.analysis.stats import describe_scores
+
+    scored = score_respondents(_many_organisations(alignment), alignment)
+    keys = ["organisation", "wave", "instrument", "level", "interface", "dimension", "n"]
+    full = describe_scores(scored, bootstrap=False, alpha=False)[keys]
+    pd.testing.assert_frame_equal(_cell_totals(scored), full, check_dtype=False)

@@ -86,3 +86,30 @@ def test_nps_per_group():
     assert out.loc["B", "n"] == 2 and out.loc["B", "score"] == 100.0
     assert "C" not in out.index
     assert nps_by_group(data, "missing", ["organisation"]).empty
+
+
+def test_nps_by_group_is_nps_of_each_group():
+    """Every group's counts and figures are nps() of its own answers; empty groups left out.
+
+    Expected: nps() of each organisation × wave's answers alone (the definition); groups
+    come sorted, respondents without an organisation or an answer count nowhere.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    n = 400
+    data = pd.DataFrame({
+        "organisation": rng.choice(["B", "A", "C", None], n),
+        "wave": rng.choice(["", "2026-Q1"], n),
+        "q": np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 11, n).astype(float)),
+    })
+    data.loc[data["organisation"] == "C", "q"] = np.nan  # a group without any answer
+    out = nps_by_group(data, "q", ["organisation", "wave"])
+    expected = []
+    for (org, wave), part in data.dropna(subset=["organisation"]).groupby(
+            ["organisation", "wave"]):
+        r = nps(part["q"].dropna().tolist())
+        if r.n:
+            expected.append([org, wave, r.n, r.promoters, r.passives, r.detractors, r.score,
+                             r.margin, r.low, r.high])
+    assert out.values.tolist() == expected
