@@ -28,7 +28,6 @@ from assessment.core.privacy import scan_comments
 from assessment.core.text import (
     FORMAT_CHARACTERS,
     format_characters,
-    map_unique,
     name_key,
     normalise,
     normalise_series,
@@ -267,11 +266,78 @@ _PLAIN_NUMBER = r"[+-]?\d+(?:[.,]\d*)?"
 
 @dataclass
 class _Table:
-    """A table as read: cells as strings, unique column labels, the header each was read from."""
+    """A table as read: cells as strings, unique column labels, the header each was read from.
+
+    ``coded`` holds each column of ``frame`` as distinct values and codes (:class:`_Coded`),
+    so that the checks work once per distinct value instead of once per cell.
+    """
 
     frame: pd.DataFrame
     headers: dict[str, str]
     warnings: list[Problem]
+    coded: dict[str, _Coded] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Coded:
+    """A column of strings as its distinct values and, per row, which one it holds.
+
+    Attributes
+    ----------
+    codes : ndarray of intp
+        Per row, the position of its value in ``uniques``; -1 for a missing value.
+    uniques : ndarray of object
+        The distinct values (non-empty strings), in order of first appearance.
+    """
+
+    codes: np.ndarray
+    uniques: np.ndarray
+
+    def take(self, per_unique, missing=np.nan) -> np.ndarray:
+        """Return the per-row values of ``per_unique`` (one value per unique; ``missing`` at -1)."""
+        values = np.empty(len(self.uniques) + 1, dtype=object)
+        values[:-1] = per_unique
+        values[-1] = missing
+        return values[self.codes]
+
+    def mask(self, per_unique) -> np.ndarray:
+        """Return the per-row booleans of ``per_unique`` (False where the value is missing)."""
+        return np.append(np.asarray(per_unique, dtype=bool), False)[self.codes]
+
+    def strings(self, per_unique, missing=pd.NA):
+        """Return the per-row strings of ``per_unique`` as a ``string`` array (None: missing)."""
+        return pd.array(self.take(per_unique, missing), dtype="string")
+
+    def recode(self, per_unique) -> _Coded:
+        """Return the column with each distinct value replaced (empty or None: missing)."""
+        position: dict[str, int] = {}
+        kept: list[str] = []
+        remap = np.empty(len(self.uniques) + 1, dtype=np.intp)
+        remap[-1] = -1
+        for k, value in enumerate(per_unique):
+            if value is None or value is pd.NA or value == "":
+                remap[k] = -1
+                continue
+            code = position.get(value)
+            if code is None:
+                code = position[value] = len(kept)
+                kept.append(value)
+            remap[k] = code
+        uniques = np.empty(len(kept), dtype=object)
+        uniques[:] = kept
+        return _Coded(remap[self.codes], uniques)
+
+
+def _code(values: pd.Series) -> _Coded:
+    """Return a column of strings (missing values as NA) as distinct values and codes."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    return _Coded(codes.astype(np.intp, copy=False), np.asarray(uniques, dtype=object))
+
+
+def _stripped(values: pd.Series) -> _Coded:
+    """Return a column of strings coded: each value stripped of surrounding space, blanks missing."""
+    coded = _code(values)
+    return coded.recode([u.strip() for u in coded.uniques])
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -579,12 +645,21 @@ def _clean_table(table: pd.DataFrame, file: str, warnings: list[Problem]) -> _Ta
         if label in headers:
             label = f"{header} (column {_column_letter(k + 1)})"
         headers[label] = header or label
-    table = table.iloc[1:].astype("string")
-    table.columns = list(headers)
-    table = table.apply(lambda s: map_unique(s, lambda u: u.str.strip())).replace("", pd.NA)
+    body = table.iloc[1:]
+    body.columns = list(headers)
+    # each column's distinct values stripped once; blanks missing
+    coded = {label: _stripped(body[label]) for label in headers}
     # spreadsheet row numbers: header is row 1
-    table.index = pd.RangeIndex(2, 2 + len(table))
-    return _Table(table.dropna(how="all"), headers, warnings)
+    index = pd.RangeIndex(2, 2 + len(body))
+    table = pd.DataFrame({label: c.strings(c.uniques) for label, c in coded.items()},
+                         index=index, columns=list(headers))
+    present = np.zeros(len(body), dtype=bool)
+    for c in coded.values():
+        present |= c.codes >= 0
+    if not present.all():  # rows with no value at all are dropped, as DataFrame.dropna does
+        table = table.loc[present]
+        coded = {label: _Coded(c.codes[present], c.uniques) for label, c in coded.items()}
+    return _Table(table, headers, warnings, coded)
 
 
 def _match_columns(headers: dict[str, str], instruments: list[Instrument], file: str):
@@ -719,33 +794,37 @@ def _allowed(item: Item) -> str:
     return f"{lo}–{hi} or a whole number"
 
 
-def _parse_item(values: pd.Series, inst: Instrument, item: Item, header: str, file: str):
+def _parse_item(values: pd.Series, coded: _Coded, inst: Instrument, item: Item, header: str,
+                file: str):
     """Return (parsed values, problems, don't-know mask) for one item column.
 
-    Each distinct answer is parsed once. A "don't know / not applicable" answer is read
-    as not answered (missing), without a problem; the mask marks those rows.
+    Each distinct answer (``coded``: the column's distinct values and codes) is parsed
+    once. A "don't know / not applicable" answer is read as not answered (missing),
+    without a problem; the mask marks those rows.
     """
     if item.type == "text":
         return values.astype(object).where(values.notna(), None), [], None
-    answers = values.astype("string")
-    parsed = map_unique(answers, lambda u: _parse_answers(u, inst, item))
+    answers = pd.Series(coded.uniques, dtype="string")
+    parsed_u = _parse_answers(answers, inst, item)
+    parsed = pd.Series(pd.api.extensions.take(parsed_u.to_numpy(), coded.codes, allow_fill=True),
+                       index=values.index, dtype=parsed_u.dtype)
     keys = dont_know_keys(item, inst)
     dont_know = None
+    known = np.zeros(len(coded.uniques), dtype=bool)
     if keys:
-        dont_know = map_unique(answers, lambda u: normalise_series(u).isin(keys).astype("boolean"))
-        dont_know = (dont_know.fillna(False).astype(bool) & values.notna()).astype(bool)
-    bad = values.notna() & parsed.isna()
-    if dont_know is not None:
-        bad &= ~dont_know
+        known = normalise_series(answers).isin(keys).to_numpy(dtype=bool)
+        dont_know = pd.Series(coded.mask(known), index=values.index)
+    bad = coded.mask(parsed_u.isna().to_numpy(dtype=bool) & ~known)
+    allowed = _allowed(item)
     problems = [
         _problem(
             file,
-            f"{values[row]!r} is not an answer on this item ({_allowed(item)}); "
+            f"{coded.uniques[code]!r} is not an answer on this item ({allowed}); "
             "the answer is ignored",
             row=int(row),
             column=header,
         )
-        for row in values.index[bad.to_numpy(dtype=bool)]
+        for row, code in zip(values.index[bad], coded.codes[bad], strict=True)
     ]
     return parsed, problems, dont_know
 
@@ -771,25 +850,35 @@ def _parse_answers(values: pd.Series, inst: Instrument, item: Item) -> pd.Series
     return parsed.where(~bad)
 
 
-def _canonical_names(names: pd.Series) -> pd.Series:
-    """Write every spelling of a name (case, spaces, quotes) as its first spelling in the file."""
-    keys = normalise_series(names)
-    first = names.groupby(keys, sort=False).transform("first")
-    return first.where(names.notna())
+def _normalised(coded: _Coded) -> list[str]:
+    """Return :func:`~assessment.core.text.normalise` of each distinct value of a column."""
+    return normalise_series(pd.Series(coded.uniques, dtype="string")).tolist()
 
 
-def _strip_format_characters(values: pd.Series, column: str, file: str):
+def _canonical_names(names: pd.Series, coded: _Coded):
+    """Write every spelling of a name (case, spaces, quotes) as its first spelling in the file.
+
+    Returns the names and their distinct values and codes.
+    """
+    first: dict[str, str] = {}
+    canon = [first.setdefault(key, name)
+             for key, name in zip(_normalised(coded), coded.uniques, strict=True)]
+    return pd.Series(coded.strings(canon), index=names.index, name=names.name), coded.recode(canon)
+
+
+def _strip_format_characters(values: pd.Series, coded: _Coded, column: str, file: str):
     """Remove format characters (zero-width, right-to-left overrides) from names; warn per column.
 
-    Returns the cleaned values and a list with at most one warning naming the rows and
-    the characters.
+    Returns the cleaned values, a list with at most one warning naming the rows and the
+    characters, and the cleaned values' distinct values and codes.
     """
-    cleaned = map_unique(values.astype("string"),
-                         lambda u: u.str.replace(FORMAT_CHARACTERS, "", regex=True).str.strip())
-    changed = (values.notna() & (cleaned != values)).fillna(False).to_numpy(dtype=bool)
-    if not changed.any():
-        return values, []
-    found = format_characters("".join(values[changed].unique()))
+    cleaned = [FORMAT_CHARACTERS.sub("", u).strip() for u in coded.uniques]
+    changed_u = np.array([c != u for c, u in zip(cleaned, coded.uniques, strict=True)],
+                         dtype=bool)
+    if not changed_u.any():
+        return values, [], coded
+    changed = coded.mask(changed_u)
+    found = format_characters("".join(coded.uniques[changed_u]))
     shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
     warning = _problem(
         file,
@@ -797,26 +886,29 @@ def _strip_format_characters(values: pd.Series, column: str, file: str):
         "they change how a name shows or tell equal-looking names apart",
         column=column,
     )
-    return cleaned.replace("", pd.NA), [warning]
+    cleaned_values = pd.Series(coded.strings([c or None for c in cleaned]), index=values.index)
+    return cleaned_values, [warning], coded.recode(cleaned)
 
 
-def _near_duplicates(names: pd.Series, column: str, file: str) -> list[Problem]:
+def _near_duplicates(coded: _Coded, index: pd.Index, column: str, file: str) -> list[Problem]:
     """Warn about organisation names that differ only in mojibake, case, spacing or punctuation.
 
     Such names are scored as separate organisations (they may be two); the warning
-    names each spelling with its rows so that the file can be corrected.
+    names each spelling with its rows so that the file can be corrected. ``coded``: the
+    names' distinct values and codes, ``index``: the rows.
     """
-    present = names.dropna()
-    spellings = pd.Series(present.unique())
+    spellings = coded.uniques
     if len(spellings) < 2:
         return []
-    keys = spellings.map(name_key)
+    groups: dict[str, list[int]] = {}
+    for k, name in enumerate(spellings):
+        groups.setdefault(name_key(name), []).append(k)
     warnings = []
-    for _, group in spellings.groupby(keys, sort=False):
+    for group in groups.values():
         if len(group) < 2:
             continue
         described = " and ".join(
-            f"{name!r} ({_rows_text(present.index[present == name])})" for name in group
+            f"{spellings[k]!r} ({_rows_text(index[coded.codes == k])})" for k in group
         )
         warnings.append(
             _problem(
@@ -830,41 +922,51 @@ def _near_duplicates(names: pd.Series, column: str, file: str) -> list[Problem]:
     return warnings
 
 
-def _parse_employees(values: pd.Series, column: str, file: str):
+def _employees(raw: str) -> int | None | str:
+    """Read one number of staff: the number, None when blank, or the raw text when invalid."""
+    text = normalise(raw).replace(" ", "")
+    text = text[:-2] if text.endswith((".0", ",0")) else text
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    return raw if text else None
+
+
+def _parse_employees(values: pd.Series, coded: _Coded, column: str, file: str):
     """Read an organisation's number of staff: a whole number of at least 1, else ignored."""
-    out = pd.Series(pd.NA, index=values.index, dtype="Int64")
-    problems = []
-    for row, raw in values.dropna().items():
-        text = normalise(raw).replace(" ", "")
-        text = text[:-2] if text.endswith((".0", ",0")) else text
-        if text.isdigit() and int(text) >= 1:
-            out[row] = int(text)
-        elif text:
-            problems.append(_problem(file, f"{raw!r} is not a number of employees (a whole "
-                                     "number such as 45); ignored", row=int(row),
-                                     column=column))
+    read = [_employees(u) for u in coded.uniques]
+    numbers = [n if isinstance(n, int) else pd.NA for n in read]
+    out = pd.Series(pd.array(coded.take(numbers, pd.NA), dtype="Int64"), index=values.index)
+    invalid = coded.mask([isinstance(n, str) for n in read])
+    problems = [_problem(file, f"{coded.uniques[code]!r} is not a number of employees (a whole "
+                         "number such as 45); ignored", row=int(row), column=column)
+                for row, code in zip(values.index[invalid], coded.codes[invalid], strict=True)]
     return out, problems
 
 
-def _parse_complexity(values: pd.Series, column: str, file: str):
+def _parse_complexity(values: pd.Series, coded: _Coded, column: str, file: str):
     """Read an organisation's sale complexity: simple or complex (Dutch names accepted)."""
-    out = pd.Series(pd.NA, index=values.index, dtype="string")
-    problems = []
-    for row, raw in values.dropna().items():
-        key = normalise(raw)
-        if key in SALE_COMPLEXITY:
-            out[row] = SALE_COMPLEXITY[key]
-        elif key:
-            problems.append(_problem(file, f"{raw!r} is not a sale complexity (allowed: simple, "
-                                     "complex, or eenvoudig, complex); ignored", row=int(row),
-                                     column=column))
+    keys = [normalise(u) for u in coded.uniques]
+    out = pd.Series(coded.strings([SALE_COMPLEXITY.get(k) for k in keys]), index=values.index)
+    invalid = coded.mask([bool(k) and k not in SALE_COMPLEXITY for k in keys])
+    problems = [_problem(file, f"{coded.uniques[code]!r} is not a sale complexity (allowed: "
+                         "simple, complex, or eenvoudig, complex); ignored", row=int(row),
+                         column=column)
+                for row, code in zip(values.index[invalid], coded.codes[invalid], strict=True)]
     return out, problems
 
 
-def _conflicts(out: pd.DataFrame, canon: str, column: str, file: str) -> list[Problem]:
-    """Warn where one organisation's rows give different values of an organisation fact."""
+def _conflicts(out: pd.DataFrame, keys: pd.Series, canon: str, column: str,
+               file: str) -> list[Problem]:
+    """Warn where one organisation's rows give different values of an organisation fact.
+
+    ``keys``: each row's organisation, normalised.
+    """
     found = []
-    given = out[[canon]].assign(o=normalise_series(out["organisation"])).dropna()
+    given = out[[canon]].assign(o=keys).dropna()
+    if given.empty:
+        return found
+    counts = given.groupby("o", sort=False)[canon].nunique()
+    given = given[given["o"].isin(set(counts.index[counts.to_numpy() > 1]))]
     for _, part in given.groupby("o", sort=False):
         values = part[canon].unique()
         if len(values) > 1:
@@ -906,7 +1008,7 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
     file = str(path)
     instruments = list_instruments() if instruments is None else instruments
     read = _read_table(path)
-    table, warnings = read.frame, list(read.warnings)
+    table, warnings, coded = read.frame, list(read.warnings), dict(read.coded)
     if table.empty:
         raise ResponsesError([_problem(file, "the file has a header but no answers")])
     meta, items, ignored, problems = _match_columns(read.headers, instruments, file)
@@ -936,8 +1038,11 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
 
     for canon in ("respondent_id", "organisation", "department", "wave", "language"):
         if canon in meta:
-            table[meta[canon]], warning = _strip_format_characters(table[meta[canon]],
-                                                                   meta[canon], file)
+            col = meta[canon]
+            cleaned, warning, coded[col] = _strip_format_characters(table[col], coded[col],
+                                                                    col, file)
+            if warning:
+                table[col] = cleaned
             warnings.extend(warning)
     out = pd.DataFrame(index=table.index)
     out["row"] = table.index.astype("int64")
@@ -947,23 +1052,26 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
         out["respondent_id"] = pd.Series(
             [f"row-{r}" for r in table.index], index=table.index, dtype="string"
         )
-    out["organisation"] = _canonical_names(table[meta["organisation"]])
-    warnings.extend(_near_duplicates(out["organisation"], meta["organisation"], file))
+    out["organisation"], organisations = _canonical_names(table[meta["organisation"]],
+                                                          coded[meta["organisation"]])
+    org_keys = pd.Series(organisations.strings(_normalised(organisations)), index=table.index)
+    warnings.extend(_near_duplicates(organisations, table.index, meta["organisation"], file))
     if "department" in meta:
-        raw_dept = table[meta["department"]]
-        dept = normalise_series(raw_dept).map(DEPARTMENTS)
-        unknown = raw_dept.notna() & dept.isna()
-        for row in raw_dept.index[unknown.to_numpy(dtype=bool)]:
+        raw_dept = coded[meta["department"]]
+        dept = [DEPARTMENTS.get(key) for key in _normalised(raw_dept)]
+        unknown = raw_dept.mask([d is None for d in dept])
+        for row, code in zip(table.index[unknown], raw_dept.codes[unknown], strict=True):
             problems.append(
                 _problem(
                     file,
-                    f"{raw_dept[row]!r} is not a department (allowed: marketing, sales, "
+                    f"{raw_dept.uniques[code]!r} is not a department (allowed: marketing, sales, "
                     "service, management, other, or the Dutch names); counted as other",
                     row=int(row),
                     column=meta["department"],
                 )
             )
-        out["department"] = dept.fillna("other").astype("string")
+        out["department"] = pd.Series(raw_dept.strings([d or "other" for d in dept], "other"),
+                                      index=table.index)
     else:
         out["department"] = pd.Series("other", index=table.index, dtype="string")
     out["wave"] = (
@@ -972,22 +1080,24 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
         else pd.Series("", index=table.index, dtype="string")
     )
     out["language"] = (
-        normalise_series(table[meta["language"]])
+        pd.Series(coded[meta["language"]].strings(_normalised(coded[meta["language"]])),
+                  index=table.index)
         if "language" in meta
         else pd.Series(pd.NA, index=table.index, dtype="string")
     )
     for canon, parse in (("employees", _parse_employees),
                          ("sale_complexity", _parse_complexity)):
         if canon in meta:
-            values, found = parse(table[meta[canon]], meta[canon], file)
+            values, found = parse(table[meta[canon]], coded[meta[canon]], meta[canon], file)
             out[canon] = values
             problems.extend(found)
-            warnings.extend(_conflicts(out, canon, meta[canon], file))
+            warnings.extend(_conflicts(out, org_keys, canon, meta[canon], file))
     scored_ids = []
     columns = {}
     dont_know: list[tuple[int, str]] = []
     for item_id, (inst, item, header) in items.items():
-        parsed, item_problems, unknown = _parse_item(table[header], inst, item, header, file)
+        parsed, item_problems, unknown = _parse_item(table[header], coded[header], inst, item,
+                                                     header, file)
         if unknown is not None and unknown.any():
             dont_know.extend((int(r), item_id) for r in table.index[unknown.to_numpy()])
         out[item_id] = parsed
@@ -1005,15 +1115,19 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
     reasons[no_id & reasons.isna()] = "no respondent id given"
     key = pd.DataFrame(
         {
-            "o": normalise_series(out["organisation"]),
+            "o": org_keys,
             "w": out["wave"],
-            "r": normalise_series(out["respondent_id"]),
+            "r": (pd.Series(coded[meta["respondent_id"]].strings(
+                      _normalised(coded[meta["respondent_id"]])), index=table.index)
+                  if "respondent_id" in meta else normalise_series(out["respondent_id"])),
         }
     )
     candidates = reasons.isna()
     dup = key[candidates].duplicated(keep="first")
-    first_row = key[candidates].reset_index().groupby(["o", "w", "r"])["index"].transform("first")
-    first_row.index = key[candidates].index
+    if dup.any():
+        first_row = (key[candidates].reset_index()
+                     .groupby(["o", "w", "r"])["index"].transform("first"))
+        first_row.index = key[candidates].index
     for row in dup.index[dup.to_numpy(dtype=bool)]:
         reasons[row] = (
             f"duplicate respondent {out.at[row, 'respondent_id']!r} in "
