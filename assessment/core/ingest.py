@@ -30,6 +30,7 @@ from assessment.core.text import (
     format_characters,
     name_key,
     normalise,
+    normalise_many,
     normalise_series,
 )
 
@@ -238,7 +239,8 @@ class Responses:
             self.data.groupby(["organisation", "wave", "department"], observed=True)
             .size()
             .unstack("department", fill_value=0)
-            .reindex(columns=[d for d in DEPARTMENT_ORDER if d in set(self.data["department"])])
+            .reindex(columns=[d for d in DEPARTMENT_ORDER
+                              if d in set(self.data["department"].unique())])
         )
 
 
@@ -335,7 +337,7 @@ def _code(values: pd.Series) -> _Coded:
 
 
 def _stripped(values: pd.Series) -> _Coded:
-    """Return a column of strings coded: each value stripped of surrounding space, blanks missing."""
+    """Return a column of strings coded: each value stripped of spaces around it, blanks missing."""
     coded = _code(values)
     return coded.recode([u.strip() for u in coded.uniques])
 
@@ -852,7 +854,7 @@ def _parse_answers(values: pd.Series, inst: Instrument, item: Item) -> pd.Series
 
 def _normalised(coded: _Coded) -> list[str]:
     """Return :func:`~assessment.core.text.normalise` of each distinct value of a column."""
-    return normalise_series(pd.Series(coded.uniques, dtype="string")).tolist()
+    return normalise_many(coded.uniques)
 
 
 def _canonical_names(names: pd.Series, coded: _Coded):

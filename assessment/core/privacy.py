@@ -39,6 +39,8 @@ _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b", re.IGNORECASE)
 _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)\d{2}[\s.-]?(?:\(0\)[\s.-]?)?|0)[1-9](?:[\s.-]?\d){7,9}(?!\d)")
 _BSN = re.compile(r"(?<![\d.,-])\d(?:[. ]?\d){7,8}(?![\d]|[.,-]\d)")
+#: a text without any of these holds no e-mail address, IBAN, phone number or BSN
+_NEEDED = re.compile(r"[\d@]")
 _PARTICLES = {"de", "der", "den", "van", "het", "ter", "ten", "te", "la", "le", "von", "du", "da",
               "del", "dos", "op", "in", "t", "mevr", "dhr", "mr", "mrs", "ms"}
 
@@ -108,6 +110,8 @@ def find_personal(text: str, own: Iterable[str] = (), colleagues: Iterable[str] 
     """
     if not isinstance(text, str) or not text:
         return []
+    if not own and not colleagues and not _NEEDED.search(text):
+        return []  # every pattern left needs a digit or an @
     found: list[tuple[str, int, int]] = []
 
     def add(kind: str, pattern: re.Pattern | None, check=None) -> None:
@@ -183,6 +187,7 @@ def scan_comments(data: pd.DataFrame, columns: dict[str, str], names: pd.Series 
         if isinstance(n, str) and n.strip():
             by_org.setdefault(org, []).append(n)
     numbers = data["row"].to_numpy(dtype=object)
+    unnamed: dict[str, list[tuple[str, int, int]]] = {}
     for item, header in columns.items():
         if item not in data:
             continue
@@ -191,7 +196,13 @@ def scan_comments(data: pd.DataFrame, columns: dict[str, str], names: pd.Series 
                 continue
             own = [name_of[k]] if isinstance(name_of[k], str) else []
             others = by_org.get(orgs[k], [])
-            for kind, start, end in find_personal(text, own, others):
+            if own or others:
+                spans = find_personal(text, own, others)
+            else:  # without names the spans depend on the text only: found once per text
+                spans = unnamed.get(text)
+                if spans is None:
+                    spans = unnamed[text] = find_personal(text)
+            for kind, start, end in spans:
                 rows.append([int(numbers[k]), item, header, kind, start, end])
     return pd.DataFrame(rows, columns=cols)
 

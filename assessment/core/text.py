@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 
@@ -20,6 +20,7 @@ __all__ = [
     "map_unique",
     "name_key",
     "normalise",
+    "normalise_many",
     "normalise_series",
     "strip_format",
 ]
@@ -136,10 +137,33 @@ def map_unique(values: pd.Series, func: Callable[[pd.Series], pd.Series]) -> pd.
     return spread.set_axis(values.index)
 
 
+def _normalise_fast(text: str) -> str:
+    r"""Return :func:`normalise` of a string, with a shortcut for ASCII text.
+
+    ASCII text has no format characters, NFKC leaves it as it is, the backtick is its only
+    quote to straighten, ``str.split`` splits at the whitespace ``\s`` matches, and
+    casefolding is lowering.
+    """
+    if text.isascii():
+        return " ".join(text.replace("`", "'").split()).lower()
+    return normalise(text)
+
+
+def normalise_many(texts: Iterable[str]) -> list[str]:
+    """Apply :func:`normalise` to each of many strings; ASCII text takes a shortcut.
+
+    Examples
+    --------
+    >>> normalise_many(["  Ja ", "JA", "Café​  Noord", "it`s"])
+    ['ja', 'ja', 'café noord', "it's"]
+    """
+    return [_normalise_fast(text) for text in texts]
+
+
 def _normalise_strings(values: pd.Series) -> pd.Series:
-    out = values.astype("string").str.replace(FORMAT_CHARACTERS, "", regex=True)
-    out = out.str.normalize("NFKC").str.translate(_QUOTES)
-    return out.str.replace(_SPACES, " ", regex=True).str.strip().str.casefold()
+    """Normalise strings without missing values (the distinct values of :func:`map_unique`)."""
+    texts = values.astype("string").to_numpy(dtype=object)
+    return pd.Series(normalise_many(texts), index=values.index, dtype="string")
 
 
 def normalise_series(values: pd.Series) -> pd.Series:

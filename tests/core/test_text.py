@@ -60,3 +60,17 @@ def test_format_characters_cover_unicode_category_cf():
     assert strip_format(letters) == letters
     assert all(unicodedata.category(c) in ("Cf", "Cn")
                for c in map(chr, range(sys.maxunicode + 1)) if FORMAT_CHARACTERS.fullmatch(c))
+
+
+def test_normalise_many_equals_normalise():
+    """The shortcut for ASCII text gives what normalise() gives, for every ASCII character.
+
+    Expected values: normalise() of each string, one by one (the reference rule); the strings
+    are every pair of ASCII characters (whitespace, control characters, the backtick) with
+    spaces and tabs around them, and the tricky non-ASCII spellings.
+    """
+    from assessment.core.text import normalise_many
+
+    ascii_ = [chr(c) for c in range(128)]
+    texts = [f" {a}x{b}\t" for a in ascii_ for b in ascii_] + TRICKY + ["it`s  OK ", "\x1c a \x1f"]
+    assert normalise_many(texts) == [normalise(t) for t in texts]
