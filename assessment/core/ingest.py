@@ -23,7 +23,13 @@ import numpy as np
 import pandas as pd
 
 from assessment.core.exceptions import Problem, ResponsesError
-from assessment.core.instruments import DONT_KNOW, Instrument, Item, list_instruments
+from assessment.core.instruments import (
+    DONT_KNOW,
+    SCORED_TYPES,
+    Instrument,
+    Item,
+    list_instruments,
+)
 from assessment.core.privacy import scan_comments
 from assessment.core.text import (
     FORMAT_CHARACTERS,
@@ -264,6 +270,8 @@ _DIMENSION = re.compile(
 )
 _SEP_LINE = re.compile(r"\A\"?sep=(.)\"?[ \t]*\r?\n", re.IGNORECASE)
 _PLAIN_NUMBER = r"[+-]?\d+(?:[.,]\d*)?"
+#: an answer of ASCII digits only (at most 9: exact as float), parsed without pandas
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass
@@ -308,26 +316,20 @@ class _Coded:
 
     def strings(self, per_unique, missing=pd.NA):
         """Return the per-row strings of ``per_unique`` as a ``string`` array (None: missing)."""
-        return pd.array(self.take(per_unique, missing), dtype="string")
+        values = pd.array([*per_unique, missing], dtype="string")
+        return values.take(self.codes)  # -1 takes the last value: the missing one
 
     def recode(self, per_unique) -> _Coded:
         """Return the column with each distinct value replaced (empty or None: missing)."""
-        position: dict[str, int] = {}
-        kept: list[str] = []
-        remap = np.empty(len(self.uniques) + 1, dtype=np.intp)
-        remap[-1] = -1
-        for k, value in enumerate(per_unique):
-            if value is None or value is pd.NA or value == "":
-                remap[k] = -1
-                continue
-            code = position.get(value)
-            if code is None:
-                code = position[value] = len(kept)
-                kept.append(value)
-            remap[k] = code
-        uniques = np.empty(len(kept), dtype=object)
-        uniques[:] = kept
-        return _Coded(remap[self.codes], uniques)
+        values = np.empty(len(self.uniques), dtype=object)
+        values[:] = list(per_unique)
+        remap, uniques = pd.factorize(values, use_na_sentinel=True)
+        blank = np.flatnonzero(uniques == "")
+        if len(blank):
+            remap = np.where(remap == blank[0], -1, remap - (remap > blank[0]))
+            uniques = np.delete(uniques, blank[0])
+        remap = np.append(remap.astype(np.intp, copy=False), -1)
+        return _Coded(remap[self.codes], np.asarray(uniques, dtype=object))
 
 
 def _code(values: pd.Series) -> _Coded:
@@ -339,7 +341,10 @@ def _code(values: pd.Series) -> _Coded:
 def _stripped(values: pd.Series) -> _Coded:
     """Return a column of strings coded: each value stripped of spaces around it, blanks missing."""
     coded = _code(values)
-    return coded.recode([u.strip() for u in coded.uniques])
+    stripped = [u.strip() for u in coded.uniques]
+    if stripped == list(coded.uniques) and "" not in stripped:
+        return coded
+    return coded.recode(stripped)
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -806,15 +811,16 @@ def _parse_item(values: pd.Series, coded: _Coded, inst: Instrument, item: Item, 
     """
     if item.type == "text":
         return values.astype(object).where(values.notna(), None), [], None
-    answers = pd.Series(coded.uniques, dtype="string")
-    parsed_u = _parse_answers(answers, inst, item)
+    parsed_u = _parse_whole_numbers(coded.uniques, inst, item)
+    if parsed_u is None:
+        parsed_u = _parse_answers(pd.Series(coded.uniques, dtype="string"), inst, item)
     parsed = pd.Series(pd.api.extensions.take(parsed_u.to_numpy(), coded.codes, allow_fill=True),
                        index=values.index, dtype=parsed_u.dtype)
     keys = dont_know_keys(item, inst)
     dont_know = None
     known = np.zeros(len(coded.uniques), dtype=bool)
     if keys:
-        known = normalise_series(answers).isin(keys).to_numpy(dtype=bool)
+        known = np.array([k in keys for k in normalise_many(coded.uniques)], dtype=bool)
         dont_know = pd.Series(coded.mask(known), index=values.index)
     bad = coded.mask(parsed_u.isna().to_numpy(dtype=bool) & ~known)
     allowed = _allowed(item)
@@ -850,6 +856,23 @@ def _parse_answers(values: pd.Series, inst: Instrument, item: Item) -> pd.Series
         bad = values.notna() & parsed.isna()
         parsed = parsed.astype("float64")
     return parsed.where(~bad)
+
+
+def _parse_whole_numbers(answers: np.ndarray, inst: Instrument, item: Item) -> pd.Series | None:
+    """Parse answers that are all plain whole numbers as :func:`_parse_answers` does, quickly.
+
+    The usual answers of a scored item (``"1"`` … ``"5"``): a number in the item's range is
+    its value, any other is missing. None when some answer is anything else (an option
+    text, a sign, a decimal, another script's digits) or the item is not a scored one.
+    """
+    if item.type not in SCORED_TYPES or not all(_WHOLE_NUMBER.fullmatch(a) for a in answers):
+        return None
+    lookup = _answer_lookup(item, inst)
+    if any(a in lookup for a in answers):
+        return None  # an option written as a number: the full parse decides
+    lo, hi = item.range
+    return pd.Series([float(n) if lo <= n <= hi else np.nan for n in map(int, answers)],
+                     dtype="float64")
 
 
 def _normalised(coded: _Coded) -> list[str]:

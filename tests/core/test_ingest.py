@@ -654,3 +654,29 @@ def test_organisation_facts_mistakes(tmp_path, rows):
     (warning,) = r.warnings
     assert (warning.row, warning.column) == (6, "employees")
     assert "employees differs between rows of organisation 'Fixture BV' (12, 13)" in warning.message
+
+
+def test_whole_number_answers_parse_as_the_full_parse():
+    """Answers of plain digits take a shortcut that gives what the full parse gives.
+
+    Expected values: ``_parse_answers`` (the full parse, with option texts, signs and
+    decimals) of the same answers, for every item of every bundled instrument; the shortcut
+    declines (None) for choice and text items and for any answer that is not plain digits.
+    """
+    import numpy as np
+
+    from assessment.core.ingest import _parse_answers, _parse_whole_numbers
+    from assessment.core.instruments import list_instruments
+
+    answers = np.array(["0", "1", "2", "3", "4", "5", "6", "9", "10", "11", "007", "999999999"],
+                       dtype=object)
+    for inst in list_instruments():
+        for item in inst.items:
+            fast = _parse_whole_numbers(answers, inst, item)
+            if not item.scored:
+                assert fast is None
+                continue
+            full = _parse_answers(pd.Series(answers, dtype="string"), inst, item)
+            pd.testing.assert_series_equal(fast, full, check_exact=True)
+            for other in ("+1", "1.0", "1,", "\u0663", "1234567890", " 1", "x"):
+                assert _parse_whole_numbers(np.append(answers, other), inst, item) is None
