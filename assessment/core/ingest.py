@@ -294,7 +294,7 @@ class _Coded:
 
     Attributes
     ----------
-    codes : ndarray of intp
+    codes : ndarray of int
         Per row, the position of its value in ``uniques``; -1 for a missing value.
     uniques : ndarray of object
         The distinct values (non-empty strings), in order of first appearance.
@@ -328,14 +328,19 @@ class _Coded:
         if len(blank):
             remap = np.where(remap == blank[0], -1, remap - (remap > blank[0]))
             uniques = np.delete(uniques, blank[0])
-        remap = np.append(remap.astype(np.intp, copy=False), -1)
+        remap = np.append(remap, -1).astype(_code_type(len(uniques)))
         return _Coded(remap[self.codes], np.asarray(uniques, dtype=object))
+
+
+def _code_type(distinct: int) -> type:
+    """Return the smallest integer type that holds the codes of ``distinct`` values and -1."""
+    return np.int8 if distinct < 2**7 else np.int16 if distinct < 2**15 else np.int32
 
 
 def _code(values: pd.Series) -> _Coded:
     """Return a column of strings (missing values as NA) as distinct values and codes."""
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
-    return _Coded(codes.astype(np.intp, copy=False), np.asarray(uniques, dtype=object))
+    return _Coded(codes.astype(_code_type(len(uniques))), np.asarray(uniques, dtype=object))
 
 
 def _stripped(values: pd.Series) -> _Coded:
@@ -897,7 +902,10 @@ def _strip_format_characters(values: pd.Series, coded: _Coded, column: str, file
     Returns the cleaned values, a list with at most one warning naming the rows and the
     characters, and the cleaned values' distinct values and codes.
     """
-    cleaned = [FORMAT_CHARACTERS.sub("", u).strip() for u in coded.uniques]
+    if "".join(coded.uniques).isascii():  # ASCII text holds no format characters
+        cleaned = [u.strip() for u in coded.uniques]
+    else:
+        cleaned = [FORMAT_CHARACTERS.sub("", u).strip() for u in coded.uniques]
     changed_u = np.array([c != u for c, u in zip(cleaned, coded.uniques, strict=True)],
                          dtype=bool)
     if not changed_u.any():

@@ -25,6 +25,7 @@ __all__ = [
     "strip_format",
 ]
 
+_NOT_ALNUM_ASCII = re.compile(r"[^a-z0-9]")
 _QUOTES = str.maketrans(
     {
         "‘": "'",
@@ -41,6 +42,9 @@ _QUOTES = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
+#: in ASCII texts joined by newlines: what makes normalising more than lowering (whitespace
+#: other than single spaces within a text, a backtick)
+_NOT_JUST_LOWER = re.compile(r"[\t\r\x0b\x0c\x1c-\x1f`]|  | \n|\n |\A | \Z")
 #: Unicode's format characters (category Cf, Unicode 15): invisible, yet they change how text
 #: shows (U+202E turns "exe.txt" around) or tell two equal-looking names apart (U+200B)
 FORMAT_CHARACTERS = re.compile(
@@ -113,6 +117,8 @@ def name_key(name: str) -> str:
     >>> name_key("CafÃ© Noord") == name_key("Café-noord") == name_key("CAFÉ\u200b NOORD")
     True
     """
+    if name.isascii():  # nothing to undo, remove or normalise: letters and digits, lowered
+        return _NOT_ALNUM_ASCII.sub("", name.lower())
     text = unicodedata.normalize("NFKC", strip_format(_unmojibake(name))).casefold()
     return "".join(c for c in text if c.isalnum())
 
@@ -157,6 +163,11 @@ def normalise_many(texts: Iterable[str]) -> list[str]:
     >>> normalise_many(["  Ja ", "JA", "Café​  Noord", "it`s"])
     ['ja', 'ja', 'café noord', "it's"]
     """
+    texts = list(texts)
+    joined = "\n".join(texts)
+    if (texts and joined.isascii() and joined.count("\n") == len(texts) - 1
+            and not _NOT_JUST_LOWER.search(joined)):
+        return joined.lower().split("\n")  # plain ASCII text: normalising is lowering
     return [_normalise_fast(text) for text in texts]
 
 

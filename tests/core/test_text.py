@@ -74,3 +74,27 @@ def test_normalise_many_equals_normalise():
     ascii_ = [chr(c) for c in range(128)]
     texts = [f" {a}x{b}\t" for a in ascii_ for b in ascii_] + TRICKY + ["it`s  OK ", "\x1c a \x1f"]
     assert normalise_many(texts) == [normalise(t) for t in texts]
+    pairs = [f"{a}{b}" for a in ascii_ for b in ascii_]  # one at a time: the plain ASCII path too
+    assert [normalise_many([t])[0] for t in pairs] == [normalise(t) for t in pairs]
+    plain = ["VDI-001-0", "Acme B.V. Noord", "", "x y", "ABC"]
+    assert normalise_many(plain) == [normalise(t) for t in plain] == ["vdi-001-0",
+                                                                     "acme b.v. noord", "",
+                                                                     "x y", "abc"]
+
+
+def test_name_key_of_ascii_names_equals_the_full_rule():
+    """ASCII names take a shortcut in name_key (letters and digits, lowered).
+
+    Expected values: the full rule written out (mojibake undone, format characters removed,
+    NFKC, casefolded, letters and digits kept) for every pair of ASCII characters.
+    """
+    import unicodedata
+
+    from assessment.core.text import _unmojibake, name_key, strip_format
+
+    def full(name):
+        text = unicodedata.normalize("NFKC", strip_format(_unmojibake(name))).casefold()
+        return "".join(c for c in text if c.isalnum())
+
+    names = [f"{chr(a)} Acme-{chr(b)}" for a in range(128) for b in range(128)]
+    assert [name_key(n) for n in names] == [full(n) for n in names]
