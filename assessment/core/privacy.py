@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from assessment.core.i18n import t
@@ -191,7 +192,9 @@ def scan_comments(data: pd.DataFrame, columns: dict[str, str], names: pd.Series 
     for item, header in columns.items():
         if item not in data:
             continue
-        for k, text in enumerate(data[item].to_numpy(dtype=object)):
+        texts = data[item].to_numpy(dtype=object)
+        for k in np.flatnonzero(pd.notna(texts)):  # missing comments hold nothing
+            text = texts[k]
             if not isinstance(text, str) or not text.strip():
                 continue
             own = [name_of[k]] if isinstance(name_of[k], str) else []
