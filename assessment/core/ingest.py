@@ -408,7 +408,7 @@ def _read_table(path: str | Path) -> _Table:
     path = Path(path)
     file = str(path)
     raw = _read_bytes(path)
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise ResponsesError([_problem(file, "the file is empty")])
     if raw[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path, raw)
@@ -416,9 +416,9 @@ def _read_table(path: str | Path) -> _Table:
     sep = _SEP_LINE.match(text)
     if sep:  # Excel's "sep=;" line: the separator, not a row (Excel does not show it)
         text = text[sep.end():]
-    if not text.strip():
+    if not text or text.isspace():
         raise ResponsesError([_problem(file, "the file is empty")])
-    first = text.lstrip().splitlines()[0]
+    first = _first_line(text.lstrip())
     delimiter = sep.group(1) if sep else max((",", ";", "\t"), key=first.count)
     if first.count(delimiter) == 0:
         raise ResponsesError(
@@ -446,6 +446,16 @@ def _read_table(path: str | Path) -> _Table:
             [_problem(file, f"this is not a well-formed CSV file: {exc}")]
         ) from None
     return _clean_table(table, file, warnings)
+
+
+def _first_line(text: str) -> str:
+    """Return ``text.splitlines()[0]`` without splitting the whole text (it is a whole file)."""
+    size = 4096
+    while True:
+        lines = text[:size].splitlines()
+        if len(lines) > 1 or size >= len(text):  # the first line ends within the prefix
+            return lines[0]
+        size *= 4
 
 
 def _decode(raw: bytes, file: str) -> tuple[str, list[Problem]]:
