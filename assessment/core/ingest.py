@@ -436,7 +436,7 @@ def _read_table(path: str | Path) -> _Table:
             io.StringIO(text),
             sep=delimiter,
             header=None,
-            dtype=str,
+            dtype=object,  # the cells as the parser reads them: strings (missing: NaN)
             keep_default_na=False,
             skip_blank_lines=True,
             quoting=csv.QUOTE_MINIMAL,

@@ -179,13 +179,14 @@ def scan_comments(data: pd.DataFrame, columns: dict[str, str], names: pd.Series 
     """
     cols = ["row", "item", "column", "kind", "start", "end"]
     rows = []
+    named = names is not None
     if names is None:
         names = pd.Series(None, index=data.index, dtype="object")
     name_of = names.reindex(data.index).to_numpy(dtype=object)
     orgs = data["organisation"].to_numpy(dtype=object)
     by_org: dict[object, list[str]] = {}
-    for org, n in zip(orgs, name_of, strict=True):  # each organisation's names, in file order
-        if isinstance(n, str) and n.strip():
+    for org, n in zip(orgs, name_of, strict=True) if named else ():
+        if isinstance(n, str) and n.strip():  # each organisation's names, in file order
             by_org.setdefault(org, []).append(n)
     numbers = data["row"].to_numpy(dtype=object)
     unnamed: dict[str, list[tuple[str, int, int]]] = {}
