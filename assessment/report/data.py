@@ -41,11 +41,14 @@ from assessment.report.recommend import (
 __all__ = [
     "ReportData",
     "analyse_report",
+    "answered_instruments",
+    "chosen_targets",
     "comparison_parts",
     "below_as_shown",
     "figure_html",
     "load_report_data",
     "package_version",
+    "report_rows",
     "stage_score",
 ]
 
@@ -264,6 +267,62 @@ def index_basis(scores: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def report_rows(responses: Responses, organisation: str, wave: str = ""
+                ) -> tuple[pd.DataFrame, str]:
+    """Return the accepted rows of one organisation and wave, and the wave.
+
+    ``organisation`` is matched case-insensitively; without ``wave`` the organisation's only
+    wave is taken.
+
+    Raises
+    ------
+    AssessmentError
+        When the organisation (or wave) has no accepted rows (the message lists the
+        organisations in the file), or when it has several waves and none is chosen.
+    """
+    data = responses.for_organisation(organisation, wave or None)
+    if data.empty:
+        known = sorted(responses.data["organisation"].dropna().unique())
+        raise AssessmentError(
+            f"{responses.file}: no accepted rows for organisation {organisation!r}"
+            + (f" in wave {wave!r}" if wave else "")
+            + f"; organisations in the file: {', '.join(known) or 'none'}"
+        )
+    if not wave:
+        waves = sorted(data["wave"].unique())
+        if len(waves) > 1:
+            raise AssessmentError(
+                f"{organisation!r} has several waves ({', '.join(waves)}); "
+                "choose one with the wave parameter"
+            )
+        wave = waves[0]
+    return data, wave
+
+
+def answered_instruments(responses: Responses, data: pd.DataFrame) -> dict[str, Instrument]:
+    """Return instrument id -> Instrument of those ``data`` (a report's rows) answered."""
+    return {
+        i.id: i
+        for i in responses.instruments
+        if any(it.id in data and data[it.id].notna().any() for it in i.scored_items)
+    }
+
+
+def chosen_targets(instruments: dict[str, Instrument], target_stages: str) -> dict[str, str]:
+    """Read a report's ``target_stages`` parameter against its staged instrument.
+
+    Raises
+    ------
+    AssessmentError
+        When it names an unknown interface or stage.
+    """
+    staged = staged_instrument(instruments.values())
+    try:
+        return parse_target_stages(target_stages, staged) if staged and target_stages else {}
+    except ValueError as exc:
+        raise AssessmentError(str(exc)) from None
+
+
 def load_report_data(
     responses_path: str | Path, organisation: str, wave: str = "", lang: str = "nl",
     prepared: str | Path = "", comments: str = "redacted", norms: str = "",
@@ -296,32 +355,9 @@ def load_report_data(
                               or (wave and ready.wave != wave)):
         ready = None
     responses = ready.responses if ready else read_responses(resolve_path(responses_path))
-    data = responses.for_organisation(organisation, wave or None)
-    if data.empty:
-        known = sorted(responses.data["organisation"].dropna().unique())
-        raise AssessmentError(
-            f"{responses.file}: no accepted rows for organisation {organisation!r}"
-            + (f" in wave {wave!r}" if wave else "")
-            + f"; organisations in the file: {', '.join(known) or 'none'}"
-        )
-    if not wave:
-        waves = sorted(data["wave"].unique())
-        if len(waves) > 1:
-            raise AssessmentError(
-                f"{organisation!r} has several waves ({', '.join(waves)}); "
-                "choose one with the wave parameter"
-            )
-        wave = waves[0]
-    instruments = {
-        i.id: i
-        for i in responses.instruments
-        if any(it.id in data and data[it.id].notna().any() for it in i.scored_items)
-    }
-    staged = staged_instrument(instruments.values())
-    try:
-        chosen = parse_target_stages(target_stages, staged) if staged and target_stages else {}
-    except ValueError as exc:
-        raise AssessmentError(str(exc)) from None
+    data, wave = report_rows(responses, organisation, wave)
+    instruments = answered_instruments(responses, data)
+    chosen = chosen_targets(instruments, target_stages)
     context = ready.context if ready and ready.wave == wave else None
     if context is not None and context.scores is not None:  # scored with the cohort already
         own = context.scores

@@ -112,20 +112,22 @@ def _exporter(lang: str) -> HTMLExporter:
 PATH_PARAMETERS = ("responses_path", "prepared")
 
 
-def public_parameters(parameters: dict) -> dict:
+def public_parameters(parameters: dict, hidden: tuple[str, ...] = ()) -> dict:
     """Return the parameters as a delivered notebook shows them: no machine path.
 
     A path can hold a client's name or a user's; the kernel needs it, a reader does
     not. The responses file is named by its file name only; ``prepared`` (a private
-    temporary file of a batch) is left empty.
+    temporary file of a batch) is left empty. Parameters named in ``hidden`` are left out.
 
     Examples
     --------
     >>> public_parameters({"responses_path": "/home/ann/Acme/answers.csv", "lang": "en",
     ...                    "prepared": "/tmp/assess-batch-x/acme.pkl"})
     {'responses_path': 'answers.csv', 'lang': 'en', 'prepared': ''}
+    >>> public_parameters({"lang": "en", "prepared": "/tmp/x.pkl"}, hidden=("prepared",))
+    {'lang': 'en'}
     """
-    out = dict(parameters)
+    out = {k: v for k, v in parameters.items() if k not in hidden}
     if out.get("responses_path"):
         out["responses_path"] = Path(str(out["responses_path"])).name
     if "prepared" in out:
@@ -133,11 +135,12 @@ def public_parameters(parameters: dict) -> dict:
     return out
 
 
-def _scrub_paths(nb: nbformat.NotebookNode, parameters: dict, name: str) -> None:
+def _scrub_paths(nb: nbformat.NotebookNode, parameters: dict, name: str,
+                 hidden: tuple[str, ...] = ()) -> None:
     """Remove machine paths from an executed notebook: its parameters and papermill's record."""
     from papermill.translators import translate_parameters
 
-    public = public_parameters(parameters)
+    public = public_parameters(parameters, hidden)
     record = nb.metadata.get("papermill")
     if record is not None:
         record["input_path"] = Path(str(record.get("input_path") or "")).name
@@ -185,7 +188,8 @@ def _ran_any_cell(path: Path) -> bool:
 def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name: str,
                     title: str, formats: tuple[str, ...] = ("html",), printer=None,
                     kernel_name: str = "python3", retries: int = 1,
-                    kernel_manager_class: type | None = None) -> RenderResult:
+                    kernel_manager_class: type | None = None,
+                    hidden: tuple[str, ...] = ()) -> RenderResult:
     """Execute ``notebook`` with ``parameters`` in a fresh kernel and write its outputs.
 
     Parameters
@@ -213,6 +217,9 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
         when the notebook is done). The batch passes
         :class:`assessment.batch.kernels.ForkKernelManager`, which forks a fresh kernel per
         report from a pre-loaded, data-free parent; the default starts a normal kernel.
+    hidden : tuple of str
+        Parameters the kernel gets but the delivered notebook leaves out, as if they had
+        not been passed (``assess report`` hides the ``prepared`` file it hands the kernel).
 
     Raises
     ------
@@ -239,14 +246,14 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
                 partial = None
                 if executed.exists():
                     nb = nbformat.read(executed, as_version=4)
-                    _scrub_paths(nb, parameters, name)
+                    _scrub_paths(nb, parameters, name, hidden)
                     write_atomic(failed, nbformat.writes(nb))
                     partial = failed
                 write_atomic(log, f"{name}: failed in cell {cell}: {error}\n\n"
                              f"{traceback.format_exc()}")
                 raise RenderError(name, error, cell, partial, log) from None
         nb = nbformat.read(executed, as_version=4)
-        _scrub_paths(nb, parameters, name)
+        _scrub_paths(nb, parameters, name, hidden)
         html = export_html(nb, title, parameters.get("lang", "en"))
         result = RenderResult(notebook=out_dir / f"{name}.ipynb", html=out_dir / f"{name}.html",
                               pdf=out_dir / f"{name}.pdf" if "pdf" in formats else None)
