@@ -22,7 +22,6 @@ from matplotlib.figure import Figure
 from assessment.analysis.departments import MIN_GROUP_SIZE
 from assessment.analysis.whole_file import CohortContext, OrganisationAnalysis, analyse_organisation
 from assessment.core.config import resolve_path
-from assessment.core.exceptions import AssessmentError
 from assessment.core.i18n import check_lang, fmt
 from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import Instrument, profile_instrument, staged_instrument
@@ -30,10 +29,14 @@ from assessment.core.privacy import check_mode
 from assessment.core.scoring import score_responses, stage_of
 from assessment.core.text import normalise
 from assessment.report.chart_data import ChartData, chart_alt, data_table
-from assessment.report.prepared import read_prepared
+from assessment.report.prepared import (
+    answered_instruments,
+    chosen_targets,
+    read_prepared,
+    report_rows,
+)
 from assessment.report.recommend import (
     organisation_facts,
-    parse_target_stages,
     resolve_targets,
     suggest_target,
 )
@@ -41,14 +44,11 @@ from assessment.report.recommend import (
 __all__ = [
     "ReportData",
     "analyse_report",
-    "answered_instruments",
-    "chosen_targets",
     "comparison_parts",
     "below_as_shown",
     "figure_html",
     "load_report_data",
     "package_version",
-    "report_rows",
     "stage_score",
 ]
 
@@ -265,62 +265,6 @@ def index_basis(scores: pd.DataFrame) -> pd.DataFrame:
                                  columns=["rated", "total", "missing"])
     out["partial"] = out["rated"] < out["total"]
     return out
-
-
-def report_rows(responses: Responses, organisation: str, wave: str = ""
-                ) -> tuple[pd.DataFrame, str]:
-    """Return the accepted rows of one organisation and wave, and the wave.
-
-    ``organisation`` is matched case-insensitively; without ``wave`` the organisation's only
-    wave is taken.
-
-    Raises
-    ------
-    AssessmentError
-        When the organisation (or wave) has no accepted rows (the message lists the
-        organisations in the file), or when it has several waves and none is chosen.
-    """
-    data = responses.for_organisation(organisation, wave or None)
-    if data.empty:
-        known = sorted(responses.data["organisation"].dropna().unique())
-        raise AssessmentError(
-            f"{responses.file}: no accepted rows for organisation {organisation!r}"
-            + (f" in wave {wave!r}" if wave else "")
-            + f"; organisations in the file: {', '.join(known) or 'none'}"
-        )
-    if not wave:
-        waves = sorted(data["wave"].unique())
-        if len(waves) > 1:
-            raise AssessmentError(
-                f"{organisation!r} has several waves ({', '.join(waves)}); "
-                "choose one with the wave parameter"
-            )
-        wave = waves[0]
-    return data, wave
-
-
-def answered_instruments(responses: Responses, data: pd.DataFrame) -> dict[str, Instrument]:
-    """Return instrument id -> Instrument of those ``data`` (a report's rows) answered."""
-    return {
-        i.id: i
-        for i in responses.instruments
-        if any(it.id in data and data[it.id].notna().any() for it in i.scored_items)
-    }
-
-
-def chosen_targets(instruments: dict[str, Instrument], target_stages: str) -> dict[str, str]:
-    """Read a report's ``target_stages`` parameter against its staged instrument.
-
-    Raises
-    ------
-    AssessmentError
-        When it names an unknown interface or stage.
-    """
-    staged = staged_instrument(instruments.values())
-    try:
-        return parse_target_stages(target_stages, staged) if staged and target_stages else {}
-    except ValueError as exc:
-        raise AssessmentError(str(exc)) from None
 
 
 def load_report_data(
