@@ -77,4 +77,5 @@ def render_one(responses_path: str | Path, organisation: str, out_dir: str | Pat
                                   work / f"{name}.pkl")
         return render_notebook(notebook, {**parameters, "prepared": str(prepared)}, out_dir,
                                name, f"{org} — {t('report_title', lang)}", formats,
-                               kernel_manager_class=ForkKernelManager, hidden=("prepared",))
+                               kernel_manager_class=ForkKernelManager, hidden=("prepared",),
+                               warm=True)

@@ -8,6 +8,7 @@ ever appears under its final name. A failed notebook is kept as
 from __future__ import annotations
 
 import tempfile
+import threading
 import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,6 +30,7 @@ __all__ = [
     "render_notebook",
     "render_report",
     "safe_name",
+    "warm_exporter",
 ]
 
 
@@ -92,6 +94,26 @@ def export_html(notebook: nbformat.NotebookNode, title: str, lang: str = "en") -
     body = accessible.scrollable_tables(body, lang)
     body = accessible.add_contents(body, lang)
     return accessible.mark_english(body, lang)
+
+
+def warm_exporter(lang: str) -> None:
+    """Export a one-cell notebook in ``lang``, so that the next export finds its templates loaded.
+
+    The first export of a process loads and compiles nbconvert's templates and filters
+    (about 1 s); :func:`render_notebook` can do it while the kernel runs.
+    """
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": "<p></p>", "text/plain": ""})])])
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    export_html(nb, "", lang)
+
+
+def _warm_quietly(lang: str) -> None:
+    """:func:`warm_exporter`; a failure shows in the report's own export, not here."""
+    try:
+        warm_exporter(lang)
+    except Exception:  # noqa: BLE001, S110 - only a head start
+        pass
 
 
 @lru_cache(maxsize=4)
@@ -189,7 +211,7 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
                     title: str, formats: tuple[str, ...] = ("html",), printer=None,
                     kernel_name: str = "python3", retries: int = 1,
                     kernel_manager_class: type | None = None,
-                    hidden: tuple[str, ...] = ()) -> RenderResult:
+                    hidden: tuple[str, ...] = (), warm: bool = False) -> RenderResult:
     """Execute ``notebook`` with ``parameters`` in a fresh kernel and write its outputs.
 
     Parameters
@@ -220,6 +242,9 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
     hidden : tuple of str
         Parameters the kernel gets but the delivered notebook leaves out, as if they had
         not been passed (``assess report`` hides the ``prepared`` file it hands the kernel).
+    warm : bool
+        Load the HTML exporter's templates (:func:`warm_exporter`) in a thread while the
+        kernel runs: for a process that renders one report, on a machine with a core to spare.
 
     Raises
     ------
@@ -229,6 +254,11 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     failed, log = out_dir / f"{name}.failed.ipynb", out_dir / f"{name}.log"
+    warming = None
+    if warm:
+        warming = threading.Thread(target=_warm_quietly, args=(parameters.get("lang", "en"),),
+                                   name="warm-exporter", daemon=True)
+        warming.start()
     with tempfile.TemporaryDirectory(prefix="assess-") as tmp:
         executed = Path(tmp) / f"{name}.ipynb"
         for attempt in range(retries + 1):
@@ -254,6 +284,8 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
                 raise RenderError(name, error, cell, partial, log) from None
         nb = nbformat.read(executed, as_version=4)
         _scrub_paths(nb, parameters, name, hidden)
+        if warming is not None:
+            warming.join()  # one export at a time: an exporter is not thread-safe
         html = export_html(nb, title, parameters.get("lang", "en"))
         result = RenderResult(notebook=out_dir / f"{name}.ipynb", html=out_dir / f"{name}.html",
                               pdf=out_dir / f"{name}.pdf" if "pdf" in formats else None)
