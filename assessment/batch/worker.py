@@ -113,6 +113,7 @@ def warm_worker() -> int:
     """Load the rendering libraries and start this worker's kernel zygote."""
     skip_slow_imports()
     import nbclient  # noqa: F401
+    import nbconvert  # noqa: F401  (the report module imports it on first export)
     import papermill  # noqa: F401
 
     from assessment.batch.kernels import start_zygote

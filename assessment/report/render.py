@@ -13,14 +13,17 @@ import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
-from nbconvert import HTMLExporter
 
 from assessment.core.config import REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
 from assessment.core.exceptions import AssessmentError
 from assessment.core.files import report_names, safe_name, write_atomic
 from assessment.core.i18n import check_lang, t
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
 
 __all__ = [
     "RenderError",
@@ -118,7 +121,13 @@ def _warm_quietly(lang: str) -> None:
 
 @lru_cache(maxsize=4)
 def _exporter(lang: str) -> HTMLExporter:
-    """One exporter per language and process: compiling its templates costs ~0.2 s."""
+    """One exporter per language and process: compiling its templates costs ~0.2 s.
+
+    nbconvert is imported here, not with this module (about 0.8 s): ``assess report`` does
+    so in a thread while the kernel runs (:func:`warm_exporter`).
+    """
+    from nbconvert import HTMLExporter
+
     return HTMLExporter(
         template_name="report",
         extra_template_basedirs=[str(TEMPLATE_DIR)],
