@@ -22,8 +22,7 @@ ORG = "Lindeboom Accountants"
 
 
 def _without_times(path) -> dict:
-    """The notebook without the run's times: papermill's start, end and durations, and the
-    kernel's message times per cell."""
+    """Return the notebook without the run's times (papermill's and the kernel's, per cell)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     for meta in [nb["metadata"]["papermill"], *(c["metadata"].get("papermill", {})
                                                 for c in nb["cells"])]:
