@@ -109,16 +109,22 @@ def init_worker(parent: int, tmp: str | None = None) -> None:
         tempfile.tempdir = tmp
 
 
-def warm_worker() -> int:
-    """Load the rendering libraries and start this worker's kernel zygote."""
+def warm_worker(lang: str = "") -> int:
+    """Load the rendering libraries and start this worker's kernel zygote.
+
+    With ``lang``, also load the HTML exporter's templates for that language (about 1 s
+    that the worker's first report would otherwise spend on its export).
+    """
     skip_slow_imports()
     import nbclient  # noqa: F401
     import nbconvert  # noqa: F401  (the report module imports it on first export)
     import papermill  # noqa: F401
 
     from assessment.batch.kernels import start_zygote
-    from assessment.report import render  # noqa: F401
+    from assessment.report import render
 
     start_zygote()
+    if lang:
+        render.warm_exporter(lang)
     gc.freeze()  # the libraries stay loaded: the collector need not rescan them per report
     return os.getpid()
