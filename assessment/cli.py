@@ -420,17 +420,18 @@ def report(
     target_stages: TargetStages = "",
 ) -> None:
     """Render one organisation's report as executed notebook and HTML (no code visible)."""
-    from assessment.report.render import render_report
+    # as a batch renders each report: the file read and analysed once, a pre-loaded kernel
+    from assessment.batch.single import render_one
 
     _check_lang(lang)
     _check_target_stages(target_stages)
     _norms_state(norms, sector)
     try:
         _check_comments(comments)
-        result = render_report(responses, org, out, lang=lang, wave=wave,
-                               min_group_size=min_group_size, comments=comments,
-                               formats=("html", "pdf") if "pdf" in format else ("html",),
-                               norms=norms, norms_sector=sector, target_stages=target_stages)
+        result = render_one(responses, org, out, lang=lang, wave=wave,
+                            min_group_size=min_group_size, comments=comments,
+                            formats=("html", "pdf") if "pdf" in format else ("html",),
+                            norms=norms, norms_sector=sector, target_stages=target_stages)
     except AssessmentError as exc:
         _fail(str(exc))
     for path in result.outputs:

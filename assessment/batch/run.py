@@ -224,11 +224,11 @@ def _prepare(todo: list[BatchItem], responses: Responses, scores: pd.DataFrame,
         yield replace(item, parameters={**item.parameters, "prepared": str(path)})
 
 
-def _warm_pool(jobs: int, tmp: Path | None = None) -> Executor:
-    """Return a :func:`default_executor` whose workers are already starting up."""
+def _warm_pool(jobs: int, tmp: Path | None = None, lang: str = "") -> Executor:
+    """Return a :func:`default_executor` whose workers are already starting up (in ``lang``)."""
     pool = default_executor(jobs, tmp)
     for _ in range(jobs):
-        pool.submit(warm_worker)
+        pool.submit(warm_worker, lang)
     return pool
 
 
@@ -335,7 +335,7 @@ def _run(path: Path, out_dir: Path, work: Path, jobs: int | None, lang: str,
     pool = None
     if own and (force or not (out_dir / MANIFEST).exists()):
         # likely work to do: start the workers and their kernel zygotes while the file is read
-        pool = _warm_pool(jobs or os.cpu_count() or 1, work)
+        pool = _warm_pool(jobs or os.cpu_count() or 1, work, lang)
     try:
         responses = read_responses(path)
         previous = {} if force else _load_manifest(out_dir)

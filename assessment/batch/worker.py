@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["BatchItem", "init_worker", "render_item", "warm_worker"]
+__all__ = ["BatchItem", "init_worker", "render_item", "skip_slow_imports", "warm_worker"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def _printer():
     return _PRINTER
 
 
-def _skip_slow_imports() -> None:
+def skip_slow_imports() -> None:
     """Keep jsonschema from building rfc3987-syntax's grammar in a render worker (1.7 s).
 
     nbformat imports jsonschema, whose format checker imports ``rfc3987_syntax`` when it
@@ -64,7 +64,7 @@ def _skip_slow_imports() -> None:
 
 def render_item(item: BatchItem, out_dir: str) -> dict:
     """Render one item (runs in a worker); never raises: failures come back as a dict."""
-    _skip_slow_imports()
+    skip_slow_imports()
     from assessment.batch.kernels import ForkKernelManager
     from assessment.report.render import RenderError, render_notebook
 
@@ -109,15 +109,22 @@ def init_worker(parent: int, tmp: str | None = None) -> None:
         tempfile.tempdir = tmp
 
 
-def warm_worker() -> int:
-    """Load the rendering libraries and start this worker's kernel zygote."""
-    _skip_slow_imports()
+def warm_worker(lang: str = "") -> int:
+    """Load the rendering libraries and start this worker's kernel zygote.
+
+    With ``lang``, also load the HTML exporter's templates for that language (about 1 s
+    that the worker's first report would otherwise spend on its export).
+    """
+    skip_slow_imports()
     import nbclient  # noqa: F401
+    import nbconvert  # noqa: F401  (the report module imports it on first export)
     import papermill  # noqa: F401
 
     from assessment.batch.kernels import start_zygote
-    from assessment.report import render  # noqa: F401
+    from assessment.report import render
 
     start_zygote()
+    if lang:
+        render.warm_exporter(lang)
     gc.freeze()  # the libraries stay loaded: the collector need not rescan them per report
     return os.getpid()

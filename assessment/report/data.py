@@ -22,7 +22,6 @@ from matplotlib.figure import Figure
 from assessment.analysis.departments import MIN_GROUP_SIZE
 from assessment.analysis.whole_file import CohortContext, OrganisationAnalysis, analyse_organisation
 from assessment.core.config import resolve_path
-from assessment.core.exceptions import AssessmentError
 from assessment.core.i18n import check_lang, fmt
 from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import Instrument, profile_instrument, staged_instrument
@@ -30,10 +29,14 @@ from assessment.core.privacy import check_mode
 from assessment.core.scoring import score_responses, stage_of
 from assessment.core.text import normalise
 from assessment.report.chart_data import ChartData, chart_alt, data_table
-from assessment.report.prepared import read_prepared
+from assessment.report.prepared import (
+    answered_instruments,
+    chosen_targets,
+    read_prepared,
+    report_rows,
+)
 from assessment.report.recommend import (
     organisation_facts,
-    parse_target_stages,
     resolve_targets,
     suggest_target,
 )
@@ -296,32 +299,9 @@ def load_report_data(
                               or (wave and ready.wave != wave)):
         ready = None
     responses = ready.responses if ready else read_responses(resolve_path(responses_path))
-    data = responses.for_organisation(organisation, wave or None)
-    if data.empty:
-        known = sorted(responses.data["organisation"].dropna().unique())
-        raise AssessmentError(
-            f"{responses.file}: no accepted rows for organisation {organisation!r}"
-            + (f" in wave {wave!r}" if wave else "")
-            + f"; organisations in the file: {', '.join(known) or 'none'}"
-        )
-    if not wave:
-        waves = sorted(data["wave"].unique())
-        if len(waves) > 1:
-            raise AssessmentError(
-                f"{organisation!r} has several waves ({', '.join(waves)}); "
-                "choose one with the wave parameter"
-            )
-        wave = waves[0]
-    instruments = {
-        i.id: i
-        for i in responses.instruments
-        if any(it.id in data and data[it.id].notna().any() for it in i.scored_items)
-    }
-    staged = staged_instrument(instruments.values())
-    try:
-        chosen = parse_target_stages(target_stages, staged) if staged and target_stages else {}
-    except ValueError as exc:
-        raise AssessmentError(str(exc)) from None
+    data, wave = report_rows(responses, organisation, wave)
+    instruments = answered_instruments(responses, data)
+    chosen = chosen_targets(instruments, target_stages)
     context = ready.context if ready and ready.wave == wave else None
     if context is not None and context.scores is not None:  # scored with the cohort already
         own = context.scores

@@ -20,15 +20,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from assessment.analysis.whole_file import CohortContext, organisation_context
+from assessment.core.exceptions import AssessmentError
 from assessment.core.files import write_atomic
 from assessment.core.ingest import Responses
+from assessment.core.instruments import Instrument, staged_instrument
+from assessment.report.recommend import parse_target_stages
 
 __all__ = [
     "PreparedReport",
+    "answered_instruments",
+    "chosen_targets",
     "iter_prepared",
     "prepare_reports",
     "read_prepared",
+    "report_rows",
     "write_prepared",
 ]
 
@@ -104,3 +112,59 @@ def read_prepared(path: str | Path) -> PreparedReport | None:
             AttributeError, ModuleNotFoundError):
         return None
     return prepared if version == VERSION and isinstance(prepared, PreparedReport) else None
+
+
+def report_rows(responses: Responses, organisation: str, wave: str = ""
+                ) -> tuple[pd.DataFrame, str]:
+    """Return the accepted rows of one organisation and wave, and the wave.
+
+    ``organisation`` is matched case-insensitively; without ``wave`` the organisation's only
+    wave is taken.
+
+    Raises
+    ------
+    AssessmentError
+        When the organisation (or wave) has no accepted rows (the message lists the
+        organisations in the file), or when it has several waves and none is chosen.
+    """
+    data = responses.for_organisation(organisation, wave or None)
+    if data.empty:
+        known = sorted(responses.data["organisation"].dropna().unique())
+        raise AssessmentError(
+            f"{responses.file}: no accepted rows for organisation {organisation!r}"
+            + (f" in wave {wave!r}" if wave else "")
+            + f"; organisations in the file: {', '.join(known) or 'none'}"
+        )
+    if not wave:
+        waves = sorted(data["wave"].unique())
+        if len(waves) > 1:
+            raise AssessmentError(
+                f"{organisation!r} has several waves ({', '.join(waves)}); "
+                "choose one with the wave parameter"
+            )
+        wave = waves[0]
+    return data, wave
+
+
+def answered_instruments(responses: Responses, data: pd.DataFrame) -> dict[str, Instrument]:
+    """Return instrument id -> Instrument of those ``data`` (a report's rows) answered."""
+    return {
+        i.id: i
+        for i in responses.instruments
+        if any(it.id in data and data[it.id].notna().any() for it in i.scored_items)
+    }
+
+
+def chosen_targets(instruments: dict[str, Instrument], target_stages: str) -> dict[str, str]:
+    """Read a report's ``target_stages`` parameter against its staged instrument.
+
+    Raises
+    ------
+    AssessmentError
+        When it names an unknown interface or stage.
+    """
+    staged = staged_instrument(instruments.values())
+    try:
+        return parse_target_stages(target_stages, staged) if staged and target_stages else {}
+    except ValueError as exc:
+        raise AssessmentError(str(exc)) from None

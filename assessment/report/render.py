@@ -8,18 +8,22 @@ ever appears under its final name. A failed notebook is kept as
 from __future__ import annotations
 
 import tempfile
+import threading
 import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
-from nbconvert import HTMLExporter
 
 from assessment.core.config import REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
 from assessment.core.exceptions import AssessmentError
 from assessment.core.files import report_names, safe_name, write_atomic
 from assessment.core.i18n import check_lang, t
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
 
 __all__ = [
     "RenderError",
@@ -29,6 +33,7 @@ __all__ = [
     "render_notebook",
     "render_report",
     "safe_name",
+    "warm_exporter",
 ]
 
 
@@ -94,9 +99,35 @@ def export_html(notebook: nbformat.NotebookNode, title: str, lang: str = "en") -
     return accessible.mark_english(body, lang)
 
 
+def warm_exporter(lang: str) -> None:
+    """Export a one-cell notebook in ``lang``, so that the next export finds its templates loaded.
+
+    The first export of a process loads and compiles nbconvert's templates and filters
+    (about 1 s); :func:`render_notebook` can do it while the kernel runs.
+    """
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": "<p></p>", "text/plain": ""})])])
+    nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
+    export_html(nb, "", lang)
+
+
+def _warm_quietly(lang: str) -> None:
+    """:func:`warm_exporter`; a failure shows in the report's own export, not here."""
+    try:
+        warm_exporter(lang)
+    except Exception:  # noqa: BLE001, S110 - only a head start
+        pass
+
+
 @lru_cache(maxsize=4)
 def _exporter(lang: str) -> HTMLExporter:
-    """One exporter per language and process: compiling its templates costs ~0.2 s."""
+    """One exporter per language and process: compiling its templates costs ~0.2 s.
+
+    nbconvert is imported here, not with this module (about 0.8 s): ``assess report`` does
+    so in a thread while the kernel runs (:func:`warm_exporter`).
+    """
+    from nbconvert import HTMLExporter
+
     return HTMLExporter(
         template_name="report",
         extra_template_basedirs=[str(TEMPLATE_DIR)],
@@ -112,20 +143,22 @@ def _exporter(lang: str) -> HTMLExporter:
 PATH_PARAMETERS = ("responses_path", "prepared")
 
 
-def public_parameters(parameters: dict) -> dict:
+def public_parameters(parameters: dict, hidden: tuple[str, ...] = ()) -> dict:
     """Return the parameters as a delivered notebook shows them: no machine path.
 
     A path can hold a client's name or a user's; the kernel needs it, a reader does
     not. The responses file is named by its file name only; ``prepared`` (a private
-    temporary file of a batch) is left empty.
+    temporary file of a batch) is left empty. Parameters named in ``hidden`` are left out.
 
     Examples
     --------
     >>> public_parameters({"responses_path": "/home/ann/Acme/answers.csv", "lang": "en",
     ...                    "prepared": "/tmp/assess-batch-x/acme.pkl"})
     {'responses_path': 'answers.csv', 'lang': 'en', 'prepared': ''}
+    >>> public_parameters({"lang": "en", "prepared": "/tmp/x.pkl"}, hidden=("prepared",))
+    {'lang': 'en'}
     """
-    out = dict(parameters)
+    out = {k: v for k, v in parameters.items() if k not in hidden}
     if out.get("responses_path"):
         out["responses_path"] = Path(str(out["responses_path"])).name
     if "prepared" in out:
@@ -133,11 +166,12 @@ def public_parameters(parameters: dict) -> dict:
     return out
 
 
-def _scrub_paths(nb: nbformat.NotebookNode, parameters: dict, name: str) -> None:
+def _scrub_paths(nb: nbformat.NotebookNode, parameters: dict, name: str,
+                 hidden: tuple[str, ...] = ()) -> None:
     """Remove machine paths from an executed notebook: its parameters and papermill's record."""
     from papermill.translators import translate_parameters
 
-    public = public_parameters(parameters)
+    public = public_parameters(parameters, hidden)
     record = nb.metadata.get("papermill")
     if record is not None:
         record["input_path"] = Path(str(record.get("input_path") or "")).name
@@ -185,7 +219,8 @@ def _ran_any_cell(path: Path) -> bool:
 def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name: str,
                     title: str, formats: tuple[str, ...] = ("html",), printer=None,
                     kernel_name: str = "python3", retries: int = 1,
-                    kernel_manager_class: type | None = None) -> RenderResult:
+                    kernel_manager_class: type | None = None,
+                    hidden: tuple[str, ...] = (), warm: bool = False) -> RenderResult:
     """Execute ``notebook`` with ``parameters`` in a fresh kernel and write its outputs.
 
     Parameters
@@ -213,6 +248,12 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
         when the notebook is done). The batch passes
         :class:`assessment.batch.kernels.ForkKernelManager`, which forks a fresh kernel per
         report from a pre-loaded, data-free parent; the default starts a normal kernel.
+    hidden : tuple of str
+        Parameters the kernel gets but the delivered notebook leaves out, as if they had
+        not been passed (``assess report`` hides the ``prepared`` file it hands the kernel).
+    warm : bool
+        Load the HTML exporter's templates (:func:`warm_exporter`) in a thread while the
+        kernel runs: for a process that renders one report, on a machine with a core to spare.
 
     Raises
     ------
@@ -222,6 +263,11 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     failed, log = out_dir / f"{name}.failed.ipynb", out_dir / f"{name}.log"
+    warming = None
+    if warm:
+        warming = threading.Thread(target=_warm_quietly, args=(parameters.get("lang", "en"),),
+                                   name="warm-exporter", daemon=True)
+        warming.start()
     with tempfile.TemporaryDirectory(prefix="assess-") as tmp:
         executed = Path(tmp) / f"{name}.ipynb"
         for attempt in range(retries + 1):
@@ -239,14 +285,16 @@ def render_notebook(notebook: Path, parameters: dict, out_dir: str | Path, name:
                 partial = None
                 if executed.exists():
                     nb = nbformat.read(executed, as_version=4)
-                    _scrub_paths(nb, parameters, name)
+                    _scrub_paths(nb, parameters, name, hidden)
                     write_atomic(failed, nbformat.writes(nb))
                     partial = failed
                 write_atomic(log, f"{name}: failed in cell {cell}: {error}\n\n"
                              f"{traceback.format_exc()}")
                 raise RenderError(name, error, cell, partial, log) from None
         nb = nbformat.read(executed, as_version=4)
-        _scrub_paths(nb, parameters, name)
+        _scrub_paths(nb, parameters, name, hidden)
+        if warming is not None:
+            warming.join()  # one export at a time: an exporter is not thread-safe
         html = export_html(nb, title, parameters.get("lang", "en"))
         result = RenderResult(notebook=out_dir / f"{name}.ipynb", html=out_dir / f"{name}.html",
                               pdf=out_dir / f"{name}.pdf" if "pdf" in formats else None)

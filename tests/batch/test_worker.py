@@ -13,7 +13,7 @@ WORKER_START = """
 import json, runpy, sys
 runpy.run_path(sys.argv[1], run_name="__mp_main__")
 import assessment.batch.worker as w
-w._skip_slow_imports()
+w.skip_slow_imports()
 import nbclient, papermill
 from assessment.batch import kernels
 from assessment.report import render
