@@ -358,10 +358,10 @@ def score(
         executor, in_flight = client.get_executor(), sum(client.nthreads().values()) + 1
     elif jobs > 1 and organisations > per_part:
         # a few parts per worker keeps both busy to the end; the figures do not depend on it
-        per_part = min(PART_ORGANISATIONS, max(PART_ORGANISATIONS // 10,
+        per_part = min(PART_ORGANISATIONS // 2, max(PART_ORGANISATIONS // 10,
                                                math.ceil(organisations / (4 * jobs))))
         pool = executor = local_executor(jobs)
-        in_flight = jobs + 1
+        in_flight = jobs
     counts = {"rows": 0, "organisations": 0}
 
     def parts():

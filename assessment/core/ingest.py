@@ -666,6 +666,10 @@ def _clean_table(table: pd.DataFrame, file: str, warnings: list[Problem]) -> _Ta
         label = header or f"Unnamed: {k}"
         if label in headers:
             label = f"{header} (column {_column_letter(k + 1)})"
+            copy = 2
+            while label in headers:  # a header may itself read 'organisation (column E)'
+                label = f"{header} (column {_column_letter(k + 1)}, {copy})"
+                copy += 1
         headers[label] = header or label
     body = table.iloc[1:]
     body.columns = list(headers)
@@ -965,11 +969,16 @@ def _near_duplicates(coded: _Coded, index: pd.Index, column: str, file: str) -> 
     return warnings
 
 
+#: the most staff an organisation can have here (the largest employers have about 2.3 million)
+MAX_EMPLOYEES = 10_000_000
+
+
 def _employees(raw: str) -> int | None | str:
     """Read one number of staff: the number, None when blank, or the raw text when invalid."""
     text = normalise(raw).replace(" ", "")
     text = text[:-2] if text.endswith((".0", ",0")) else text
-    if text.isdigit() and int(text) >= 1:
+    # ASCII digits only ('²'.isdigit() holds, int('²') fails), and few enough for int()
+    if text.isascii() and text.isdigit() and len(text) <= 8 and 1 <= int(text) <= MAX_EMPLOYEES:
         return int(text)
     return raw if text else None
 

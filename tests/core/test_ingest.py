@@ -396,6 +396,22 @@ def test_two_organisation_columns(tmp_path, rows):
     assert "two columns mean organisation" in p.message and "unknown" not in p.message
 
 
+def test_a_header_that_reads_like_a_generated_label(tmp_path, rows):
+    """A header 'organisation (column E)' beside a second 'organisation' in column E.
+
+    The generated label for the second 'organisation' would repeat the first header; it gets
+    a further number instead of crashing ("Length mismatch" before). Expected by hand: the
+    generated label 'organisation (column E, 2)' and no row lost.
+    """
+    frame = pd.DataFrame(rows)
+    frame.insert(3, "clash", "x")
+    frame.insert(4, "dup", frame["organisation"])
+    frame = frame.rename(columns={"clash": "organisation (column E)", "dup": "organisation"})
+    r = read_responses(_write_csv(tmp_path / "clash.csv", frame))
+    assert len(r.data) == len(rows)
+    assert any(p.column == "organisation (column E, 2)" for p in r.problems)
+
+
 @pytest.mark.parametrize("value", ["1e1", "1e0", "0x2", "2_0", "inf"])
 def test_answers_are_plain_numbers(tmp_path, rows, alignment, value):
     """'1e1' is not the answer 10 (nor '1e0' the answer 1): answers are plain whole numbers or option texts.
@@ -654,6 +670,12 @@ def test_organisation_facts_mistakes(tmp_path, rows):
     (warning,) = r.warnings
     assert (warning.row, warning.column) == (6, "employees")
     assert "employees differs between rows of organisation 'Fixture BV' (12, 13)" in warning.message
+    # beyond any organisation (30 digits were an OverflowError before): named, not a traceback
+    frame["employees"] = ["12", "9" * 30, "10000001", "12", "12", "12"]
+    r = read_responses(_write_csv(tmp_path / "facts2.csv", frame))
+    found = {(p.row, p.column): p.message for p in r.problems}
+    assert "is not a number of employees" in found[(3, "employees")]
+    assert "'10000001' is not a number of employees" in found[(4, "employees")]
 
 
 def test_whole_number_answers_parse_as_the_full_parse():
