@@ -308,6 +308,21 @@ def validate(
                       "`assess score` writes every one", highlight=False, markup=False)
 
 
+def default_score_jobs(cores: int) -> int:
+    """Worker processes ``assess score`` uses by default: one per core from 3 cores, else 1.
+
+    The parent reads the file, computes the cohort figures and writes the CSV while the
+    workers analyse; on 2 cores two workers beside it gained 13% of the wall time for 33%
+    more CPU and 50% more memory (README, measured), so there it works alone.
+
+    Examples
+    --------
+    >>> default_score_jobs(2), default_score_jobs(8)
+    (1, 8)
+    """
+    return cores if cores >= 3 else 1
+
+
 @app.command()
 def score(
     responses: ResponsesFile,
@@ -322,7 +337,9 @@ def score(
                           help="Analyse the organisations in parts on this Dask scheduler.")
     ] = "",
     jobs: Annotated[int, typer.Option(
-        help="Worker processes for a large file; default one per core.")] = 0,
+        help="Worker processes for a file of over 500 organisations; default one per core "
+             "from 3 cores, else 1 (on 2 cores workers saved 13% of the time for 50% more "
+             "memory).")] = 0,
 ) -> None:
     """Score and analyse every organisation (and wave); write tidy scores as CSV or XLSX.
 
@@ -344,7 +361,7 @@ def score(
         _usage(f"--out must end in .csv or .xlsx, got {out.name!r}")
     if jobs < 0:
         _usage(f"--jobs must be 1 or more, got {jobs}")
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or default_score_jobs(os.cpu_count() or 1)
     if jobs > 1 and not dask_scheduler and responses.stat().st_size > WORKERS_LIKELY_BYTES:
         start_worker_server()  # its imports overlap the reading of the file
     r = _read(responses)

@@ -25,7 +25,13 @@ import pandas as pd
 
 from assessment.analysis.whole_file import analyse
 from assessment.batch.lifetime import lock_folder, private_folder
-from assessment.batch.worker import BatchItem, init_worker, render_item, warm_worker
+from assessment.batch.worker import (
+    BatchItem,
+    init_worker,
+    render_item,
+    report_parameters,
+    warm_worker,
+)
 from assessment.core.config import PACKAGE_DIR, REPORT_NOTEBOOK, TEMPLATE_DIR, resolve_path
 from assessment.core.files import csv_text, report_names, write_atomic, xlsx_bytes
 from assessment.core.i18n import check_lang, t
@@ -145,12 +151,10 @@ def plan_items(responses: Responses, responses_path: Path, lang: str,
         rows = responses.for_organisation(org, wave or None)
         rejected = responses.rejected_for(org)
         name = names[(org, wave)]
-        params = {"responses_path": str(responses_path), "organisation": org, "wave": wave,
-                  "lang": lang, "min_group_size": min_group_size, "comments": comments}
-        if norms:
-            params |= {"norms": norms, "norms_sector": norms_sector}
-        if target_stages:
-            params["target_stages"] = target_stages
+        params = report_parameters(str(responses_path), org, wave, lang=lang,
+                                   min_group_size=min_group_size, comments=comments,
+                                   norms=norms, norms_sector=norms_sector,
+                                   target_stages=target_stages)
         digest = _digest(_rows_digest(rows), _rows_digest(rejected), counts, cohort_part,
                          json.dumps(params, sort_keys=True), report_nb, pkg,
                          *([norms_state] if norms else []))

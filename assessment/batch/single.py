@@ -23,7 +23,7 @@ from pathlib import Path
 
 from assessment.batch.kernels import ForkKernelManager, start_zygote
 from assessment.batch.lifetime import private_folder
-from assessment.batch.worker import skip_slow_imports
+from assessment.batch.worker import report_parameters, skip_slow_imports
 from assessment.core.config import REPORT_NOTEBOOK, resolve_path
 from assessment.core.files import report_names
 from assessment.core.i18n import check_lang, t
@@ -66,12 +66,10 @@ def render_one(responses_path: str | Path, organisation: str, out_dir: str | Pat
                                    min_group_size=min_group_size)
     keys = responses.data[["organisation", "wave"]].drop_duplicates()
     name = report_names(keys.itertuples(index=False, name=None))[(org, wave)]
-    parameters = {"responses_path": str(path), "organisation": org, "wave": wave,
-                  "lang": lang, "min_group_size": min_group_size, "comments": comments}
-    if norms:
-        parameters |= {"norms": norms, "norms_sector": norms_sector}
-    if target_stages:
-        parameters["target_stages"] = target_stages
+    parameters = report_parameters(str(path), org, wave, lang=lang,
+                                   min_group_size=min_group_size, comments=comments,
+                                   norms=norms, norms_sector=norms_sector,
+                                   target_stages=target_stages)
     with private_folder("assess-report-") as work:
         prepared = write_prepared(PreparedReport(org, wave, responses.restricted_to(org), context),
                                   work / f"{name}.pkl")

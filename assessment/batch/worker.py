@@ -51,6 +51,19 @@ def _printer():
     return _PRINTER
 
 
+def report_parameters(responses_path: str, organisation: str, wave: str, *, lang: str,
+                      min_group_size: int, comments: str, norms: str = "",
+                      norms_sector: str = "", target_stages: str = "") -> dict:
+    """Return the report notebook's parameters for one organisation × wave (batch, single)."""
+    params = {"responses_path": responses_path, "organisation": organisation, "wave": wave,
+              "lang": lang, "min_group_size": min_group_size, "comments": comments}
+    if norms:
+        params |= {"norms": norms, "norms_sector": norms_sector}
+    if target_stages:
+        params["target_stages"] = target_stages
+    return params
+
+
 def skip_slow_imports() -> None:
     """Keep jsonschema from building rfc3987-syntax's grammar in a render worker (1.7 s).
 
