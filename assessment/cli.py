@@ -312,8 +312,8 @@ def default_score_jobs(cores: int) -> int:
     """Worker processes ``assess score`` uses by default: one per core from 3 cores, else 1.
 
     The parent reads the file, computes the cohort figures and writes the CSV while the
-    workers analyse; on 2 cores two workers beside it gained 13% of the wall time for 33%
-    more CPU and 50% more memory (README, measured), so there it works alone.
+    workers analyse; on 2 cores two workers beside it gained 13–21% of the wall time for
+    20–33% more CPU and about 50% more memory (README, measured), so there it works alone.
 
     Examples
     --------
@@ -338,7 +338,7 @@ def score(
     ] = "",
     jobs: Annotated[int, typer.Option(
         help="Worker processes for a file of over 500 organisations; default one per core "
-             "from 3 cores, else 1 (on 2 cores workers saved 13% of the time for 50% more "
+             "from 3 cores, else 1 (on 2 cores workers saved 13-21% of the time for 50% more "
              "memory).")] = 0,
 ) -> None:
     """Score and analyse every organisation (and wave); write tidy scores as CSV or XLSX.
