@@ -177,6 +177,12 @@ def _output_folder(value: Path) -> Path:
     return value
 
 
+def _refuse_existing(out: Path, force: bool) -> None:
+    """Stop (exit 2) when ``out`` exists and ``--force`` was not given: nothing is overwritten."""
+    if out.exists() and not force:
+        _usage(f"{out} exists; give another --out, or add --force to replace it")
+
+
 def _output_file(value: Path) -> Path:
     problem = check_output(value, folder=False)
     if problem:
@@ -223,6 +229,7 @@ def template(
     lang: Lang = "nl",
     seed: Annotated[int, typer.Option(
         help="Seed of the shuffled order in which each question's stages are shown.")] = 2026,
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
 ) -> None:
     """Write a fill-in file: the right columns (XLSX adds drop-downs and an explanation).
 
@@ -233,6 +240,7 @@ def template(
     from assessment.core.template import write_template
 
     _check_lang(lang)
+    _refuse_existing(out, force)
     try:
         path = write_template(load_instrument(instrument), out, lang=lang, seed=seed)
     except (AssessmentError, ValueError) as exc:
@@ -340,6 +348,7 @@ def score(
         help="Worker processes for a file of over 500 organisations; default one per core "
              "from 3 cores, else 1 (on 2 cores workers saved 13-21% of the time for 50% more "
              "memory).")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
 ) -> None:
     """Score and analyse every organisation (and wave); write tidy scores as CSV or XLSX.
 
@@ -361,6 +370,7 @@ def score(
         _usage(f"--out must end in .csv or .xlsx, got {out.name!r}")
     if jobs < 0:
         _usage(f"--jobs must be 1 or more, got {jobs}")
+    _refuse_existing(out, force)
     jobs = jobs or default_score_jobs(os.cpu_count() or 1)
     if jobs > 1 and not dask_scheduler and responses.stat().st_size > WORKERS_LIKELY_BYTES:
         start_worker_server()  # its imports overlap the reading of the file
@@ -508,6 +518,7 @@ def batch(
     formats = ("html", *(["pdf"] if "pdf" in formats else []))
     if jobs < 0:
         _usage(f"--jobs must be 1 or more, got {jobs}")
+    _refuse_existing(out, force)
     _check_comments(comments)
     _check_target_stages(target_stages)
     state = _norms_state(norms, sector)

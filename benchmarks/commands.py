@@ -129,12 +129,13 @@ def main() -> None:
             rows.append(line(f"`assess validate` {n:,} rows",
                              best([assess, "validate", str(files[n])], args.repeat,
                                   ok=(0, 1)), floor))
-            scores[n] = best([assess, "score", str(files[n]), "--out", str(tmp / "s.csv")],
+            scores[n] = best([assess, "score", str(files[n]), "--out", str(tmp / "s.csv"),
+                              "--force"],
                              args.repeat)
             rows.append(line(f"`assess score` {n:,} rows", scores[n], floor))
             if n == max(args.rows):
                 two = best([assess, "score", str(files[n]), "--out", str(tmp / "s.csv"),
-                            "--jobs", "2"], args.repeat)
+                            "--jobs", "2", "--force"], args.repeat)
                 rows.append(line(f"`assess score --jobs 2` {n:,} rows", two, floor))
         (n1, n2) = args.rows
         exponent = math.log(scores[n1]["wall"] / scores[n2]["wall"]) / math.log(n1 / n2)
@@ -147,7 +148,7 @@ def main() -> None:
                       "from assessment.cli import app; sys.argv[0] = 'assess'; app()")
             rows.append(line(f"`assess score` {n:,} rows (row limit lifted)",
                              best([py, "-c", lifted, "score", str(files[n]), "--out",
-                                   str(tmp / "s.csv")], 1), floor))
+                                   str(tmp / "s.csv"), "--force"], 1), floor))
         report_floor = best([py, "-c", FLOOR_REPORT], args.repeat)
         rows.append(line("floor: imports of a report", report_floor, report_floor))
         rows.append(line("`assess report` one organisation (HTML)",

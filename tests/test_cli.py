@@ -45,8 +45,9 @@ def test_template_seed_sets_the_option_order(tmp_path):
         assert result.exit_code == 0, result.stderr
         return [[c.value for c in col] for col in load_workbook(out)["lists"].iter_cols()]
 
-    assert lists(7, "a.xlsx") == lists(7, "b.xlsx")
-    assert lists(7, "a.xlsx") != lists(8, "c.xlsx")
+    first = lists(7, "a.xlsx")
+    assert first == lists(7, "b.xlsx")
+    assert first != lists(8, "c.xlsx")
 
 
 def test_validate_counts_dont_know(tmp_path, alignment, disciplines):
@@ -491,3 +492,21 @@ def test_score_with_worker_processes_writes_the_same_file(tmp_path, monkeypatch)
     result = runner.invoke(app, ["score", str(EXAMPLE_RESPONSES), "--out", str(two),
                                  "--jobs", "-1"])
     assert result.exit_code == 2
+
+
+def test_score_and_template_do_not_overwrite_without_force(tmp_path, fixture_csv):
+    """An existing --out is refused (exit 2, file untouched) unless --force is given.
+
+    Expected (the README's "nothing overwritten"): the file keeps the bytes written before
+    it; with --force it holds the scores (its header starts with ``organisation``).
+    """
+    for args in (["score", str(fixture_csv)], ["template", "--instrument", "alignment"]):
+        out = tmp_path / f"{args[0]}.csv"
+        out.write_text("keep me\n", encoding="utf-8")
+        result = runner.invoke(app, [*args, "--out", str(out)])
+        assert result.exit_code == 2
+        assert "exists" in result.stderr and "--force" in result.stderr
+        assert out.read_text(encoding="utf-8") == "keep me\n"
+        result = runner.invoke(app, [*args, "--out", str(out), "--force"])
+        assert result.exit_code == 0, result.stderr
+        assert out.read_text(encoding="utf-8") != "keep me\n"
