@@ -518,7 +518,6 @@ def batch(
     formats = ("html", *(["pdf"] if "pdf" in formats else []))
     if jobs < 0:
         _usage(f"--jobs must be 1 or more, got {jobs}")
-    _refuse_existing(out, force)
     _check_comments(comments)
     _check_target_stages(target_stages)
     state = _norms_state(norms, sector)
