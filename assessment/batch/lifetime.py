@@ -26,8 +26,8 @@ from pathlib import Path
 
 from assessment.core.exceptions import AssessmentError
 
-__all__ = ["LOCK_FILE", "PARENT_ENV", "FolderLocked", "die_with_parent", "lock_folder",
-           "private_folder"]
+__all__ = ["LOCK_FILE", "PARENT_ENV", "WATCHDOG_SECONDS", "FolderLocked", "die_with_parent",
+           "lock_folder", "private_folder"]
 
 #: the lock file a batch holds in its output folder while it runs
 LOCK_FILE = ".assess-batch.lock"
@@ -69,10 +69,18 @@ def die_with_parent(parent: int | None = None, sig: int = signal.SIGKILL) -> boo
     return True
 
 
+#: seconds the watchdog goes on removing the folder while the run's last processes still write
+WATCHDOG_SECONDS = 60
+
 _WATCHDOG = (
-    "import shutil, sys\n"
+    "import os, shutil, sys, time\n"
     "sys.stdin.buffer.read()\n"  # returns when the run ends, whichever way
-    "shutil.rmtree(sys.argv[1], ignore_errors=True)\n"
+    # the run's kernels die a moment after it and may still write a temporary file there,
+    # which makes one removal fail ('directory not empty'): remove until it stays gone
+    f"end = time.monotonic() + {WATCHDOG_SECONDS}\n"
+    "while os.path.lexists(sys.argv[1]) and time.monotonic() < end:\n"
+    "    shutil.rmtree(sys.argv[1], ignore_errors=True)\n"
+    "    time.sleep(0.05)\n"
 )
 
 
@@ -82,7 +90,8 @@ def private_folder(prefix: str = "assess-batch-") -> Iterator[Path]:
 
     Made in the system's temporary folder (``$TMPDIR``). A watchdog process, in a session
     of its own, waits for this process to end (its pipe closes even on ``kill -9``) and
-    then removes the folder as well.
+    then removes the folder as well, again and again for up to :data:`WATCHDOG_SECONDS`
+    while processes of the run that are still dying write into it.
     """
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     folder.chmod(0o700)
