@@ -510,3 +510,27 @@ def test_score_and_template_do_not_overwrite_without_force(tmp_path, fixture_csv
         result = runner.invoke(app, [*args, "--out", str(out), "--force"])
         assert result.exit_code == 0, result.stderr
         assert out.read_text(encoding="utf-8") != "keep me\n"
+
+
+def test_report_does_not_replace_an_earlier_report_without_force(tmp_path, fixture_csv):
+    """`assess report` refuses (exit 2) when the organisation's report is in --out already.
+
+    Expected (the README's "nothing overwritten", as for score and template): the earlier
+    HTML keeps its bytes, the message names it and --force, and no notebook is written
+    (the check comes before a kernel starts); with --force the report is rendered.
+    """
+    out = tmp_path / "out"
+    out.mkdir()
+    earlier = out / "fixture-bv.html"
+    earlier.write_text("the report the client has\n", encoding="utf-8")
+    args = ["report", str(fixture_csv), "--org", "Fixture BV", "--out", str(out), "--lang", "en"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.stderr.split())
+    assert "fixture-bv.html exists" in message and "--force" in message
+    assert earlier.read_text(encoding="utf-8") == "the report the client has\n"
+    assert not (out / "fixture-bv.ipynb").exists()
+    result = runner.invoke(app, [*args, "--force"])
+    assert result.exit_code == 0, result.output
+    assert "<html" in earlier.read_text(encoding="utf-8")
+    assert (out / "fixture-bv.ipynb").exists()

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 __all__ = [
     "AssessmentError",
     "InstrumentError",
+    "OutputExists",
     "Problem",
     "ResponsesError",
 ]
@@ -18,6 +19,23 @@ __all__ = [
 
 class AssessmentError(Exception):
     """Base class of every error this package raises on purpose."""
+
+
+class OutputExists(AssessmentError):
+    """A file the command would write exists already, and replacing it was not asked for.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The files that exist.
+    """
+
+    def __init__(self, paths):
+        self.paths = list(paths)
+        names = ", ".join(str(p) for p in self.paths)
+        verb = "exists" if len(self.paths) == 1 else "exist"
+        super().__init__(f"{names} {verb}; give another --out, or add --force to replace "
+                         f"{'it' if len(self.paths) == 1 else 'them'}")
 
 
 class InstrumentError(AssessmentError):
