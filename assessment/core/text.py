@@ -25,6 +25,8 @@ __all__ = [
     "normalise_many",
     "normalise_series",
     "printable",
+    "row_like_lines",
+    "shorten",
     "strip_control",
     "strip_format",
 ]
@@ -150,6 +152,41 @@ def printable(text: str) -> str:
     "organisation 'Delta\\x1b]52;c;SGk=\\x07'\n  next line"
     """
     return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Return ``text`` cut to ``limit`` characters with an ellipsis, for quoting in a message.
+
+    A file's cell can hold megabytes; a message quotes enough of it to find it.
+
+    Examples
+    --------
+    >>> shorten("Marketing")
+    'Marketing'
+    >>> shorten("A" * 5_000_000, 8)
+    'AAAAAAA…'
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def row_like_lines(cell: str, delimiter: str, min_separators: int) -> int:
+    r"""Count the lines inside a cell that look like whole rows of the table.
+
+    A quote opened in a CSV cell and never closed makes the parser read on, over the line
+    ends, until the next quote: the rows in between become one cell's text. A comment
+    with line breaks is normal; lines holding at least ``min_separators`` separators
+    (about half a row's) are not.
+
+    Examples
+    --------
+    >>> row_like_lines("meer tijd\nvoor klanten", ",", 3)
+    0
+    >>> row_like_lines('x\nr7,Acme,sales,,4,3\nr8,Acme,service,,2,2\nr9,Ac', ",", 3)
+    2
+    """
+    if "\n" not in cell:
+        return 0
+    return sum(line.count(delimiter) >= min_separators for line in cell.split("\n")[1:])
 
 
 def _unmojibake(text: str) -> str:

@@ -132,3 +132,37 @@ def test_strip_control_and_printable_leave_no_control_character(text):
 
     assert not any(unicodedata.category(c) == "Cc" for c in strip_control(text))
     assert all(unicodedata.category(c) != "Cc" or c in "\n\t" for c in printable(text))
+
+
+@given(st.text(), st.integers(min_value=2, max_value=100))
+def test_shorten_keeps_short_texts_and_cuts_long_ones(text, limit):
+    """At most ``limit`` characters, a prefix of the text, an ellipsis only when cut.
+
+    For any text (hypothesis); the rule as the function's docstring states it.
+    """
+    from assessment.core.text import shorten
+
+    out = shorten(text, limit)
+    assert len(out) <= limit
+    if len(text) <= limit:
+        assert out == text
+    else:
+        assert out.endswith("…") and text.startswith(out[:-1])
+
+
+def test_row_like_lines_tells_swallowed_rows_from_a_comment():
+    """Rows read into one cell by an unclosed quote are counted; a comment's lines are not.
+
+    Expected by construction: the example file's own lines 3 to 5 (three whole rows, each
+    with the file's separators) pasted after a line break; a three-line comment with one
+    comma per line.
+    """
+    from assessment.core.config import EXAMPLE_RESPONSES
+    from assessment.core.text import row_like_lines
+
+    lines = EXAMPLE_RESPONSES.read_text(encoding="utf-8").splitlines()
+    half = lines[0].count(",") // 2
+    swallowed = "Sales\n" + "\n".join(lines[2:5]) + "\nr9,Acme"
+    assert row_like_lines(swallowed, ",", half) == 3
+    assert row_like_lines("Meer overleg, graag.\nMinder mail, meer bellen.\nDank!", ",", half) == 0
+    assert row_like_lines(swallowed.replace(",", ";"), ",", half) == 0
