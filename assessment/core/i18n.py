@@ -15,7 +15,6 @@ from functools import lru_cache
 import yaml
 
 from assessment.core.config import LOCALE_DIR
-from assessment.core.references import resolve_cites
 
 #: libyaml's safe loader when available (ten times faster than the pure-Python one)
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -71,7 +70,10 @@ def t(key: str, lang: str, **values: object) -> str:
         text = messages()[key][check_lang(lang)]
     except KeyError:
         raise KeyError(f"no message {key!r} in assessment/locales/*.yaml") from None
-    text = resolve_cites(text, lang)
+    if "@" in text:  # a citation marker: the reference list (and pydantic) only then
+        from assessment.core.references import resolve_cites
+
+        text = resolve_cites(text, lang)
     return text.format(**values) if values else text
 
 
