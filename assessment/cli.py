@@ -23,7 +23,7 @@ from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperCommand, TyperGroup
 
-from assessment.core.exceptions import AssessmentError, ResponsesError
+from assessment.core.exceptions import AssessmentError
 from assessment.core.files import (
     check_input_file,
     check_output,
@@ -131,7 +131,7 @@ class _OneLineErrors(TyperGroup):
 
 def _said(exc: Exception) -> str:
     """Return the message of an error we raise: a file's problems in the run's language."""
-    return exc.describe(_RUN["lang"]) if isinstance(exc, ResponsesError) else str(exc)
+    return exc.describe(_RUN["lang"]) if isinstance(exc, AssessmentError) else str(exc)
 
 
 def _describe(exc: Exception) -> str:
@@ -241,8 +241,10 @@ def _check_lang(lang: str) -> str:
 
 def _bad_value(param: typer.CallbackParam, value: Path, problem: str):
     """End the command: an argument or option that cannot work, and why (exit 2)."""
-    raise _UsageError(_t("cli_invalid_value", param=param.get_error_hint(),
-                         message=f"{value}: {problem}"))
+    hint = param.get_error_hint()
+    if param.param_type_name == "argument":  # named as in Dutch, where the words differ
+        hint = _t(f"cli_argument_{param.name}")
+    raise _UsageError(_t("cli_invalid_value", param=hint, message=f"{value}: {problem}"))
 
 
 def _input_file(param: typer.CallbackParam, value: Path | None) -> Path | None:

@@ -21,7 +21,25 @@ __all__ = [
 
 
 class AssessmentError(Exception):
-    """Base class of every error this package raises on purpose."""
+    """Base class of every error this package raises on purpose.
+
+    Parameters
+    ----------
+    *args
+        The message (English), as for any exception.
+    note : Note, optional
+        The same message as a catalogue key with its values, so that the command can say
+        it in Dutch too (:meth:`describe`); None: English only.
+    """
+
+    def __init__(self, *args: object, note: Note | None = None):
+        super().__init__(*args)
+        self.note = note
+
+    def describe(self, lang: str) -> str:
+        """Return the message in ``lang`` ('nl' or 'en'); English is ``str(self)`` itself."""
+        note = getattr(self, "note", None)
+        return str(self) if lang == "en" or note is None else note.text(lang)
 
 
 class InstrumentError(AssessmentError):
