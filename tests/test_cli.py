@@ -608,8 +608,10 @@ def test_the_locale_decides_without_assess_lang(tmp_path):
 
 
 def test_an_explicit_lang_wins(tmp_path):
-    """--lang given on the command line sets the messages' language over ASSESS_LANG; the
-    default --lang (nl for reports) does not. Expected from the rule (README)."""
+    """A --lang given on the command line sets the messages' language over ASSESS_LANG.
+
+    The default --lang (nl for reports) does not. Expected from the rule (README).
+    """
     out = tmp_path / "t.csv"
     out.write_text("keep me\n", encoding="utf-8")
     args = ["template", "--instrument", "alignment", "--out", str(out)]
@@ -623,8 +625,10 @@ def test_an_explicit_lang_wins(tmp_path):
 
 
 def test_assess_lang_other_than_nl_or_en_is_one_line(tmp_path, fixture_csv):
-    """ASSESS_LANG=fr: one error line naming it (exit 2), in the locale's language; an explicit
-    --lang does not read it. Expected: locales/cli.yaml's cli_bad_lang_env."""
+    """ASSESS_LANG=fr: one error line naming it (exit 2), in the locale's language.
+
+    An explicit --lang does not read it. Expected: locales/cli.yaml's cli_bad_lang_env.
+    """
     result = runner.invoke(app, ["validate", str(fixture_csv)],
                            env={"ASSESS_LANG": "fr", "LC_ALL": None, "LANG": "C"})
     assert result.exit_code == 2

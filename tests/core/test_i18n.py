@@ -6,7 +6,6 @@ import re
 import string
 
 import pytest
-
 import yaml
 
 from assessment.core.config import LOCALE_DIR, PACKAGE_DIR
@@ -82,8 +81,11 @@ def test_message_lang(explicit, environ, expected):
 
 @pytest.mark.parametrize("value", ["fr", "dutch", "nl_NL.UTF-8"])
 def test_message_lang_refuses_another_assess_lang(value):
-    """$ASSESS_LANG other than nl or en is an error naming the variable and the value (the rule:
-    a clear error, not a silent guess); an explicit --lang does not read it."""
+    """$ASSESS_LANG other than nl or en is an error naming the variable and the value.
+
+    Expected from the rule: a clear error, not a silent guess; an explicit --lang does not
+    read the variable.
+    """
     with pytest.raises(ValueError, match=r"\$ASSESS_LANG must be nl or en, got "):
         message_lang(None, {"ASSESS_LANG": value, "LANG": "nl_NL.UTF-8"})
     assert message_lang("nl", {"ASSESS_LANG": value}) == "nl"
@@ -96,8 +98,9 @@ def _locale_file(name: str) -> dict:
 
 @pytest.mark.parametrize("name", ["cli.yaml", "ingest.yaml"])
 def test_command_messages_in_both_languages(name):
-    """Every message of the command (cli.yaml) and of a file's problems (ingest.yaml) has a
-    non-empty Dutch and English text with the same placeholders (as str.format reads them).
+    """Every message of cli.yaml and ingest.yaml has Dutch and English, same placeholders.
+
+    Non-empty texts; placeholders as str.format reads them.
 
     Expected from the brief: everything a user sees exists in natural Dutch and in English.
     """
@@ -110,8 +113,10 @@ def test_command_messages_in_both_languages(name):
 
 
 def test_every_command_message_used_exists():
-    """Every literal key that cli.py, ingest.py and core/files.py ask for is in the catalogue, and so
-    is every key built from a name (a department, a kind of personal data, a column).
+    """Every key that cli.py, ingest.py, core/files.py and report/prepared.py ask for exists.
+
+    Literal keys, and every key built from a name (a department, a kind of personal data,
+    a column).
 
     Expected: the names come from the package's own lists (DEPARTMENT_ORDER, KINDS,
     META_COLUMNS, COLUMN_HINTS).

@@ -763,9 +763,11 @@ def test_problems_in_dutch_keep_every_detail(tmp_path, rows, alignment):
 
 
 def test_rejected_rows_are_the_errors(tmp_path, rows, alignment):
-    """Errors are the rejected rows (Problem.rejected), whose English message still begins
-    "row rejected: " (REJECTED); every other problem is a notice. Expected: two rows lost
-    (no organisation, no answers), one answer ignored."""
+    """Errors are the rejected rows (Problem.rejected); every other problem is a notice.
+
+    A rejected row's English message still begins "row rejected: " (REJECTED). Expected:
+    two rows lost (no organisation, no answers), one answer ignored.
+    """
     from assessment.core.ingest import REJECTED
 
     frame = pd.DataFrame(rows)
