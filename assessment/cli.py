@@ -23,7 +23,7 @@ from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperCommand, TyperGroup
 
-from assessment.core.exceptions import AssessmentError
+from assessment.core.exceptions import AssessmentError, OutputExists
 from assessment.core.files import (
     check_input_file,
     check_output,
@@ -543,6 +543,8 @@ def report(
     sector: Sector = "",
     comments: Comments = "redacted",
     target_stages: TargetStages = "",
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace this organisation's report if it is in --out already.")] = False,
 ) -> None:
     """Render one organisation's report as executed notebook and HTML (no code visible)."""
     # as a batch renders each report: the file read and analysed once, a pre-loaded kernel
@@ -556,7 +558,10 @@ def report(
         result = render_one(responses, org, out, lang=lang, wave=wave,
                             min_group_size=min_group_size, comments=comments,
                             formats=("html", "pdf") if "pdf" in format else ("html",),
-                            norms=norms, norms_sector=sector, target_stages=target_stages)
+                            norms=norms, norms_sector=sector, target_stages=target_stages,
+                            force=force)
+    except OutputExists as exc:
+        _usage(_said(exc))
     except AssessmentError as exc:
         _fail(_said(exc))
     for path in result.outputs:

@@ -153,7 +153,7 @@ def main() -> None:
         rows.append(line("floor: imports of a report", report_floor, report_floor))
         rows.append(line("`assess report` one organisation (HTML)",
                          best([assess, "report", str(EXAMPLE_RESPONSES), "--org",
-                               "Delta Meettechniek", "--out", str(tmp / "report")],
+                               "Delta Meettechniek", "--out", str(tmp / "report"), "--force"],
                               args.repeat), report_floor))
         if not args.skip_batch:
             path, names = cohort(24, tmp)

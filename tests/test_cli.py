@@ -662,3 +662,44 @@ def test_a_folder_instead_of_a_file_in_dutch(tmp_path):
     result = runner.invoke(app, ["validate", str(tmp_path)], env={"ASSESS_LANG": "en"})
     assert result.stderr.startswith(f"error: Invalid value for 'responses': {tmp_path}: this is "
                                     "a folder, not a file (see `")
+
+
+def test_report_does_not_replace_an_earlier_report_without_force(tmp_path, fixture_csv):
+    """`assess report` refuses (exit 2) when the organisation's report is in --out already.
+
+    Expected (the README's "nothing overwritten", as for score and template): the earlier
+    HTML keeps its bytes, the message names it and --force, and no notebook is written
+    (the check comes before a kernel starts); with --force the report is rendered.
+    """
+    out = tmp_path / "out"
+    out.mkdir()
+    earlier = out / "fixture-bv.html"
+    earlier.write_text("the report the client has\n", encoding="utf-8")
+    args = ["report", str(fixture_csv), "--org", "Fixture BV", "--out", str(out), "--lang", "en"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.stderr.split())
+    assert "fixture-bv.html exists" in message and "--force" in message
+    assert earlier.read_text(encoding="utf-8") == "the report the client has\n"
+    assert not (out / "fixture-bv.ipynb").exists()
+    result = runner.invoke(app, [*args, "--force"])
+    assert result.exit_code == 0, result.output
+    assert "<html" in earlier.read_text(encoding="utf-8")
+    assert (out / "fixture-bv.ipynb").exists()
+
+
+def test_report_refuses_an_earlier_report_in_dutch(tmp_path, fixture_csv):
+    """The refusal to replace an organisation's report, in Dutch (exit 2, file untouched).
+
+    Expected: locales/cli.yaml's error_output_exists; the check comes before a kernel starts.
+    """
+    out = tmp_path / "out"
+    out.mkdir()
+    earlier = out / "fixture-bv.html"
+    earlier.write_text("the report the client has\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(fixture_csv), "--org", "Fixture BV", "--out",
+                                 str(out)], env={"ASSESS_LANG": "nl"})
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"fout: {earlier} bestaat al; geef een andere --out op, of "
+                                    "voeg --force toe om het te vervangen (zie `")
+    assert earlier.read_text(encoding="utf-8") == "the report the client has\n"

@@ -25,6 +25,7 @@ from assessment.batch.kernels import ForkKernelManager, start_zygote
 from assessment.batch.lifetime import private_folder
 from assessment.batch.worker import report_parameters, skip_slow_imports
 from assessment.core.config import REPORT_NOTEBOOK, resolve_path
+from assessment.core.exceptions import OutputExists
 from assessment.core.files import report_names
 from assessment.core.i18n import check_lang, t
 from assessment.core.privacy import check_mode
@@ -36,15 +37,23 @@ def render_one(responses_path: str | Path, organisation: str, out_dir: str | Pat
                lang: str = "nl", wave: str = "", notebook: Path = REPORT_NOTEBOOK,
                formats: tuple[str, ...] = ("html",), min_group_size: int = 3,
                norms: str = "", norms_sector: str = "", comments: str = "redacted",
-               target_stages: str = ""):
+               target_stages: str = "", force: bool = False):
     """Render one organisation's report as :func:`assessment.report.render.render_report` does.
 
     Same parameters, outputs and errors; faster: the file is read and analysed once, and
     the kernel is forked from a parent that imported its libraries while the file was read.
+    Unlike ``render_report`` (which a student's widget calls again and again), an existing
+    report of the organisation in ``out_dir`` is replaced only with ``force``.
 
     Returns
     -------
     RenderResult
+
+    Raises
+    ------
+    OutputExists
+        When the report's notebook, HTML or PDF is in ``out_dir`` already and ``force`` is
+        false; checked before a kernel starts, and nothing is written.
     """
     check_lang(lang)
     check_mode(comments)
@@ -66,6 +75,10 @@ def render_one(responses_path: str | Path, organisation: str, out_dir: str | Pat
                                    min_group_size=min_group_size)
     keys = responses.data[["organisation", "wave"]].drop_duplicates()
     name = report_names(keys.itertuples(index=False, name=None))[(org, wave)]
+    existing = [p for p in (Path(out_dir) / f"{name}.{suffix}" for suffix in ("ipynb", *formats))
+                if p.exists()]
+    if existing and not force:
+        raise OutputExists(existing)
     parameters = report_parameters(str(path), org, wave, lang=lang,
                                    min_group_size=min_group_size, comments=comments,
                                    norms=norms, norms_sector=norms_sector,

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the catalogue is read only when a problem is written in a l
 __all__ = [
     "AssessmentError",
     "InstrumentError",
+    "OutputExists",
     "Problem",
     "ResponsesError",
 ]
@@ -40,6 +41,27 @@ class AssessmentError(Exception):
         """Return the message in ``lang`` ('nl' or 'en'); English is ``str(self)`` itself."""
         note = getattr(self, "note", None)
         return str(self) if lang == "en" or note is None else note.text(lang)
+
+
+class OutputExists(AssessmentError):
+    """A file the command would write exists already, and replacing it was not asked for.
+
+    Parameters
+    ----------
+    paths : list of Path
+        The files that exist.
+    """
+
+    def __init__(self, paths):
+        self.paths = list(paths)
+        from assessment.core.i18n import note
+
+        names = ", ".join(str(p) for p in self.paths)
+        verb = "exists" if len(self.paths) == 1 else "exist"
+        super().__init__(f"{names} {verb}; give another --out, or add --force to replace "
+                         f"{'it' if len(self.paths) == 1 else 'them'}",
+                         note=note("error_output_exists" if len(self.paths) == 1
+                                   else "error_outputs_exist", names=names))
 
 
 class InstrumentError(AssessmentError):

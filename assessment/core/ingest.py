@@ -33,12 +33,15 @@ from assessment.core.instruments import (
 )
 from assessment.core.privacy import scan_comments
 from assessment.core.text import (
+    CONTROL_CHARACTERS,
     FORMAT_CHARACTERS,
+    control_characters,
     format_characters,
     name_key,
     normalise,
     normalise_many,
     normalise_series,
+    strip_control,
 )
 
 __all__ = [
@@ -926,6 +929,33 @@ def _strip_format_characters(values: pd.Series, coded: _Coded, column: str, file
     return cleaned_values, [warning], coded.recode(cleaned)
 
 
+def _strip_control_characters(values: pd.Series, coded: _Coded, column: str, file: str):
+    """Remove control characters (ESC, BEL, line breaks) from names; warn per column.
+
+    A name is printed on terminals and written into reports and CSV files: an ESC in it
+    would let a file recolour or clear the user's screen, set its title or write its
+    clipboard. Line breaks and tabs become a space, other control characters go.
+
+    Returns the cleaned values, a list with at most one warning naming the rows and the
+    characters, and the cleaned values' distinct values and codes.
+    """
+    joined = "".join(coded.uniques)
+    if not CONTROL_CHARACTERS.search(joined):
+        return values, [], coded
+    cleaned = [" ".join(strip_control(u).split()) for u in coded.uniques]
+    changed_u = np.array([c != u for c, u in zip(cleaned, coded.uniques, strict=True)],
+                         dtype=bool)
+    changed = coded.mask(changed_u)
+    found = control_characters("".join(coded.uniques[changed_u]))
+    shown: str | Note = ", ".join(found[:3])
+    if len(found) > 3:
+        shown = note("ingest_and_more", shown=shown, count=len(found) - 3)
+    warning = _problem(file, note("ingest_control_characters", shown=shown,
+                                  rows=_rows_note(values.index[changed])), column=column)
+    cleaned_values = pd.Series(coded.strings([c or None for c in cleaned]), index=values.index)
+    return cleaned_values, [warning], coded.recode(cleaned)
+
+
 def _near_duplicates(coded: _Coded, index: pd.Index, column: str, file: str) -> list[Problem]:
     """Warn about organisation names that differ only in mojibake, case, spacing or punctuation.
 
@@ -1068,6 +1098,11 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
             col = meta[canon]
             cleaned, warning, coded[col] = _strip_format_characters(table[col], coded[col],
                                                                     col, file)
+            if warning:
+                table[col] = cleaned
+            warnings.extend(warning)
+            cleaned, warning, coded[col] = _strip_control_characters(table[col], coded[col],
+                                                                     col, file)
             if warning:
                 table[col] = cleaned
             warnings.extend(warning)

@@ -15,13 +15,17 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 
 __all__ = [
+    "CONTROL_CHARACTERS",
     "FORMAT_CHARACTERS",
+    "control_characters",
     "format_characters",
     "map_unique",
     "name_key",
     "normalise",
     "normalise_many",
     "normalise_series",
+    "printable",
+    "strip_control",
     "strip_format",
 ]
 
@@ -53,6 +57,16 @@ FORMAT_CHARACTERS = re.compile(
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\U000e0020-\U000e007f]"
 )
+
+
+#: control characters (Unicode category Cc: C0, DEL and C1): a terminal acts on them (ESC starts
+#: sequences that recolour, clear the screen, set the window title or write the clipboard)
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: the control characters that are only spacing in a name: a tab, a line break in a cell (and
+#: Unicode's line and paragraph separators, which are not controls but break a line too)
+_SPACING_CONTROLS = re.compile("[\t\n\x0b\x0c\r\x1c-\x1f\x85\u2028\u2029]+")
+#: what :func:`printable` escapes: control characters other than a line break and a tab
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def normalise(value: object) -> str:
@@ -90,6 +104,52 @@ def format_characters(text: str) -> list[str]:
     """
     found = dict.fromkeys(FORMAT_CHARACTERS.findall(text))
     return [f"U+{ord(c):04X} {unicodedata.name(c, 'FORMAT CHARACTER')}" for c in found]
+
+
+def control_characters(text: str) -> list[str]:
+    r"""Return the code points of the distinct control characters in ``text``, in order.
+
+    Examples
+    --------
+    >>> control_characters("Delta\x1b[31m\nBV\x1b")
+    ['U+001B ESCAPE', 'U+000A LINE FEED']
+    """
+    found = dict.fromkeys(CONTROL_CHARACTERS.findall(text))
+    return [f"U+{ord(c):04X} {_CONTROL_NAMES.get(c, 'CONTROL CHARACTER')}" for c in found]
+
+
+_CONTROL_NAMES = {"\t": "CHARACTER TABULATION", "\n": "LINE FEED", "\r": "CARRIAGE RETURN",
+                  "\x07": "BELL", "\x08": "BACKSPACE", "\x1b": "ESCAPE", "\x7f": "DELETE",
+                  "\x00": "NULL", "\x85": "NEXT LINE", "\x9b": "CONTROL SEQUENCE INTRODUCER"}
+
+
+def strip_control(text: str) -> str:
+    r"""Return a name without control characters: spacing ones become one space, others go.
+
+    A tab or a line break inside a spreadsheet cell is spacing; ESC, BEL and the like are
+    removed, so that what follows them ("[31m") stays as harmless visible text.
+
+    Examples
+    --------
+    >>> strip_control("Delta\r\nMeet\ttechniek\x1b[31m\x07")
+    'Delta Meet techniek[31m'
+    """
+    return CONTROL_CHARACTERS.sub("", _SPACING_CONTROLS.sub(" ", text))
+
+
+def printable(text: str) -> str:
+    r"""Return ``text`` safe to print on a terminal: control characters shown as ``\xNN``.
+
+    Line breaks and tabs stay (messages of several lines are ours); every other control
+    character, such as the ESC of a hostile file's name, is written out as its escape,
+    so the terminal shows it instead of acting on it.
+
+    Examples
+    --------
+    >>> printable("organisation 'Delta\x1b]52;c;SGk=\x07'\n  next line")
+    "organisation 'Delta\\x1b]52;c;SGk=\\x07'\n  next line"
+    """
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _unmojibake(text: str) -> str:

@@ -12,6 +12,7 @@ Each function here takes what the chart function of the same name takes
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from html import escape
 
@@ -20,6 +21,7 @@ import pandas as pd
 
 from assessment.core.i18n import fmt, t
 from assessment.core.instruments import Instrument
+from assessment.core.scoring import stage_of
 
 __all__ = [
     "ChartData",
@@ -36,6 +38,7 @@ __all__ = [
     "ladder",
     "links",
     "nps",
+    "stage_score",
     "tension",
     "waves",
 ]
@@ -78,6 +81,31 @@ class ChartData:
         self.rows.setdefault(row, {})[column] = text
         if value is not None and not pd.isna(value):
             self.values.append((label or row, float(value), shown or text))
+
+
+def stage_score(score: float, instrument: Instrument, lang: str, decimals: int = 1) -> str:
+    """Format a staged score with the precision its stage needs.
+
+    A score is shown with ``decimals`` decimals, unless that rounding would put the figure
+    shown in another band than the score's stage (3.25 shown as "3.2" beside Integrated,
+    whose band starts at 3.25): then with as many more decimals as it takes (at most 3), so
+    that the figure and the stage a reader sees always agree. A score just under a band's
+    lower limit that would still round up to it (2.4996) is cut off instead (2.499).
+
+    Examples
+    --------
+    >>> from assessment.core.instruments import load_instrument
+    >>> al = load_instrument("alignment")
+    >>> [stage_score(x, al, "en") for x in (3.2, 3.25, 2.48, 2.5, 1.7467, 2.4996)]
+    ['3.2', '3.25', '2.48', '2.5', '1.7', '2.499']
+    """
+    if score is None or pd.isna(score):
+        return fmt(score, lang, decimals)
+    stage = stage_of(float(score), instrument)
+    for d in range(decimals, 4):
+        if stage_of(round(float(score), d), instrument) == stage:
+            return fmt(score, lang, d)
+    return fmt(math.floor(float(score) * 1000) / 1000, lang, 3)
 
 
 def chart_alt(data: ChartData, heading: str, lang: str) -> str:
@@ -142,7 +170,7 @@ def ladder(scores: pd.DataFrame, instrument: Instrument, lang: str) -> ChartData
     for i in instrument.interfaces:
         title = i.title.get(lang)
         score = ifaces["score"].get(i.id, np.nan)
-        data.cell(title, t("col_score", lang), fmt(score, lang), score)
+        data.cell(title, t("col_score", lang), stage_score(score, instrument, lang), score)
         data.cell(title, t("col_stage", lang), _stage(instrument, ifaces["stage"].get(i.id), lang))
     return data
 
@@ -156,10 +184,11 @@ def dimensions(scores: pd.DataFrame, instrument: Instrument, lang: str,
         for i in instrument.interfaces:
             score = dims["score"].get((i.id, d.id), np.nan)
             stage = dims["stage"].get((i.id, d.id))
-            text = (f"{fmt(score, lang)} ({_stage(instrument, stage, lang)})"
+            shown = stage_score(score, instrument, lang)
+            text = (f"{shown} ({_stage(instrument, stage, lang)})"
                     if pd.notna(score) else t("not_rated", lang))
             data.cell(d.title.get(lang), i.title.get(lang), text, score,
-                      f"{i.title.get(lang)}, {d.title.get(lang)}", fmt(score, lang))
+                      f"{i.title.get(lang)}, {d.title.get(lang)}", shown)
     return data
 
 
@@ -184,7 +213,8 @@ def departments(rows: pd.DataFrame, instrument: Instrument, lang: str,
             for group, label in labels.items():
                 key = (i.id, d.id, group)
                 score = part["score"].get(key, np.nan) if key in part.index else np.nan
-                data.cell(row, label, fmt(score, lang), score, f"{label}, {row}")
+                data.cell(row, label, stage_score(score, instrument, lang), score,
+                          f"{label}, {row}")
     data.rows = {k: v for k, v in data.rows.items() if any(c != "–" for c in v.values())}
     return data
 
@@ -313,7 +343,7 @@ def cohort_heatmap(grid: pd.DataFrame, instrument: Instrument, lang: str) -> Cha
             row = f"{label} · {i.title.get(lang)}"
             for d in instrument.dimensions:
                 score = grid.at[label, (i.id, d.id)] if (i.id, d.id) in grid.columns else np.nan
-                data.cell(row, d.title.get(lang), fmt(score, lang), score,
+                data.cell(row, d.title.get(lang), stage_score(score, instrument, lang), score,
                           f"{row}, {d.title.get(lang)}")
     return data
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-import math
 from dataclasses import dataclass, field
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
@@ -22,13 +21,13 @@ from matplotlib.figure import Figure
 from assessment.analysis.departments import MIN_GROUP_SIZE
 from assessment.analysis.whole_file import CohortContext, OrganisationAnalysis, analyse_organisation
 from assessment.core.config import resolve_path
-from assessment.core.i18n import check_lang, fmt
+from assessment.core.i18n import check_lang
 from assessment.core.ingest import Responses, read_responses
 from assessment.core.instruments import Instrument, profile_instrument, staged_instrument
 from assessment.core.privacy import check_mode
-from assessment.core.scoring import score_responses, stage_of
+from assessment.core.scoring import score_responses
 from assessment.core.text import normalise
-from assessment.report.chart_data import ChartData, chart_alt, data_table
+from assessment.report.chart_data import ChartData, chart_alt, data_table, stage_score
 from assessment.report.prepared import (
     answered_instruments,
     chosen_targets,
@@ -192,31 +191,6 @@ def shown_sections(rd: ReportData) -> tuple[str, ...]:
     # shown with a norm store, or when there is a cohort to rank in or a previous wave
     shown["comparison"] = bool(rd.norms) or any(comparison_parts(rd))
     return tuple(s for s in SECTIONS if shown.get(s, True))
-
-
-def stage_score(score: float, instrument: Instrument, lang: str, decimals: int = 1) -> str:
-    """Format a staged score with the precision its stage needs.
-
-    A score is shown with ``decimals`` decimals, unless that rounding would put the figure
-    shown in another band than the score's stage (3.25 shown as "3.2" beside Integrated,
-    whose band starts at 3.25): then with as many more decimals as it takes (at most 3), so
-    that the figure and the stage a reader sees always agree. A score just under a band's
-    lower limit that would still round up to it (2.4996) is cut off instead (2.499).
-
-    Examples
-    --------
-    >>> from assessment.core.instruments import load_instrument
-    >>> al = load_instrument("alignment")
-    >>> [stage_score(x, al, "en") for x in (3.2, 3.25, 2.48, 2.5, 1.7467, 2.4996)]
-    ['3.2', '3.25', '2.48', '2.5', '1.7', '2.499']
-    """
-    if score is None or pd.isna(score):
-        return fmt(score, lang, decimals)
-    stage = stage_of(float(score), instrument)
-    for d in range(decimals, 4):
-        if stage_of(round(float(score), d), instrument) == stage:
-            return fmt(score, lang, d)
-    return fmt(math.floor(float(score) * 1000) / 1000, lang, 3)
 
 
 def below_as_shown(value: float, limit: float, decimals: int = 2) -> bool:

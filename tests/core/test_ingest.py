@@ -359,6 +359,34 @@ def test_format_characters_are_stripped_from_names(tmp_path, rows):
                                       "U+202E RIGHT-TO-LEFT OVERRIDE) removed from rows 3, 5")
 
 
+def test_control_characters_are_stripped_from_names(tmp_path, rows):
+    """A hostile name's terminal sequences are removed, with a warning naming them and the rows.
+
+    Expected: ESC (U+001B) and BEL (U+0007) are Unicode category Cc; without them (and with
+    the line break inside a cell as a space) the names read 'Acme BV' and 'Acme[31m BV':
+    what followed the ESC stays as visible text. Departments are cleaned the same way (and
+    ESC + 'Sales' + BEL is then the department sales).
+    """
+    frame = pd.DataFrame(rows)
+    frame["organisation"] = ["Acme BV", "Acme\r\nBV", "Acme BV", "Acme\x1b[31m BV\x07",
+                             "Acme BV", "Acme BV"]
+    frame.loc[0, "department"] = "\x1bSales\x07"
+    r = read_responses(_write_csv(tmp_path / "cc.csv", frame))
+    assert set(r.data["organisation"]) == {"Acme BV", "Acme[31m BV"} and r.problems == []
+    assert r.data["department"].iloc[0] == "sales"
+    by_column = {w.column: w.message for w in r.warnings}
+    assert by_column["organisation"].startswith(
+        "control characters (U+000D CARRIAGE RETURN, U+000A LINE FEED, U+001B ESCAPE and 1 "
+        "more) removed from rows 3, 5")
+    assert by_column["department"].startswith("control characters (U+001B ESCAPE, U+0007 BELL) "
+                                              "removed from row 2")
+    # in Dutch (locales/ingest.yaml: ingest_control_characters, ingest_and_more, ingest_rows_*)
+    dutch = {w.column: w.text("nl") for w in r.warnings}
+    assert dutch["organisation"].startswith(
+        "stuurtekens (U+000D CARRIAGE RETURN, U+000A LINE FEED, U+001B ESCAPE en nog 1) "
+        "verwijderd uit rijen 3, 5")
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_utf16_file_reads_the_same(tmp_path, rows, encoding):
     """UTF-16 (as Excel's 'Unicode text' saves it, with or without BOM) reads like UTF-8."""

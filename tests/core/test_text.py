@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assessment.core.text import map_unique, normalise, normalise_series
 
@@ -98,3 +100,35 @@ def test_name_key_of_ascii_names_equals_the_full_rule():
 
     names = [f"{chr(a)} Acme-{chr(b)}" for a in range(128) for b in range(128)]
     assert [name_key(n) for n in names] == [full(n) for n in names]
+
+
+def test_control_characters_are_named_removed_and_escaped():
+    """A hostile name's terminal sequences: named, removed from names, escaped when printed.
+
+    Expected by hand from the Unicode tables: ESC is U+001B and BEL U+0007; a CR LF inside a
+    cell is one line break (one space); ``printable`` writes ESC as the four characters
+    backslash, x, 1, b and keeps our own line breaks.
+    """
+    from assessment.core.text import control_characters, printable, strip_control
+
+    name = "Delta\r\nMeettechniek\x1b]52;c;SGk=\x07\x1b[31m"
+    assert control_characters(name) == ["U+000D CARRIAGE RETURN", "U+000A LINE FEED",
+                                        "U+001B ESCAPE", "U+0007 BELL"]
+    assert strip_control(name) == "Delta Meettechniek]52;c;SGk=[31m"
+    assert printable(name) == "Delta\\x0d\nMeettechniek\\x1b]52;c;SGk=\\x07\\x1b[31m"
+    assert printable("error: één\n  - twee\tdrie") == "error: één\n  - twee\tdrie"
+
+
+@given(st.text())
+def test_strip_control_and_printable_leave_no_control_character(text):
+    """No control character survives ``strip_control``; only LF and tab survive ``printable``.
+
+    For any text (hypothesis); what is a control character: Unicode category Cc, from
+    Python's unicodedata, independent of the module's own pattern.
+    """
+    import unicodedata
+
+    from assessment.core.text import printable, strip_control
+
+    assert not any(unicodedata.category(c) == "Cc" for c in strip_control(text))
+    assert all(unicodedata.category(c) != "Cc" or c in "\n\t" for c in printable(text))
