@@ -241,9 +241,11 @@ def _check_lang(lang: str) -> str:
 
 def _bad_value(param: typer.CallbackParam, value: Path, problem: str):
     """End the command: an argument or option that cannot work, and why (exit 2)."""
+    from assessment.core.i18n import messages
+
     hint = param.get_error_hint()
-    if param.param_type_name == "argument":  # named as in Dutch, where the words differ
-        hint = _t(f"cli_argument_{param.name}")
+    if param.param_type_name == "argument" and f"cli_argument_{param.name}" in messages():
+        hint = _t(f"cli_argument_{param.name}")  # an argument's name in the run's language
     raise _UsageError(_t("cli_invalid_value", param=hint, message=f"{value}: {problem}"))
 
 
@@ -367,10 +369,14 @@ def _print_dont_know(r) -> None:
                       markup=False)
 
 
+def _decimal(text: str) -> str:
+    """Return a number written with a decimal point as the run's language does (2,5 in Dutch)."""
+    return text.replace(".", ",") if _RUN["lang"] == "nl" else text
+
+
 def _percent(share: float) -> str:
     """Return a share as a percentage with one decimal, in the run's language: 12.5% or 12,5%."""
-    text = f"{share:.1%}"
-    return text.replace(".", ",") if _RUN["lang"] == "nl" else text
+    return _decimal(f"{share:.1%}")
 
 
 @app.command()
@@ -662,10 +668,9 @@ def batch(
             if client is not None:
                 client.close()
     skipped = sum(1 for v in summary.items.values() if v.get("skipped"))
-    seconds = f"{summary.seconds:.1f}"
     console.print(_t("cli_batch_summary", done=summary.count("ok"), skipped=skipped,
                      failed=summary.count("failed"), cancelled=summary.count("cancelled"),
-                     seconds=seconds.replace(".", ",") if _RUN["lang"] == "nl" else seconds),
+                     seconds=_decimal(f"{summary.seconds:.1f}")),
                   highlight=False)
     for info in summary.failed:
         who = info.get("organisation") or _t("cli_cohort_overview")
@@ -791,7 +796,8 @@ def norms(
         view.add_row(d["instrument"], d["level"],
                      "/".join(x for x in (d["interface"], d["dimension"]) if x),
                      str(d["organisations"]),
-                     *(f"{d[c]:.2f}" for c in ["mean", *(f"p{p}" for p in PERCENTILES)]),
+                     *(_decimal(f"{d[c]:.2f}") for c in ["mean", *(f"p{p}" for p in
+                                                                  PERCENTILES)]),
                      *("" if d[c] != d[c] else f"{d[c]:.0%}" for c in stages))
     console.print(view)
 
