@@ -703,3 +703,16 @@ def test_report_refuses_an_earlier_report_in_dutch(tmp_path, fixture_csv):
     assert result.stderr.startswith(f"fout: {earlier} bestaat al; geef een andere --out op, of "
                                     "voeg --force toe om het te vervangen (zie `")
     assert earlier.read_text(encoding="utf-8") == "the report the client has\n"
+
+
+def test_unknown_instrument_in_dutch(tmp_path):
+    """`assess template` with an unknown instrument names it and the bundled ones in Dutch (exit 1).
+
+    Expected: locales/cli.yaml's error_no_instrument; the bundled instruments are the three
+    files in assessment/instruments.
+    """
+    result = runner.invoke(app, ["template", "--instrument", "nope", "--out",
+                                 str(tmp_path / "t.csv")], env={"ASSESS_LANG": "nl"})
+    assert result.exit_code == 1
+    assert result.stderr == ("fout: er is geen vragenlijst 'nope'; meegeleverde vragenlijsten: "
+                             "alignment, customer_loyalty, value_disciplines\n")

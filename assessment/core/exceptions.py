@@ -73,13 +73,15 @@ class InstrumentError(AssessmentError):
         The instrument file.
     problems : list of str
         Every problem found, each naming the item or field concerned.
+    note : Note, optional
+        The message as a catalogue key with its values (Dutch too); None: English only.
     """
 
-    def __init__(self, file: str, problems: list[str]):
+    def __init__(self, file: str, problems: list[str], note: Note | None = None):
         self.file = file
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{file}: instrument file is not valid:\n{lines}")
+        super().__init__(f"{file}: instrument file is not valid:\n{lines}", note=note)
 
 
 @dataclass(frozen=True)
