@@ -4,6 +4,10 @@ Every error ends the command with one line on stderr, ``error: …`` naming the 
 row and column where they apply): exit 1 for bad data or a failed run, 2 for bad usage
 (a wrong option, a path of the wrong kind), 130 for Ctrl-C. ``assess --debug …`` shows
 the traceback instead.
+
+What the command prints is in Dutch or English (:func:`~assessment.core.i18n.message_lang`:
+``--lang``, else ``$ASSESS_LANG``, else the locale), from ``assessment/locales/cli.yaml``; the
+``--help`` texts are English only (typer builds them when this module is imported).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from assessment.core.exceptions import AssessmentError, OutputExists
 from assessment.core.files import (
@@ -31,6 +35,70 @@ from assessment.core.files import (
 
 #: click's UsageError as typer ships it (typer bundles its own click): exit code 2
 _UsageErrorBase = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+#: the language of this run's messages, 'nl' or 'en' (set when a command starts), and the
+#: problem with $ASSESS_LANG, if any (said once the command's own --lang is known)
+_RUN = {"lang": "en", "bad_env": ""}
+
+
+def _t(key: str, **values: object) -> str:
+    """Return message ``key`` of ``locales/cli.yaml`` in this run's language."""
+    from assessment.core.i18n import t
+
+    return t(key, _RUN["lang"], **values)
+
+
+def _explicit_lang(ctx, value: object) -> str | None:
+    """Return ``value`` when it is a ``--lang`` given on the command line (nl or en), else None.
+
+    ``ctx.get_parameter_source`` tells a --lang typed from the default (nl for reports).
+    """
+    source = ctx.get_parameter_source("lang")
+    if source is None or source.name != "COMMANDLINE" or value not in ("nl", "en"):
+        return None
+    return value
+
+
+def _lang_option(ctx: typer.Context, value: str) -> str:
+    """Take an explicit --lang as the message language at once (for the checks of arguments)."""
+    if _explicit_lang(ctx, value):
+        _RUN["lang"], _RUN["bad_env"] = value, ""
+    return value
+
+
+def _set_lang(ctx) -> None:
+    """Set this run's message language: ``--lang``, else $ASSESS_LANG, else the locale.
+
+    A $ASSESS_LANG that is neither nl nor en is remembered (to be said as an error before
+    the command runs, unless --lang was given); meanwhile the locale decides.
+    """
+    from assessment.core.i18n import LANG_ENV, message_lang
+
+    explicit = _explicit_lang(ctx, ctx.params.get("lang"))
+    try:
+        _RUN["lang"], _RUN["bad_env"] = message_lang(explicit, os.environ), ""
+    except ValueError:
+        locale = {k: v for k, v in os.environ.items() if k != LANG_ENV}
+        _RUN["lang"], _RUN["bad_env"] = message_lang(None, locale), os.environ[LANG_ENV]
+
+
+class _Command(TyperCommand):
+    """A command whose messages are in the run's language, known once its options are parsed."""
+
+    def invoke(self, ctx: typer.Context):
+        _set_lang(ctx)
+        if _RUN["bad_env"]:  # bad usage of the environment (exit 2)
+            _error_line(_t("cli_bad_lang_env", value=_RUN["bad_env"]))
+            raise typer.Exit(code=2)
+        return super().invoke(ctx)
+
+
+class _Typer(typer.Typer):
+    """A typer app whose commands are :class:`_Command`."""
+
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
 
 
 class _OneLineErrors(TyperGroup):
@@ -46,14 +114,13 @@ class _OneLineErrors(TyperGroup):
                 raise
             message = exc.format_message()
             if exc.ctx is not None:
-                message += f" (see `{exc.ctx.command_path} --help`)"
+                message += _t("cli_see_help", command=exc.ctx.command_path)
             _error_line(message)
             raise typer.Exit(code=exc.exit_code) from None
         except KeyboardInterrupt:
             if ctx.params.get("debug"):
                 raise
-            _error_line("interrupted (Ctrl-C); what was finished is kept, run the command "
-                        "again to complete the rest")
+            _error_line(_t("cli_interrupted"))
             raise typer.Exit(code=130) from None
         except Exception as exc:
             if ctx.params.get("debug"):
@@ -62,34 +129,50 @@ class _OneLineErrors(TyperGroup):
             raise typer.Exit(code=1) from None
 
 
+def _said(exc: Exception) -> str:
+    """Return the message of an error we raise: a file's problems in the run's language."""
+    return exc.describe(_RUN["lang"]) if isinstance(exc, AssessmentError) else str(exc)
+
+
 def _describe(exc: Exception) -> str:
     """One line for an error: the message of ours, the file and reason of an OSError."""
     if isinstance(exc, AssessmentError):
-        return str(exc)
+        return _said(exc)
     if isinstance(exc, OSError) and exc.strerror:
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror}"
     what = str(exc).splitlines()[0] if str(exc) else ""
-    return (f"{type(exc).__name__}{': ' + what if what else ''} "
-            "(unexpected; `assess --debug …` shows where)")
+    return _t("cli_unexpected", error=f"{type(exc).__name__}{': ' + what if what else ''}")
 
 
 def _error_line(message: str) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
+    err.print(f"[bold red]{escape(_t('cli_error'))}[/] {escape(message)}", highlight=False,
+              markup=True)
 
 
-app = typer.Typer(
+def _warning(message: str) -> None:
+    """Print one warning line on stderr."""
+    err.print(_t("cli_warning", message=message), highlight=False, markup=False)
+
+
+_HELP = ("Score how well marketing, sales and service work together, and render reports.\n\n"
+         "Messages are in Dutch or English: --lang where a command has it, else $ASSESS_LANG "
+         "(nl or en), else the locale ($LC_ALL, $LC_MESSAGES, $LANG: nl_NL.UTF-8 gives "
+         "Dutch, anything else English).")
+
+app = _Typer(
     cls=_OneLineErrors,
     add_completion=False,
     no_args_is_help=True,
-    help="Score how well marketing, sales and service work together, and render reports.",
+    help=_HELP,
 )
 # markup off: names, paths and errors come from the user's files and are printed as they are
 # (an organisation "[bold]" or "[/]" is text); the few styled prefixes escape what they show
 console = Console(soft_wrap=True, markup=False)
 err = Console(stderr=True, soft_wrap=True, markup=False)
 
-Lang = Annotated[str, typer.Option("--lang", help="Report language: nl or en.")]
+Lang = Annotated[str, typer.Option("--lang", help="Report language: nl or en.",
+                                   callback=_lang_option, is_eager=True)]
 Db = Annotated[str, typer.Option(
     "--db", help="Norm store: a DuckDB file or a postgresql:// URL (default: $ASSESS_NORMS, "
                  "else norms.duckdb in the user's data folder).")]
@@ -146,17 +229,27 @@ def _check_comments(mode: str) -> str:
     from assessment.core.privacy import COMMENT_MODES
 
     if mode not in COMMENT_MODES:
-        _usage(f"--comments must be one of {', '.join(COMMENT_MODES)}, got {mode!r}")
+        _usage(_t("cli_bad_comments", choices=", ".join(COMMENT_MODES), value=mode))
     return mode
 
 
 def _check_lang(lang: str) -> str:
     if lang not in ("nl", "en"):
-        _usage(f"--lang must be nl or en, got {lang!r}")
+        _usage(_t("cli_bad_lang", value=lang))
     return lang
 
 
-def _input_file(value: Path | None) -> Path | None:
+def _bad_value(param: typer.CallbackParam, value: Path, problem: str):
+    """End the command: an argument or option that cannot work, and why (exit 2)."""
+    from assessment.core.i18n import messages
+
+    hint = param.get_error_hint()
+    if param.param_type_name == "argument" and f"cli_argument_{param.name}" in messages():
+        hint = _t(f"cli_argument_{param.name}")  # an argument's name in the run's language
+    raise _UsageError(_t("cli_invalid_value", param=hint, message=f"{value}: {problem}"))
+
+
+def _input_file(param: typer.CallbackParam, value: Path | None) -> Path | None:
     """Check a file argument before anything is read: a regular, readable file.
 
     Looked up as the package looks it up (:func:`~assessment.core.config.resolve_path`).
@@ -164,29 +257,29 @@ def _input_file(value: Path | None) -> Path | None:
     from assessment.core.config import resolve_path
 
     if value is not None and str(value):
-        problem = check_input_file(resolve_path(value))
+        problem = check_input_file(resolve_path(value), _RUN["lang"])
         if problem:
-            raise typer.BadParameter(f"{value}: {problem}")
+            _bad_value(param, value, problem)
     return value
 
 
-def _output_folder(value: Path) -> Path:
-    problem = check_output(value, folder=True)
+def _output_folder(param: typer.CallbackParam, value: Path) -> Path:
+    problem = check_output(value, folder=True, lang=_RUN["lang"])
     if problem:
-        raise typer.BadParameter(f"{value}: {problem}")
+        _bad_value(param, value, problem)
     return value
 
 
 def _refuse_existing(out: Path, force: bool) -> None:
     """Stop (exit 2) when ``out`` exists and ``--force`` was not given: nothing is overwritten."""
     if out.exists() and not force:
-        _usage(f"{out} exists; give another --out, or add --force to replace it")
+        _usage(_t("cli_exists", out=out))
 
 
-def _output_file(value: Path) -> Path:
-    problem = check_output(value, folder=False)
+def _output_file(param: typer.CallbackParam, value: Path) -> Path:
+    problem = check_output(value, folder=False, lang=_RUN["lang"])
     if problem:
-        raise typer.BadParameter(f"{value}: {problem}")
+        _bad_value(param, value, problem)
     return value
 
 
@@ -195,13 +288,15 @@ ResponsesFile = Annotated[
 ]
 
 
-@app.callback()
+@app.callback(help=_HELP)
 def _main(
+    ctx: typer.Context,
     debug: Annotated[bool, typer.Option(
         "--debug", envvar="ASSESS_DEBUG",
         help="Show the full traceback of an error instead of one line.")] = False,
 ) -> None:
     """Score how well marketing, sales and service work together, and render reports."""
+    _set_lang(ctx)  # for the checks of the command's arguments; the command sets it again
 
 
 @app.command()
@@ -212,12 +307,13 @@ def instruments() -> None:
     try:
         table = instrument_table(list_instruments())
     except AssessmentError as exc:
-        _fail(str(exc))
-    out = Table("id", "version", "items", "scored", "languages", "title")
+        _fail(_said(exc))
+    titles = {i.id: i.title.nl for i in list_instruments()} if _RUN["lang"] == "nl" else {}
+    out = Table(*(_t(f"cli_instruments_heading_{h}") for h in
+                  ("id", "version", "items", "scored", "languages", "title")))
     for row in table.itertuples():
-        out.add_row(
-            row.id, row.version, str(row.items), str(row.scored_items), row.languages, row.title
-        )
+        out.add_row(row.id, row.version, str(row.items), str(row.scored_items), row.languages,
+                    titles.get(row.id, row.title))
     console.print(out)
 
 
@@ -244,8 +340,8 @@ def template(
     try:
         path = write_template(load_instrument(instrument), out, lang=lang, seed=seed)
     except (AssessmentError, ValueError) as exc:
-        _fail(str(exc))
-    console.print(f"wrote {path}")
+        _fail(_said(exc))
+    console.print(_t("cli_wrote", path=path))
 
 
 #: organisation rows ``validate`` prints (a class or a client fits; a national file is summed up)
@@ -262,15 +358,25 @@ def _read(responses: Path):
     try:
         return read_responses(responses)
     except AssessmentError as exc:
-        _fail(str(exc))
+        _fail(_said(exc))
 
 
 def _print_dont_know(r) -> None:
     """Say how many answers were "don't know / not applicable" (counted as not answered)."""
     count, share = r.dont_know_share()
     if count:
-        console.print(f"{count} answer(s) \"don't know / not applicable\" ({share:.1%} of the "
-                      "answers given), counted as not answered", highlight=False, markup=False)
+        console.print(_t("cli_dont_know", count=count, share=_percent(share)), highlight=False,
+                      markup=False)
+
+
+def _decimal(text: str) -> str:
+    """Return a number written with a decimal point as the run's language does (2,5 in Dutch)."""
+    return text.replace(".", ",") if _RUN["lang"] == "nl" else text
+
+
+def _percent(share: float) -> str:
+    """Return a share as a percentage with one decimal, in the run's language: 12.5% or 12,5%."""
+    return _decimal(f"{share:.1%}")
 
 
 @app.command()
@@ -285,35 +391,33 @@ def validate(
     as "warning: …" and do not fail the file.
     """
     r = _read(responses)
+    lang = _RUN["lang"]
     warnings = [*r.warnings, *r.notices]
     for w in warnings:
-        err.print(f"warning: {w}", highlight=False, markup=False)
+        _warning(w.describe(lang))
     for f in r.personal.itertuples():  # where, and what kind: never the value
-        console.print(f"{r.file}: row {f.row}, column {f.column}: {f.kind} (redacted in "
-                      "reports unless --comments verbatim)", highlight=False, markup=False)
-    also = f"; {len(warnings)} warning(s)" if warnings else ""
+        console.print(_t("cli_personal", file=r.file, row=f.row, column=f.column,
+                         kind=_t(f"cli_kind_{f.kind}")), highlight=False, markup=False)
+    also = _t("cli_also_warnings", count=len(warnings)) if warnings else ""
     if r.errors:
         for p in r.errors:
-            err.print(str(p), highlight=False, markup=False)
-        _fail(
-            f"{len(r.errors)} problem(s) in {r.file}: {r.rows_in} rows, {len(r.data)} "
-            f"accepted, {len(r.rejected)} rejected{also}"
-        )
+            err.print(p.describe(lang), highlight=False, markup=False)
+        _fail(_t("cli_validate_failed", count=len(r.errors), file=r.file, rows=r.rows_in,
+                 accepted=len(r.data), rejected=len(r.rejected), also=also))
     summary = r.summary()
-    console.print(
-        f"{r.file}: {r.rows_in} rows, all accepted{also}; "
-        f"{summary.shape[0]} organisation(s); instruments: "
-        f"{', '.join(i.id for i in r.instruments)}",
-        highlight=False, markup=False,
-    )
-    table = Table("organisation", "wave", *summary.columns, "total")
+    console.print(_t("cli_validate_ok", file=r.file, rows=r.rows_in, also=also,
+                     organisations=summary.shape[0],
+                     instruments=", ".join(i.id for i in r.instruments)),
+                  highlight=False, markup=False)
+    table = Table(_t("cli_heading_organisation"), _t("cli_heading_wave"),
+                  *(_t(f"cli_dept_{d}") for d in summary.columns), _t("cli_heading_total"))
     for (org, wave), row in summary.head(SHOWN_ORGANISATIONS).iterrows():
         table.add_row(org, wave or "–", *(str(v) for v in row), str(int(row.sum())))
     console.print(table)
     _print_dont_know(r)
     if len(summary) > SHOWN_ORGANISATIONS:
-        console.print(f"… and {len(summary) - SHOWN_ORGANISATIONS} more organisation(s) × wave; "
-                      "`assess score` writes every one", highlight=False, markup=False)
+        console.print(_t("cli_more_organisations", count=len(summary) - SHOWN_ORGANISATIONS),
+                      highlight=False, markup=False)
 
 
 def default_score_jobs(cores: int) -> int:
@@ -367,16 +471,16 @@ def score(
     )
 
     if out.suffix.lower() not in (".csv", ".xlsx"):
-        _usage(f"--out must end in .csv or .xlsx, got {out.name!r}")
+        _usage(_t("cli_out_suffix", name=out.name))
     if jobs < 0:
-        _usage(f"--jobs must be 1 or more, got {jobs}")
+        _usage(_t("cli_bad_jobs", jobs=jobs))
     _refuse_existing(out, force)
     jobs = jobs or default_score_jobs(os.cpu_count() or 1)
     if jobs > 1 and not dask_scheduler and responses.stat().st_size > WORKERS_LIKELY_BYTES:
         start_worker_server()  # its imports overlap the reading of the file
     r = _read(responses)
     for p in [*r.warnings, *r.problems]:
-        err.print(f"warning: {p}", highlight=False, markup=False)
+        _warning(p.describe(_RUN["lang"]))
     organisations = int(r.data["organisation"].nunique())
     per_part = PART_ORGANISATIONS
     client, pool, executor, in_flight = None, None, None, 4
@@ -396,7 +500,7 @@ def score(
                       TextColumn("{task.completed}/{task.total}"), TimeRemainingColumn(),
                       console=err, transient=True,
                       disable=organisations <= PART_ORGANISATIONS) as progress:
-            task = progress.add_task("organisations analysed", total=organisations)
+            task = progress.add_task(_t("cli_progress_organisations"), total=organisations)
             try:
                 for k, part in enumerate(analyse_in_parts(
                         r.data, r.instruments, min_group_size=min_group_size, seed=seed,
@@ -408,7 +512,7 @@ def score(
                     yield (part if out.suffix.lower() == ".xlsx"
                            else csv_text(part, header=k == 0))
             except ValueError as exc:
-                _fail(str(exc))
+                _fail(_said(exc))
 
     try:
         if out.suffix.lower() == ".xlsx":
@@ -423,8 +527,8 @@ def score(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     console.print(
-        f"wrote {out}: {counts['rows']} rows for {counts['organisations']} "
-        f"organisation(s); {len(r.data)} respondents scored, {len(r.rejected)} rejected",
+        _t("cli_score_wrote", path=out, rows=counts["rows"], organisations=counts["organisations"],
+           scored=len(r.data), rejected=len(r.rejected)),
         highlight=False,
     )
 
@@ -463,11 +567,11 @@ def report(
                             norms=norms, norms_sector=sector, target_stages=target_stages,
                             force=force)
     except OutputExists as exc:
-        _usage(str(exc))
+        _usage(_said(exc))
     except AssessmentError as exc:
-        _fail(str(exc))
+        _fail(_said(exc))
     for path in result.outputs:
-        console.print(f"wrote {path}", highlight=False)
+        console.print(_t("cli_wrote", path=path), highlight=False)
 
 
 @app.command()
@@ -519,10 +623,10 @@ def batch(
     _check_lang(lang)
     formats = tuple(f.strip() for f in format.split(",") if f.strip())
     if not set(formats) <= {"html", "pdf"}:
-        _usage(f"--format must be html or html,pdf, got {format!r}")
+        _usage(_t("cli_bad_format", value=format))
     formats = ("html", *(["pdf"] if "pdf" in formats else []))
     if jobs < 0:
-        _usage(f"--jobs must be 1 or more, got {jobs}")
+        _usage(_t("cli_bad_jobs", jobs=jobs))
     _check_comments(comments)
     _check_target_stages(target_stages)
     state = _norms_state(norms, sector)
@@ -530,21 +634,24 @@ def batch(
     if dask_scheduler:
         client = _dask_client(dask_scheduler)
         executor = client.get_executor()
-    columns = [TextColumn("{task.description}"), BarColumn(),
-               TextColumn("done {task.fields[done]} · failed {task.fields[failed]} · "
-                          "left {task.fields[left]}"),
-               TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn()]
+    counts_text = _t("cli_progress_counts", done="{task.fields[done]}",
+                     failed="{task.fields[failed]}", left="{task.fields[left]}")
+    columns = [TextColumn("{task.description}"), BarColumn(), TextColumn(counts_text),
+               TimeElapsedColumn(), TextColumn(_t("cli_progress_eta")), TimeRemainingColumn()]
     with Progress(*columns, console=console) as progress:
-        task = progress.add_task("reports", total=None, done=0, failed=0, left="?")
+        task = progress.add_task(_t("cli_progress_reports"), total=None, done=0, failed=0,
+                                 left="?")
 
         def on_progress(result: dict, counts: dict) -> None:
             progress.update(task, total=counts["total"],
                             completed=counts["done"] + counts["failed"], done=counts["done"],
                             failed=counts["failed"], left=counts["left"])
             if result.get("status") == "failed":
-                who = result.get("organisation") or "cohort overview"
-                where = f" in cell {result['cell']}" if result.get("cell") is not None else ""
-                progress.console.print(f"[red]failed[/] {escape(f'{who}{where}')}: "
+                who = result.get("organisation") or _t("cli_cohort_overview")
+                where = (_t("cli_in_cell", cell=result["cell"])
+                         if result.get("cell") is not None else "")
+                progress.console.print(f"[red]{escape(_t('cli_failed_now'))}[/] "
+                                       f"{escape(f'{who}{where}')}: "
                                        f"{escape(str(result['error']))}",
                                        highlight=False, markup=True)
 
@@ -556,20 +663,22 @@ def batch(
                                 comments=comments, target_stages=target_stages,
                                 **({"report_notebook": notebook} if notebook else {}))
         except (AssessmentError, ValueError) as exc:
-            _fail(str(exc))
+            _fail(_said(exc))
         finally:
             if client is not None:
                 client.close()
     skipped = sum(1 for v in summary.items.values() if v.get("skipped"))
-    console.print(f"{summary.count('ok')} done ({skipped} already up to date), "
-                  f"{summary.count('failed')} failed, {summary.count('cancelled')} not started; "
-                  f"{summary.seconds:.1f} s", highlight=False)
+    console.print(_t("cli_batch_summary", done=summary.count("ok"), skipped=skipped,
+                     failed=summary.count("failed"), cancelled=summary.count("cancelled"),
+                     seconds=_decimal(f"{summary.seconds:.1f}")),
+                  highlight=False)
     for info in summary.failed:
-        who = info.get("organisation") or "cohort overview"
-        where = f"cell {info['cell']}" if info.get("cell") is not None else "start"
-        console.print(f"  failed: {who} ({where}): {info['error']}", highlight=False,
-                      markup=False)
-    console.print(f"index: {summary.index}", highlight=False)
+        who = info.get("organisation") or _t("cli_cohort_overview")
+        where = (_t("cli_cell", cell=info["cell"]) if info.get("cell") is not None
+                 else _t("cli_start"))
+        console.print(_t("cli_batch_failed", who=who, where=where, error=info["error"]),
+                      highlight=False, markup=False)
+    console.print(_t("cli_index", path=summary.index), highlight=False)
     if summary.count("failed") or summary.count("cancelled"):
         raise typer.Exit(code=1)
 
@@ -577,7 +686,7 @@ def batch(
 def _norms_state(norms: str, sector: str) -> str:
     """Open (and upgrade) the norm store before any kernel reads it; its fingerprint."""
     if sector and not norms:
-        _fail("--sector needs --norms")
+        _fail(_t("cli_sector_needs_norms"))
     if not norms:
         return ""
     from assessment.norms.compare import norms_state
@@ -585,7 +694,7 @@ def _norms_state(norms: str, sector: str) -> str:
     try:
         return norms_state(norms)
     except AssessmentError as exc:
-        _fail(str(exc))
+        _fail(_said(exc))
 
 
 def _target(db: str) -> str:
@@ -619,28 +728,25 @@ def store(
     from assessment.norms.store import describe_target
 
     if size and size not in SIZES:
-        _fail(f"--size must be one of {', '.join(SIZES)}, got {size!r}")
+        _fail(_t("cli_bad_size", choices=", ".join(SIZES), value=size))
     target = _target(db)
     r = _read(responses)
     for p in r.problems:
-        err.print(f"warning: {p}", highlight=False, markup=False)
+        _warning(p.describe(_RUN["lang"]))
     try:
         result = store_responses(r, target, sector=sector, size=size, label=label,
                                  keep_names=keep_names, salt_in_store=salt_in_store)
     except (AssessmentError, ValueError) as exc:
-        _fail(str(exc))
+        _fail(_said(exc))
     if result.key_file:
-        console.print(f"new norm store; its salt is in {result.key_file} (keep a copy: without "
-                      "it no organisation can be stored under the same hash or forgotten by "
-                      "name; whoever stores into this store too needs it, or $ASSESS_NORMS_SALT)",
-                      highlight=False, markup=False)
+        console.print(_t("cli_new_store", path=result.key_file), highlight=False, markup=False)
     if result.advice:
-        err.print(f"warning: {result.advice}", highlight=False, markup=False)
+        _warning(result.advice)
     groups = r.data[["organisation", "wave"]].drop_duplicates()
     console.print(
-        f"{describe_target(target)}: {result.new} new, {result.replaced} replaced, "
-        f"{result.unchanged} unchanged record(s) (organisation × wave × instrument) for "
-        f"{len(groups)} organisation × wave(s) of {responses}", highlight=False, markup=False)
+        _t("cli_stored", target=describe_target(target), new=result.new,
+           replaced=result.replaced, unchanged=result.unchanged, groups=len(groups),
+           file=responses), highlight=False, markup=False)
 
 
 @app.command()
@@ -661,35 +767,37 @@ def norms(
     from assessment.norms.table import PERCENTILES, norm_table
 
     if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
-        _fail(f"--out must end in .csv or .xlsx, got {out.name!r}")
+        _fail(_t("cli_out_suffix", name=out.name))
     target = _target(db)
     try:
         with open_store(target) as st:
             table = norm_table(st.scores(instrument=instrument, sector=sector, size=size,
                                          columns=NORM_COLUMNS, ordered=False))
     except AssessmentError as exc:
-        _fail(str(exc))
+        _fail(_said(exc))
     if out is not None:
         if out.suffix.lower() == ".xlsx":
             write_atomic(out, xlsx_bytes(table, "norms"))
         else:
             write_atomic(out, table.to_csv(index=False))
-        console.print(f"wrote {out}: {len(table)} rows", highlight=False)
+        console.print(_t("cli_wrote_rows", path=out, rows=len(table)), highlight=False)
         return
     if table.empty:
-        console.print(f"{describe_target(target)}: no records"
-                      + (" for this selection" if sector or size or instrument else ""),
+        selection = _t("cli_for_selection") if sector or size or instrument else ""
+        console.print(_t("cli_no_records", target=describe_target(target), selection=selection),
                       highlight=False, markup=False)
         return
     stages = [c for c in table.columns[table.columns.get_loc("p90") + 1:]]
-    view = Table("instrument", "level", "part", "orgs", "mean",
+    view = Table(*(_t(f"cli_norms_heading_{h}") for h in
+                   ("instrument", "level", "part", "orgs", "mean")),
                  *(f"p{p}" for p in PERCENTILES), *stages)
     for row in table.itertuples(index=False):
         d = row._asdict()
         view.add_row(d["instrument"], d["level"],
                      "/".join(x for x in (d["interface"], d["dimension"]) if x),
                      str(d["organisations"]),
-                     *(f"{d[c]:.2f}" for c in ["mean", *(f"p{p}" for p in PERCENTILES)]),
+                     *(_decimal(f"{d[c]:.2f}") for c in ["mean", *(f"p{p}" for p in
+                                                                  PERCENTILES)]),
                      *("" if d[c] != d[c] else f"{d[c]:.0%}" for c in stages))
     console.print(view)
 
@@ -708,7 +816,7 @@ def forget(
     from assessment.norms.store import describe_target, open_store
 
     if sum(bool(x) for x in (label, organisation, organisation_hash)) != 1:
-        _fail("give exactly one of --label, --organisation, --organisation-hash")
+        _fail(_t("cli_forget_one"))
     target = _target(db)
     try:
         with open_store(target) as st:
@@ -720,9 +828,9 @@ def forget(
                 counts = [st.forget(organisation=k) for k in keys]
                 records, orgs = (sum(c[0] for c in counts), sum(c[1] for c in counts))
     except AssessmentError as exc:
-        _fail(str(exc))
-    console.print(f"{describe_target(target)}: removed {records} record(s) of {orgs} "
-                  "organisation(s)", highlight=False, markup=False)
+        _fail(_said(exc))
+    console.print(_t("cli_forgot", target=describe_target(target), records=records,
+                     organisations=orgs), highlight=False, markup=False)
 
 
 @app.command()
@@ -739,25 +847,25 @@ def salt(
     from assessment.norms.store import describe_target, key_file, open_store
 
     if out_of_store and into_store:
-        _fail("give at most one of --out-of-store, --into-store")
+        _fail(_t("cli_salt_one"))
     target = _target(db)
     try:
         with open_store(target) as st:
             if out_of_store or into_store:
                 written = st.move_salt(into_store=into_store)
                 if written:
-                    console.print(f"wrote {written}", highlight=False, markup=False)
-            where = ("inside the store" if st.salt_location == "store"
-                     else f"outside the store: $ASSESS_NORMS_SALT or {key_file(st.store_id)}")
+                    console.print(_t("cli_wrote", path=written), highlight=False, markup=False)
+            where = (_t("cli_salt_inside") if st.salt_location == "store"
+                     else _t("cli_salt_outside", path=key_file(st.store_id)))
             advice = st.salt_advice()
     except AssessmentError as exc:
-        _fail(str(exc))
-    console.print(f"{describe_target(target)} (store {st.store_id}): the salt is {where}",
-                  highlight=False, markup=False)
+        _fail(_said(exc))
+    console.print(_t("cli_salt_where", target=describe_target(target), store=st.store_id,
+                     where=where), highlight=False, markup=False)
     if advice:
-        err.print(f"warning: {advice}", highlight=False, markup=False)
+        _warning(advice)
 
-class_app = typer.Typer(no_args_is_help=True, help=(
+class_app = _Typer(no_args_is_help=True, help=(
     "A class session: serve the self-assessment to students with Voilà, follow who has "
     "submitted, collect their answers."))
 app.add_typer(class_app, name="class")
@@ -769,7 +877,8 @@ def class_serve(
         "class-answers"),
     port: Annotated[int, typer.Option(help="Port of the class page.")] = 8866,
     lang: Annotated[str, typer.Option(
-        "--lang", help="Language of the page when its address has no ?lang=: nl or en.")] = "en",
+        "--lang", help="Language of the page when its address has no ?lang=: nl or en.",
+        callback=_lang_option, is_eager=True)] = "en",
     ip: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: the whole network)."
                                     )] = "0.0.0.0",
     max_kernels: Annotated[int, typer.Option(help="Most students' pages at once.")] = 40,
@@ -787,8 +896,7 @@ def class_serve(
     _check_lang(lang)
     out.mkdir(parents=True, exist_ok=True)
     cmd, env = serve_command(port, lang, out, ip, max_kernels, pool, cull_idle, cull_interval)
-    console.print(f"class page on http://{ip}:{port}/ (?lang=nl or ?lang=en); answers in {out}; "
-                  "Ctrl-C stops", highlight=False)
+    console.print(_t("cli_class_serving", ip=ip, port=port, out=out), highlight=False)
     try:
         raise typer.Exit(subprocess.call(cmd, env=env))
     except KeyboardInterrupt:
@@ -803,15 +911,15 @@ def class_status_cmd(
     from assessment.teaching.classroom import class_status
 
     st = class_status(folder)
-    console.print(f"{folder}: {len(st.submitted)} of {st.claimed} student(s) submitted",
-                  highlight=False)
+    console.print(_t("cli_class_status", folder=folder, submitted=len(st.submitted),
+                     claimed=st.claimed), highlight=False)
     if st.submitted.empty:
         return
     table = Table(*st.submitted.columns)
     for row in st.submitted.itertuples(index=False):
         table.add_row(*(str(v) for v in row))
     console.print(table)
-    orgs = Table("organisation", "submissions")
+    orgs = Table(_t("cli_heading_organisation"), _t("cli_heading_submissions"))
     for org, n in st.organisations.items():
         orgs.add_row(str(org), str(n))
     console.print(orgs)
@@ -827,10 +935,10 @@ def class_collect(
 
     data = collect_class(folder)
     if data.empty:
-        _fail(f"{folder}: no saved answers")
+        _fail(_t("cli_class_no_answers", folder=folder))
     write_atomic(out, xlsx_bytes(data, "responses") if out.suffix.lower() == ".xlsx"
                  else csv_text(data).encode("utf-8"))
-    console.print(f"wrote {out}: {len(data)} student(s)", highlight=False)
+    console.print(_t("cli_class_wrote", path=out, count=len(data)), highlight=False)
     validate(out)
 
 
@@ -846,7 +954,7 @@ def _dask_client(address: str):
         return Client(address, timeout=f"{DASK_TIMEOUT}s")
     except (OSError, TimeoutError, ValueError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        _fail(f"cannot reach the Dask scheduler at {address} within {DASK_TIMEOUT} s: {reason}")
+        _fail(_t("cli_dask_unreachable", address=address, seconds=DASK_TIMEOUT, reason=reason))
 
 
 def main() -> None:  # pragma: no cover

@@ -55,3 +55,12 @@ def fixture_csv(tmp_path, alignment, disciplines):
     path = tmp_path / "responses.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch):
+    """The `assess` command speaks English in tests, whatever the machine's locale (LANG=nl_NL…).
+
+    Tests of the Dutch messages set ASSESS_LANG (or remove it) themselves.
+    """
+    monkeypatch.setenv("ASSESS_LANG", "en")

@@ -512,6 +512,158 @@ def test_score_and_template_do_not_overwrite_without_force(tmp_path, fixture_csv
         assert out.read_text(encoding="utf-8") != "keep me\n"
 
 
+def _bad_row_file(tmp_path, fixture_csv, alignment):
+    """The fixture with a 7 on a 1–4 item (row 2) and a row without organisation (row 5)."""
+    frame = pd.read_csv(fixture_csv)
+    frame.loc[0, alignment.items[0].id] = 7
+    frame.loc[3, "organisation"] = None
+    bad = tmp_path / "bad.csv"
+    frame.to_csv(bad, index=False)
+    return bad
+
+
+def test_validate_bad_row_in_english_as_before(tmp_path, fixture_csv, alignment):
+    """With ASSESS_LANG=en the problems read exactly as before the Dutch messages (exit 1).
+
+    Expected: the stderr of `assess validate` on this file from the main branch before this
+    change (run by hand, byte for byte).
+    """
+    bad = _bad_row_file(tmp_path, fixture_csv, alignment)
+    item = alignment.items[0].id
+    result = runner.invoke(app, ["validate", str(bad)], env={"ASSESS_LANG": "en"})
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"warning: {bad}, row 2, column {item}: '7' is not an answer on this item (1–4, an "
+        "option text or \"don't know\"); the answer is ignored\n"
+        f"{bad}, row 5, column organisation: row rejected: no organisation given\n"
+        f"error: 1 problem(s) in {bad}: 14 rows, 13 accepted, 1 rejected; 1 warning(s)\n")
+
+
+def test_validate_bad_row_in_dutch(tmp_path, fixture_csv, alignment):
+    """With ASSESS_LANG=nl the same problems in Dutch: file, "rij", "kolom" and the value (exit 1).
+
+    Expected: the English lines above in the words of locales/cli.yaml and ingest.yaml.
+    """
+    bad = _bad_row_file(tmp_path, fixture_csv, alignment)
+    item = alignment.items[0].id
+    result = runner.invoke(app, ["validate", str(bad)], env={"ASSESS_LANG": "nl"})
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"waarschuwing: {bad}, rij 2, kolom {item}: '7' is geen antwoord op deze vraag (1–4, de "
+        "tekst van een antwoord of \"weet ik niet\"); het antwoord wordt genegeerd\n"
+        f"{bad}, rij 5, kolom organisation: rij afgewezen: geen organisatie ingevuld\n"
+        f"fout: problemen in {bad}: 1; 14 rijen, 13 geaccepteerd, 1 afgewezen; "
+        "1 waarschuwing(en)\n")
+
+
+def test_validate_clean_file_in_dutch(fixture_csv):
+    """The summary and the table headings of a clean file in Dutch, no English word left (exit 0).
+
+    Expected: the fixture's 14 rows of two organisations; headings from locales/cli.yaml.
+    """
+    result = runner.invoke(app, ["validate", str(fixture_csv)], env={"ASSESS_LANG": "nl"},
+                           terminal_width=200)
+    assert result.exit_code == 0, result.stderr
+    assert (f"{fixture_csv}: 14 rijen, alle geaccepteerd; 2 organisatie(s); vragenlijsten: "
+            "alignment, value_disciplines") in result.stdout
+    for heading in ("organisatie", "meting", "totaal"):
+        assert heading in result.stdout
+    for english in ("rows", "accepted", "organisation", "wave", "total", "instruments"):
+        assert english not in result.stdout.replace(str(fixture_csv), "")
+
+
+def test_refusal_to_overwrite_in_dutch(tmp_path, fixture_csv):
+    """An existing --out is refused in Dutch too, with exit 2, the file untouched.
+
+    Expected: locales/cli.yaml's cli_exists and cli_see_help.
+    """
+    for args in (["score", str(fixture_csv)], ["template", "--instrument", "alignment"]):
+        out = tmp_path / f"{args[0]}.csv"
+        out.write_text("keep me\n", encoding="utf-8")
+        result = runner.invoke(app, [*args, "--out", str(out)], env={"ASSESS_LANG": "nl"})
+        assert result.exit_code == 2
+        assert result.stderr.startswith(
+            f"fout: {out} bestaat al; geef een andere --out op, of voeg --force toe om het te "
+            f"vervangen (zie `")
+        assert out.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_the_locale_decides_without_assess_lang(tmp_path):
+    """Without ASSESS_LANG: LC_ALL, then LC_MESSAGES, then LANG; "nl…" is Dutch, C is English.
+
+    Expected from the rule (README): exit 1 either way, the reason in the chosen language.
+    """
+    empty = tmp_path / "leeg.csv"
+    empty.write_text("")
+    cases = [({"LANG": "nl_NL.UTF-8"}, "fout: "),
+             ({"LC_ALL": "C", "LANG": "nl_NL.UTF-8"}, "error: "),
+             ({"LC_MESSAGES": "nl_NL.UTF-8", "LANG": "C"}, "fout: "),
+             ({"LANG": "C"}, "error: ")]
+    unset = {"ASSESS_LANG": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None}
+    for env, start in cases:
+        result = runner.invoke(app, ["validate", str(empty)], env={**unset, **env})
+        assert result.exit_code == 1
+        assert result.stderr == start + (f"{empty}: het bestand is leeg\n" if start == "fout: "
+                                         else f"{empty}: the file is empty\n"), env
+
+
+def test_an_explicit_lang_wins(tmp_path):
+    """A --lang given on the command line sets the messages' language over ASSESS_LANG.
+
+    The default --lang (nl for reports) does not. Expected from the rule (README).
+    """
+    out = tmp_path / "t.csv"
+    out.write_text("keep me\n", encoding="utf-8")
+    args = ["template", "--instrument", "alignment", "--out", str(out)]
+    said = {lang: runner.invoke(app, [*args, "--lang", lang], env={"ASSESS_LANG": other})
+            for lang, other in (("en", "nl"), ("nl", "en"))}
+    assert said["en"].stderr.startswith(f"error: {out} exists;")
+    assert said["nl"].stderr.startswith(f"fout: {out} bestaat al;")
+    default = runner.invoke(app, args, env={"ASSESS_LANG": "en"})
+    assert default.stderr.startswith(f"error: {out} exists;")
+    assert {r.exit_code for r in (*said.values(), default)} == {2}
+
+
+def test_assess_lang_other_than_nl_or_en_is_one_line(tmp_path, fixture_csv):
+    """ASSESS_LANG=fr: one error line naming it (exit 2), in the locale's language.
+
+    An explicit --lang does not read it. Expected: locales/cli.yaml's cli_bad_lang_env.
+    """
+    result = runner.invoke(app, ["validate", str(fixture_csv)],
+                           env={"ASSESS_LANG": "fr", "LC_ALL": None, "LANG": "C"})
+    assert result.exit_code == 2
+    assert result.stderr == "error: $ASSESS_LANG must be nl or en, got 'fr'\n"
+    result = runner.invoke(app, ["validate", str(fixture_csv)],
+                           env={"ASSESS_LANG": "fr", "LC_ALL": None, "LANG": "nl_NL.UTF-8"})
+    assert result.stderr == "fout: $ASSESS_LANG moet nl of en zijn, niet 'fr'\n"
+    out = tmp_path / "t.csv"
+    result = runner.invoke(app, ["template", "--instrument", "alignment", "--lang", "en",
+                                 "--out", str(out)], env={"ASSESS_LANG": "fr"})
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == f"wrote {out}\n"
+
+
+def test_help_states_the_language_rule():
+    """`assess --help` says how the language of the messages is chosen (the brief)."""
+    result = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "$ASSESS_LANG" in result.stdout and "LC_MESSAGES" in result.stdout
+
+
+def test_a_folder_instead_of_a_file_in_dutch(tmp_path):
+    """A folder given as the responses file: exit 2 and the reason in Dutch.
+
+    Expected: locales/cli.yaml's cli_invalid_value with cli_argument_responses and files_*.
+    """
+    result = runner.invoke(app, ["validate", str(tmp_path)], env={"ASSESS_LANG": "nl"})
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"fout: Ongeldige waarde voor 'antwoordenbestand': "
+                                    f"{tmp_path}: dit is een map, geen bestand (zie `")
+    result = runner.invoke(app, ["validate", str(tmp_path)], env={"ASSESS_LANG": "en"})
+    assert result.stderr.startswith(f"error: Invalid value for 'responses': {tmp_path}: this is "
+                                    "a folder, not a file (see `")
+
+
 def test_report_does_not_replace_an_earlier_report_without_force(tmp_path, fixture_csv):
     """`assess report` refuses (exit 2) when the organisation's report is in --out already.
 
@@ -534,3 +686,33 @@ def test_report_does_not_replace_an_earlier_report_without_force(tmp_path, fixtu
     assert result.exit_code == 0, result.output
     assert "<html" in earlier.read_text(encoding="utf-8")
     assert (out / "fixture-bv.ipynb").exists()
+
+
+def test_report_refuses_an_earlier_report_in_dutch(tmp_path, fixture_csv):
+    """The refusal to replace an organisation's report, in Dutch (exit 2, file untouched).
+
+    Expected: locales/cli.yaml's error_output_exists; the check comes before a kernel starts.
+    """
+    out = tmp_path / "out"
+    out.mkdir()
+    earlier = out / "fixture-bv.html"
+    earlier.write_text("the report the client has\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", str(fixture_csv), "--org", "Fixture BV", "--out",
+                                 str(out)], env={"ASSESS_LANG": "nl"})
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"fout: {earlier} bestaat al; geef een andere --out op, of "
+                                    "voeg --force toe om het te vervangen (zie `")
+    assert earlier.read_text(encoding="utf-8") == "the report the client has\n"
+
+
+def test_unknown_instrument_in_dutch(tmp_path):
+    """`assess template` with an unknown instrument names it and the bundled ones in Dutch (exit 1).
+
+    Expected: locales/cli.yaml's error_no_instrument; the bundled instruments are the three
+    files in assessment/instruments.
+    """
+    result = runner.invoke(app, ["template", "--instrument", "nope", "--out",
+                                 str(tmp_path / "t.csv")], env={"ASSESS_LANG": "nl"})
+    assert result.exit_code == 1
+    assert result.stderr == ("fout: er is geen vragenlijst 'nope'; meegeleverde vragenlijsten: "
+                             "alignment, customer_loyalty, value_disciplines\n")

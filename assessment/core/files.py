@@ -43,56 +43,62 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
-def check_input_file(path: str | Path) -> str | None:
+def check_input_file(path: str | Path, lang: str = "en") -> str | None:
     """Return why ``path`` cannot be read as an input file, or None when it can.
 
     Only a regular file will do: a folder is named as such, and a named pipe, device or
-    socket is refused because reading one can wait forever. Never opens the path.
+    socket is refused because reading one can wait forever. Never opens the path. The
+    reason is written in ``lang`` ('en' or 'nl').
 
     Examples
     --------
-    >>> check_input_file("/")
-    'this is a folder, not a file'
+    >>> check_input_file("/"), check_input_file("/", "nl")
+    ('this is a folder, not a file', 'dit is een map, geen bestand')
     """
+    from assessment.core.i18n import t
+
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        return "file not found"
+        return t("files_not_found", lang)
     except OSError as exc:
-        return f"cannot read it: {exc.strerror}"
+        return t("files_cannot_read", lang, reason=exc.strerror)
     if stat.S_ISDIR(mode):
-        return "this is a folder, not a file"
+        return t("files_folder_not_file", lang)
     if not stat.S_ISREG(mode):
-        return "this is not a regular file (a pipe, device or socket)"
+        return t("files_not_regular", lang)
     if not os.access(path, os.R_OK):
-        return "cannot read it: permission denied"
+        return t("files_permission", lang)
     return None
 
 
-def check_output(path: str | Path, folder: bool) -> str | None:
+def check_output(path: str | Path, folder: bool, lang: str = "en") -> str | None:
     """Return why ``path`` cannot be written as an output folder (or file), or None when it can.
 
     A folder must not be a file, a file not a folder, and what exists of the path (or its
-    nearest existing parent) must be a writable folder. Creates nothing.
+    nearest existing parent) must be a writable folder. Creates nothing. The reason is
+    written in ``lang`` ('en' or 'nl').
 
     Examples
     --------
     >>> check_output("/", folder=False)
     'this is a folder; give a file name'
     """
+    from assessment.core.i18n import t
+
     path = Path(path)
     if path.exists():
         if folder and not path.is_dir():
-            return "this is a file, not a folder"
+            return t("files_file_not_folder", lang)
         if not folder and path.is_dir():
-            return "this is a folder; give a file name"
+            return t("files_folder_give_file", lang)
     parent = path if folder else path.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
     if not parent.is_dir():
-        return f"{parent} is a file, not a folder"
+        return t("files_parent_is_file", lang, parent=parent)
     if not os.access(parent, os.W_OK | os.X_OK):
-        return f"cannot write in {parent} (read-only)"
+        return t("files_read_only", lang, parent=parent)
     return None
 
 

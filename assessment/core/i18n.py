@@ -1,22 +1,30 @@
 """Report language: message texts (``locales/*.yaml``, one file per topic) and number formatting.
 
-Dutch reports use a decimal comma, English ones a decimal point.
+Dutch reports use a decimal comma, English ones a decimal point. The messages of the
+``assess`` command follow :func:`message_lang`; a :class:`Note` is a message kept with its
+values, to be written in either language later.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
 
 from assessment.core.config import LOCALE_DIR
-from assessment.core.references import resolve_cites
 
 #: libyaml's safe loader when available (ten times faster than the pure-Python one)
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-__all__ = ["check_lang", "fmt", "messages", "t"]
+__all__ = ["LANG_ENV", "Note", "check_lang", "fmt", "message_lang", "messages", "note", "t"]
+
+#: the environment variable that sets the language of the messages of ``assess``
+LANG_ENV = "ASSESS_LANG"
+#: the locale variables, in the order the C library reads them for messages
+LOCALE_ENV = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 
 def check_lang(lang: str) -> str:
@@ -62,7 +70,10 @@ def t(key: str, lang: str, **values: object) -> str:
         text = messages()[key][check_lang(lang)]
     except KeyError:
         raise KeyError(f"no message {key!r} in assessment/locales/*.yaml") from None
-    text = resolve_cites(text, lang)
+    if "@" in text:  # a citation marker: the reference list (and pydantic) only then
+        from assessment.core.references import resolve_cites
+
+        text = resolve_cites(text, lang)
     return text.format(**values) if values else text
 
 
@@ -78,3 +89,75 @@ def fmt(value: float | None, lang: str, decimals: int = 1) -> str:
         return "–"
     text = f"{value:.{decimals}f}"
     return text.replace(".", ",") if check_lang(lang) == "nl" else text
+
+
+def message_lang(explicit: str | None, environ: Mapping[str, str]) -> str:
+    """Return the language of the messages of ``assess``: 'nl' or 'en'.
+
+    An explicit ``--lang`` wins; else ``$ASSESS_LANG`` (nl or en); else the first
+    non-empty locale variable of ``LC_ALL``, ``LC_MESSAGES``, ``LANG``: Dutch when it
+    starts with "nl" (``nl_NL.UTF-8``, ``nl_BE``), English otherwise (``C``, unset).
+
+    Parameters
+    ----------
+    explicit : str or None
+        The ``--lang`` given on the command line, or None when it was not given.
+    environ : mapping of str to str
+        The environment (``os.environ``).
+
+    Raises
+    ------
+    ValueError
+        When ``$ASSESS_LANG`` is set to anything but nl or en (and no ``--lang`` was given).
+
+    Examples
+    --------
+    >>> message_lang(None, {"LANG": "nl_NL.UTF-8"}), message_lang("en", {"ASSESS_LANG": "nl"})
+    ('nl', 'en')
+    >>> message_lang(None, {"LC_ALL": "C", "LANG": "nl_NL.UTF-8"})
+    'en'
+    """
+    if explicit:
+        return check_lang(explicit)
+    chosen = environ.get(LANG_ENV, "")
+    if chosen:
+        if chosen.strip().lower() not in ("nl", "en"):
+            raise ValueError(f"${LANG_ENV} must be nl or en, got {chosen!r}")
+        return chosen.strip().lower()
+    locale = next((environ[v] for v in LOCALE_ENV if environ.get(v)), "")
+    return "nl" if locale.lower().startswith("nl") else "en"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A message of the catalogue with its values, to be written in a language later.
+
+    A value may itself be a Note (a part of a message that has its own words, such
+    as "row 5" or the allowed answers); it is written in the same language.
+
+    Attributes
+    ----------
+    key : str
+        The message key in ``locales/*.yaml``.
+    values : tuple of (str, object)
+        The placeholders' values, by name.
+    """
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang`` ('nl' or 'en'), its values (and parts) filled in."""
+        return t(self.key, lang, **{name: value.text(lang) if isinstance(value, Note) else value
+                                    for name, value in self.values})
+
+
+def note(key: str, **values: object) -> Note:
+    """Return a :class:`Note` of message ``key`` with ``values``.
+
+    Examples
+    --------
+    >>> note("not_rated").text("nl")
+    'niet beoordeeld'
+    """
+    return Note(key, tuple(values.items()))

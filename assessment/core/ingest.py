@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from assessment.core.exceptions import Problem, ResponsesError
+from assessment.core.i18n import Note, note
 from assessment.core.instruments import (
     DONT_KNOW,
     SCORED_TYPES,
@@ -87,8 +88,10 @@ SALE_COMPLEXITY: dict[str, str] = {
     "complex": "complex",
     "ingewikkeld": "complex",
 }
-#: how the message of a rejected row begins (an error; every other problem is a warning)
+#: how the (English) message of a rejected row begins; such a problem has ``rejected`` set
 REJECTED = "row rejected: "
+#: why a row is rejected: the message keys (the English text goes into the rejected rows' table)
+REASON_KEYS = ("ingest_reason_no_organisation", "ingest_reason_no_answers", "ingest_reason_no_id")
 #: words in an unknown column's header that suggest which known column it is meant to be
 COLUMN_HINTS = {
     "afdeling": "department", "department": "department", "team": "department",
@@ -202,12 +205,12 @@ class Responses:
     @property
     def errors(self) -> list[Problem]:
         """The problems that cost a whole row: rows rejected (not scored)."""
-        return [p for p in self.problems if p.message.startswith(REJECTED)]
+        return [p for p in self.problems if p.rejected]
 
     @property
     def notices(self) -> list[Problem]:
         """The problems that keep the row: a column, answer or department ignored or mapped."""
-        return [p for p in self.problems if not p.message.startswith(REJECTED)]
+        return [p for p in self.problems if not p.rejected]
 
     def for_organisation(self, organisation: str, wave: str | None = None) -> pd.DataFrame:
         """Return the accepted rows of one organisation (and wave), matched case-insensitively."""
@@ -258,8 +261,28 @@ def _dont_know_frame(pairs: list[tuple[int, str]]) -> pd.DataFrame:
     return pd.DataFrame(pairs, columns=["row", "item"]).astype({"row": "int64", "item": "string"})
 
 
-def _problem(file: str, message: str, row: int | None = None, column: str | None = None):
-    return Problem(file=file, row=row, column=column, message=message)
+def _problem(file: str, message: Note, row: int | None = None, column: str | None = None,
+             rejected: bool = False) -> Problem:
+    """Return a Problem: its message in English, and as a Note to be written in Dutch too."""
+    return Problem(file=file, row=row, column=column, message=message.text("en"), note=message,
+                   rejected=rejected)
+
+
+def _per_value(file: str, rows, codes, coded: _Coded, column: str, key: str,
+               **values: object) -> list[Problem]:
+    """Return one problem per row of a column: message ``key`` about that row's value.
+
+    ``rows`` and ``codes``: the rows concerned and their values' codes in ``coded``; the
+    message is written once per distinct value.
+    """
+    said: dict[int, Problem] = {}
+    problems = []
+    for row, code in zip(rows, codes, strict=True):
+        if code not in said:
+            said[code] = _problem(file, note(key, value=coded.uniques[code], **values),
+                                  column=column)
+        problems.append(replace(said[code], row=int(row)))
+    return problems
 
 
 #: limits on an XLSX file, checked before it is parsed; a real survey stays far below them
@@ -385,26 +408,23 @@ def _read_bytes(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise ResponsesError([_problem(file, "file not found")]) from None
+        raise ResponsesError([_problem(file, note("ingest_file_not_found"))]) from None
     except IsADirectoryError:
-        raise ResponsesError([_problem(file, "this is a folder, not a file: give the "
-                                             "responses file (.csv or .xlsx) itself")]) from None
+        raise ResponsesError([_problem(file, note("ingest_folder"))]) from None
     except OSError as exc:
-        raise ResponsesError([_problem(file, f"cannot open the file: {exc.strerror}")]) from None
+        raise ResponsesError([_problem(file, note("ingest_cannot_open", reason=exc.strerror))]) \
+            from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        what = ("this is a folder, not a file: give the responses file (.csv or .xlsx) itself"
-                if stat.S_ISDIR(mode) else
-                "this is not a regular file (a pipe, device or socket): save the answers as "
-                "a .csv or .xlsx file and give that")
+        what = note("ingest_folder" if stat.S_ISDIR(mode) else "ingest_not_regular")
         raise ResponsesError([_problem(file, what)])
     with os.fdopen(fd, "rb") as fh:
         try:
             return fh.read()
         except OSError as exc:
-            raise ResponsesError([_problem(file, f"cannot read the file: {exc.strerror}")]) \
-                from None
+            raise ResponsesError(
+                [_problem(file, note("ingest_cannot_read", reason=exc.strerror))]) from None
 
 
 def _read_table(path: str | Path) -> _Table:
@@ -412,7 +432,7 @@ def _read_table(path: str | Path) -> _Table:
     file = str(path)
     raw = _read_bytes(path)
     if not raw or raw.isspace():
-        raise ResponsesError([_problem(file, "the file is empty")])
+        raise ResponsesError([_problem(file, note("ingest_empty"))])
     if raw[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_xlsx(path, raw)
     text, warnings = _decode(raw, file)
@@ -420,18 +440,13 @@ def _read_table(path: str | Path) -> _Table:
     if sep:  # Excel's "sep=;" line: the separator, not a row (Excel does not show it)
         text = text[sep.end():]
     if not text or text.isspace():
-        raise ResponsesError([_problem(file, "the file is empty")])
+        raise ResponsesError([_problem(file, note("ingest_empty"))])
     first = _first_line(text.lstrip())
     delimiter = sep.group(1) if sep else max((",", ";", "\t"), key=first.count)
     if first.count(delimiter) == 0:
         raise ResponsesError(
             [
-                _problem(
-                    file,
-                    "this is not a responses table: the first line has no comma or "
-                    "semicolon separating columns",
-                    row=1,
-                )
+                _problem(file, note("ingest_no_separator"), row=1)
             ]
         )
     try:
@@ -446,7 +461,7 @@ def _read_table(path: str | Path) -> _Table:
         )
     except (pd.errors.ParserError, ValueError) as exc:
         raise ResponsesError(
-            [_problem(file, f"this is not a well-formed CSV file: {exc}")]
+            [_problem(file, note("ingest_bad_csv", reason=str(exc)))]
         ) from None
     return _clean_table(table, file, warnings)
 
@@ -485,11 +500,7 @@ def _decode(raw: bytes, file: str) -> tuple[str, list[Problem]]:
                 pass  # not text after all: binary data, said below
         raise ResponsesError(
             [
-                _problem(
-                    file,
-                    "this is not a CSV or XLSX file (it holds binary data); "
-                    "save the answers as .csv or .xlsx",
-                )
+                _problem(file, note("ingest_binary"))
             ]
         )
     try:
@@ -515,22 +526,13 @@ def _decode(raw: bytes, file: str) -> tuple[str, list[Problem]]:
     if bad:
         raise ResponsesError(
             [
-                _problem(
-                    file,
-                    f"cannot read the text of {_rows_text(rows[k] for k in bad)}: neither "
-                    "UTF-8 nor cp1252; save the file as UTF-8 CSV",
-                )
+                _problem(file, note("ingest_undecodable", rows=_rows_note(rows[k] for k in bad)))
             ]
         )
     if not repaired:
         return text, []
     return text, [
-        _problem(
-            file,
-            f"{_rows_text(rows[k] for k in repaired)} not UTF-8 like the rest of the file "
-            "(pasted from another file?): read as cp1252 (Windows) text; check their names "
-            "and comments",
-        )
+        _problem(file, note("ingest_repaired", rows=_rows_note(rows[k] for k in repaired)))
     ]
 
 
@@ -539,8 +541,7 @@ def _decode_wide(raw: bytes, codec: str, file: str) -> str:
         return raw.decode(codec).removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise ResponsesError(
-            [_problem(file, f"this file is {codec.upper()[:6]} text but not valid at byte "
-                            f"{exc.start}: save the file as UTF-8 CSV")]
+            [_problem(file, note("ingest_bad_wide", codec=codec.upper()[:6], byte=exc.start))]
         ) from None
 
 
@@ -577,6 +578,11 @@ def _line_rows(text: str) -> list[int]:
 
 def _rows_text(rows, limit: int = 12) -> str:
     """'row 5', 'rows 2–4, 9' or 'rows 2, 4, 6, … (30 rows)'."""
+    return _rows_note(rows, limit).text("en")
+
+
+def _rows_note(rows, limit: int = 12) -> Note:
+    """Return the rows as :func:`_rows_text` writes them, as a Note ('rijen 2–4, 9' in Dutch)."""
     rows = sorted(set(rows))
     spans: list[list[int]] = []
     for r in rows:
@@ -585,8 +591,10 @@ def _rows_text(rows, limit: int = 12) -> str:
         else:
             spans.append([r, r])
     parts = [f"{a}" if a == b else f"{a}–{b}" for a, b in spans]
-    text = ", ".join(parts[:limit]) + (f", … ({len(rows)} rows)" if len(parts) > limit else "")
-    return f"row {text}" if len(rows) == 1 else f"rows {text}"
+    text: str | Note = ", ".join(parts[:limit])
+    if len(parts) > limit:
+        text = note("ingest_rows_more", rows=text, count=len(rows))
+    return note("ingest_rows_one" if len(rows) == 1 else "ingest_rows_many", rows=text)
 
 
 def _check_xlsx(raw: bytes, file: str) -> None:
@@ -595,16 +603,15 @@ def _check_xlsx(raw: bytes, file: str) -> None:
     The unpacked size comes from the zip directory (Python's zipfile never unpacks more
     than it declares); rows and columns from each worksheet's dimension element.
     """
-    def refuse(what: str) -> ResponsesError:
-        return ResponsesError([_problem(file, f"this XLSX file is too large to be a survey: "
-                                              f"{what}; refused before reading it")])
+    def refuse(what: Note) -> ResponsesError:
+        return ResponsesError([_problem(file, note("ingest_xlsx_too_large", what=what))])
 
     with zipfile.ZipFile(io.BytesIO(raw)) as book:
         members = book.infolist()
         size = sum(m.file_size for m in members)
         if size > MAX_XLSX_BYTES:
-            raise refuse(f"it unpacks to {size / 2**20:,.0f} MB, over the limit of "
-                         f"{MAX_XLSX_BYTES / 2**20:,.0f} MB (unpacked size)")
+            raise refuse(note("ingest_xlsx_unpacked", size=size / 2**20,
+                              limit=MAX_XLSX_BYTES / 2**20))
         for member in members:
             if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
                 continue
@@ -615,10 +622,9 @@ def _check_xlsx(raw: bytes, file: str) -> None:
             last_col, last_row = found.group(3) or found.group(1), found.group(4) or found.group(2)
             rows, columns = int(last_row), _column_number(last_col.decode())
             if rows > MAX_ROWS + 1:
-                raise refuse(f"a sheet has {rows:,} rows, over the limit of {MAX_ROWS:,} rows")
+                raise refuse(note("ingest_xlsx_rows", rows=rows, limit=MAX_ROWS))
             if columns > MAX_COLUMNS:
-                raise refuse(f"a sheet has {columns:,} columns, over the limit of "
-                             f"{MAX_COLUMNS:,} columns")
+                raise refuse(note("ingest_xlsx_columns", columns=columns, limit=MAX_COLUMNS))
 
 
 def _column_number(letters: str) -> int:
@@ -649,7 +655,7 @@ def _read_xlsx(path: Path, raw: bytes) -> _Table:
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
         reason = str(exc) or type(exc).__name__
         raise ResponsesError(
-            [_problem(file, f"this is not a readable XLSX file: {reason}")]
+            [_problem(file, note("ingest_not_xlsx", reason=reason))]
         ) from None
     return _clean_table(table.fillna(""), file, [])
 
@@ -657,11 +663,10 @@ def _read_xlsx(path: Path, raw: bytes) -> _Table:
 def _clean_table(table: pd.DataFrame, file: str, warnings: list[Problem]) -> _Table:
     """First row as headers (as written, blanks 'Unnamed: k'), cells stripped, blanks missing."""
     if len(table) > MAX_ROWS + 1:
-        raise ResponsesError([_problem(file, f"this table has more than {MAX_ROWS:,} rows, "
-                                             "over the limit for a survey; refused")])
+        raise ResponsesError([_problem(file, note("ingest_too_many_rows", limit=MAX_ROWS))])
     if table.shape[1] > MAX_COLUMNS:
-        raise ResponsesError([_problem(file, f"this table has {table.shape[1]:,} columns, over "
-                                             f"the limit of {MAX_COLUMNS:,}; refused")])
+        raise ResponsesError([_problem(file, note("ingest_too_many_columns",
+                                                  columns=table.shape[1], limit=MAX_COLUMNS))])
     first = table.iloc[0] if len(table) else pd.Series([""] * table.shape[1])
     headers: dict[str, str] = {}
     for k, value in enumerate(first):
@@ -710,12 +715,9 @@ def _match_columns(headers: dict[str, str], instruments: list[Instrument], file:
             canon = meta_lookup[key]
             if canon in meta:
                 problems.append(
-                    _problem(
-                        file,
-                        f"two columns mean {canon}: {meta[canon]!r} and "
-                        f"{header!r}; the second is ignored",
-                        column=header,
-                    )
+                    _problem(file, note("ingest_two_meta_columns",
+                                        canon=note(f"ingest_column_{canon}"),
+                                        first=meta[canon], second=header), column=header)
                 )
             else:
                 meta[canon] = header
@@ -723,13 +725,8 @@ def _match_columns(headers: dict[str, str], instruments: list[Instrument], file:
             inst, item = item_lookup[key]
             if item.id in items:
                 problems.append(
-                    _problem(
-                        file,
-                        f"two columns hold item {item.id}: "
-                        f"{items[item.id][2]!r} and {header!r}; the second is "
-                        "ignored",
-                        column=header,
-                    )
+                    _problem(file, note("ingest_two_item_columns", item=item.id,
+                                         first=items[item.id][2], second=header), column=header)
                 )
             else:
                 items[item.id] = (inst, item, header)
@@ -737,13 +734,8 @@ def _match_columns(headers: dict[str, str], instruments: list[Instrument], file:
             ignored.append(header)
         else:
             problems.append(
-                _problem(
-                    file,
-                    f"unknown column {header!r}: not an item id, question text or known "
-                    "column (respondent_id, organisation, department, wave, language); ignored"
-                    + column_hint(written),
-                    column=header,
-                )
+                _problem(file, note("ingest_unknown_column", header=header,
+                                     hint=_column_hint_note(written)), column=header)
             )
     if "respondent_id" not in meta:
         for header in ignored:
@@ -762,15 +754,22 @@ def column_hint(header: str) -> str:
     >>> column_hint("Opmerkingen")
     ''
     """
+    hint = _column_hint_note(header)
+    return hint.text("en") if hint else ""
+
+
+def _column_hint_note(header: str) -> Note | str:
+    """Return the suggestion of :func:`column_hint` as a Note (in Dutch: Dutch header first)."""
     words = normalise(header).replace("?", " ").replace(":", " ").split()
     canon = next((COLUMN_HINTS[w] for w in words if w in COLUMN_HINTS), None)
     if canon is None:
         return ""
-    what = "respondent id" if canon == "respondent_id" else canon
+    what = note(f"ingest_hint_{canon}")
     dutch = {"department": "afdeling", "organisation": "organisatie", "wave": "meting",
              "language": "taal"}.get(canon)
-    return (f"; if it holds each respondent's {what}, rename its header to {canon!r}"
-            + (f" (or {dutch!r})" if dutch else ""))
+    if dutch:
+        return note("ingest_hint_dutch", what=what, canon=canon, dutch=dutch)
+    return note("ingest_hint", what=what, canon=canon)
 
 
 def _answer_lookup(item: Item, inst: Instrument) -> dict[str, object]:
@@ -812,15 +811,16 @@ def dont_know_keys(item: Item, inst: Instrument) -> frozenset[str]:
     return frozenset(normalise(t) for t in (dont.nl, dont.en, *dont.also, DONT_KNOW))
 
 
-def _allowed(item: Item) -> str:
+def _allowed(item: Item) -> Note:
+    """Return the answers an item accepts, as said in a problem."""
     if item.type == "choice":
-        return "one of: " + ", ".join(f"{o.value}" for o in item.options)
+        return note("ingest_allowed_choice", options=", ".join(f"{o.value}" for o in item.options))
     lo, hi = item.range
     if item.type == "nps":
-        return f"a whole number {lo}–{hi}"
+        return note("ingest_allowed_nps", lo=lo, hi=hi)
     if item.offers_dont_know:
-        return f"{lo}–{hi}, an option text or \"don't know\""
-    return f"{lo}–{hi} or a whole number"
+        return note("ingest_allowed_dont_know", lo=lo, hi=hi)
+    return note("ingest_allowed_number", lo=lo, hi=hi)
 
 
 def _parse_item(values: pd.Series, coded: _Coded, inst: Instrument, item: Item, header: str,
@@ -845,17 +845,8 @@ def _parse_item(values: pd.Series, coded: _Coded, inst: Instrument, item: Item, 
         known = np.array([k in keys for k in normalise_many(coded.uniques)], dtype=bool)
         dont_know = pd.Series(coded.mask(known), index=values.index)
     bad = coded.mask(parsed_u.isna().to_numpy(dtype=bool) & ~known)
-    allowed = _allowed(item)
-    problems = [
-        _problem(
-            file,
-            f"{coded.uniques[code]!r} is not an answer on this item ({allowed}); "
-            "the answer is ignored",
-            row=int(row),
-            column=header,
-        )
-        for row, code in zip(values.index[bad], coded.codes[bad], strict=True)
-    ]
+    problems = _per_value(file, values.index[bad], coded.codes[bad], coded, header,
+                          "ingest_bad_answer", allowed=_allowed(item))
     return parsed, problems, dont_know
 
 
@@ -929,13 +920,11 @@ def _strip_format_characters(values: pd.Series, coded: _Coded, column: str, file
         return values, [], coded
     changed = coded.mask(changed_u)
     found = format_characters("".join(coded.uniques[changed_u]))
-    shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
-    warning = _problem(
-        file,
-        f"invisible format characters ({shown}) removed from {_rows_text(values.index[changed])}: "
-        "they change how a name shows or tell equal-looking names apart",
-        column=column,
-    )
+    shown: str | Note = ", ".join(found[:3])
+    if len(found) > 3:
+        shown = note("ingest_and_more", shown=shown, count=len(found) - 3)
+    warning = _problem(file, note("ingest_format_characters", shown=shown,
+                                  rows=_rows_note(values.index[changed])), column=column)
     cleaned_values = pd.Series(coded.strings([c or None for c in cleaned]), index=values.index)
     return cleaned_values, [warning], coded.recode(cleaned)
 
@@ -958,13 +947,11 @@ def _strip_control_characters(values: pd.Series, coded: _Coded, column: str, fil
                          dtype=bool)
     changed = coded.mask(changed_u)
     found = control_characters("".join(coded.uniques[changed_u]))
-    shown = ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
-    warning = _problem(
-        file,
-        f"control characters ({shown}) removed from {_rows_text(values.index[changed])}: "
-        "a terminal acts on them instead of showing them (line breaks and tabs became a space)",
-        column=column,
-    )
+    shown: str | Note = ", ".join(found[:3])
+    if len(found) > 3:
+        shown = note("ingest_and_more", shown=shown, count=len(found) - 3)
+    warning = _problem(file, note("ingest_control_characters", shown=shown,
+                                  rows=_rows_note(values.index[changed])), column=column)
     cleaned_values = pd.Series(coded.strings([c or None for c in cleaned]), index=values.index)
     return cleaned_values, [warning], coded.recode(cleaned)
 
@@ -986,17 +973,14 @@ def _near_duplicates(coded: _Coded, index: pd.Index, column: str, file: str) -> 
     for group in groups.values():
         if len(group) < 2:
             continue
-        described = " and ".join(
-            f"{spellings[k]!r} ({_rows_text(index[coded.codes == k])})" for k in group
-        )
+        described = None
+        for k in group:  # 'a' (row 2) and 'A' (row 5) and …
+            spelling = note("ingest_spelling", name=spellings[k],
+                            rows=_rows_note(index[coded.codes == k]))
+            described = (spelling if described is None
+                         else note("ingest_and", first=described, second=spelling))
         warnings.append(
-            _problem(
-                file,
-                f"organisation names {described} look alike (encoding, case, spacing or "
-                "punctuation) but are scored as different organisations; correct the file "
-                "if they are one",
-                column=column,
-            )
+            _problem(file, note("ingest_near_duplicates", described=described), column=column)
         )
     return warnings
 
@@ -1021,9 +1005,8 @@ def _parse_employees(values: pd.Series, coded: _Coded, column: str, file: str):
     numbers = [n if isinstance(n, int) else pd.NA for n in read]
     out = pd.Series(pd.array(coded.take(numbers, pd.NA), dtype="Int64"), index=values.index)
     invalid = coded.mask([isinstance(n, str) for n in read])
-    problems = [_problem(file, f"{coded.uniques[code]!r} is not a number of employees (a whole "
-                         "number such as 45); ignored", row=int(row), column=column)
-                for row, code in zip(values.index[invalid], coded.codes[invalid], strict=True)]
+    problems = _per_value(file, values.index[invalid], coded.codes[invalid], coded, column,
+                          "ingest_bad_employees")
     return out, problems
 
 
@@ -1032,10 +1015,8 @@ def _parse_complexity(values: pd.Series, coded: _Coded, column: str, file: str):
     keys = [normalise(u) for u in coded.uniques]
     out = pd.Series(coded.strings([SALE_COMPLEXITY.get(k) for k in keys]), index=values.index)
     invalid = coded.mask([bool(k) and k not in SALE_COMPLEXITY for k in keys])
-    problems = [_problem(file, f"{coded.uniques[code]!r} is not a sale complexity (allowed: "
-                         "simple, complex, or eenvoudig, complex); ignored", row=int(row),
-                         column=column)
-                for row, code in zip(values.index[invalid], coded.codes[invalid], strict=True)]
+    problems = _per_value(file, values.index[invalid], coded.codes[invalid], coded, column,
+                          "ingest_bad_complexity")
     return out, problems
 
 
@@ -1056,9 +1037,9 @@ def _conflicts(out: pd.DataFrame, keys: pd.Series, canon: str, column: str,
         if len(values) > 1:
             row = int(part.index[(part[canon] != part[canon].iloc[0]).to_numpy()][0])
             found.append(_problem(
-                file, f"{canon} differs between rows of organisation "
-                f"{out.at[row, 'organisation']!r} ({', '.join(map(str, values))}); "
-                "no target stage is suggested from it", row=row, column=column))
+                file, note("ingest_conflict", canon=note(f"ingest_column_{canon}"),
+                           organisation=out.at[row, "organisation"],
+                           values=", ".join(map(str, values))), row=row, column=column))
     return found
 
 
@@ -1094,28 +1075,20 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
     read = _read_table(path)
     table, warnings, coded = read.frame, list(read.warnings), dict(read.coded)
     if table.empty:
-        raise ResponsesError([_problem(file, "the file has a header but no answers")])
+        raise ResponsesError([_problem(file, note("ingest_no_answers"))])
     meta, items, ignored, problems = _match_columns(read.headers, instruments, file)
     if not items:
         raise ResponsesError(
             [
-                _problem(
-                    file,
-                    "this is not a responses table: no column matches an item id or question "
-                    f"text of the instruments ({', '.join(i.id for i in instruments)}); "
-                    "use `assess template` to get a file with the right columns",
-                )
+                _problem(file, note("ingest_no_items",
+                                    instruments=", ".join(i.id for i in instruments)))
             ]
             + problems
         )
     if "organisation" not in meta:
         raise ResponsesError(
             [
-                _problem(
-                    file,
-                    "no organisation column: add a column 'organisation' (or 'organisatie') "
-                    "naming each respondent's organisation",
-                )
+                _problem(file, note("ingest_no_organisation_column"))
             ]
             + problems
         )
@@ -1149,16 +1122,8 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
         raw_dept = coded[meta["department"]]
         dept = [DEPARTMENTS.get(key) for key in _normalised(raw_dept)]
         unknown = raw_dept.mask([d is None for d in dept])
-        for row, code in zip(table.index[unknown], raw_dept.codes[unknown], strict=True):
-            problems.append(
-                _problem(
-                    file,
-                    f"{raw_dept.uniques[code]!r} is not a department (allowed: marketing, sales, "
-                    "service, management, other, or the Dutch names); counted as other",
-                    row=int(row),
-                    column=meta["department"],
-                )
-            )
+        problems.extend(_per_value(file, table.index[unknown], raw_dept.codes[unknown],
+                                   raw_dept, meta["department"], "ingest_bad_department"))
         out["department"] = pd.Series(raw_dept.strings([d or "other" for d in dept], "other"),
                                       index=table.index)
     else:
@@ -1195,13 +1160,15 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
         if item.scored:
             scored_ids.append(item_id)
 
+    said = {note(key).text("en"): note(key) for key in REASON_KEYS}  # English reason -> Note
+    english = {key: note(key).text("en") for key in REASON_KEYS}
     reasons = pd.Series(pd.NA, index=table.index, dtype="string")
     no_org = out["organisation"].isna()
-    reasons[no_org] = "no organisation given"
+    reasons[no_org] = english["ingest_reason_no_organisation"]
     no_answers = out[scored_ids].isna().all(axis=1) if scored_ids else no_org
-    reasons[no_answers & reasons.isna()] = "no answers on any scored item"
+    reasons[no_answers & reasons.isna()] = english["ingest_reason_no_answers"]
     no_id = out["respondent_id"].isna()
-    reasons[no_id & reasons.isna()] = "no respondent id given"
+    reasons[no_id & reasons.isna()] = english["ingest_reason_no_id"]
     key = pd.DataFrame(
         {
             "o": org_keys,
@@ -1218,16 +1185,16 @@ def read_responses(path: str | Path, instruments: list[Instrument] | None = None
                      .groupby(["o", "w", "r"])["index"].transform("first"))
         first_row.index = key[candidates].index
     for row in dup.index[dup.to_numpy(dtype=bool)]:
-        reasons[row] = (
-            f"duplicate respondent {out.at[row, 'respondent_id']!r} in "
-            f"{out.at[row, 'organisation']!r}: also on row {int(first_row[row])}"
-        )
+        reason = note("ingest_reason_duplicate", respondent=out.at[row, "respondent_id"],
+                      organisation=out.at[row, "organisation"], row=int(first_row[row]))
+        reasons[row] = said.setdefault(reason.text("en"), reason).text("en")
     rejected_mask = reasons.notna()
     id_col = meta.get("respondent_id")
     org_col = meta["organisation"]
     for row in reasons.index[rejected_mask.to_numpy(dtype=bool)]:
-        col = org_col if reasons[row] == "no organisation given" else id_col
-        problems.append(_problem(file, f"{REJECTED}{reasons[row]}", row=int(row), column=col))
+        col = org_col if reasons[row] == english["ingest_reason_no_organisation"] else id_col
+        problems.append(_problem(file, note("ingest_rejected", reason=said[reasons[row]]),
+                                 row=int(row), column=col, rejected=True))
     rejected = pd.DataFrame(
         {
             "row": out.loc[rejected_mask, "row"],

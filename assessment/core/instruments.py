@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assessment.core.config import INSTRUMENT_DIR
 from assessment.core.exceptions import InstrumentError
-from assessment.core.i18n import SAFE_LOADER
+from assessment.core.i18n import SAFE_LOADER, note
 from assessment.core.references import parse_keys, unknown_keys
 
 __all__ = [
@@ -541,7 +541,8 @@ def load_instrument(name: str | Path) -> Instrument:
         path = INSTRUMENT_DIR / f"{name}.yaml"
     if not path.exists():
         known = ", ".join(p.stem for p in sorted(INSTRUMENT_DIR.glob("*.yaml")))
-        raise InstrumentError(str(path), [f"no such instrument; bundled instruments: {known}"])
+        raise InstrumentError(str(path), [f"no such instrument; bundled instruments: {known}"],
+                              note=note("error_no_instrument", name=name, known=known))
     return _load_path(str(path.resolve()), path.stat().st_mtime)
 
 

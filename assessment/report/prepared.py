@@ -25,6 +25,7 @@ import pandas as pd
 from assessment.analysis.whole_file import CohortContext, organisation_context
 from assessment.core.exceptions import AssessmentError
 from assessment.core.files import write_atomic
+from assessment.core.i18n import note
 from assessment.core.ingest import Responses
 from assessment.core.instruments import Instrument, staged_instrument
 from assessment.report.recommend import parse_target_stages
@@ -130,18 +131,15 @@ def report_rows(responses: Responses, organisation: str, wave: str = ""
     data = responses.for_organisation(organisation, wave or None)
     if data.empty:
         known = sorted(responses.data["organisation"].dropna().unique())
-        raise AssessmentError(
-            f"{responses.file}: no accepted rows for organisation {organisation!r}"
-            + (f" in wave {wave!r}" if wave else "")
-            + f"; organisations in the file: {', '.join(known) or 'none'}"
-        )
+        said = note("error_no_rows", file=responses.file, organisation=organisation,
+                    wave=note("error_in_wave", wave=wave) if wave else "",
+                    known=", ".join(known) if known else note("error_none"))
+        raise AssessmentError(said.text("en"), note=said)
     if not wave:
         waves = sorted(data["wave"].unique())
         if len(waves) > 1:
-            raise AssessmentError(
-                f"{organisation!r} has several waves ({', '.join(waves)}); "
-                "choose one with the wave parameter"
-            )
+            said = note("error_several_waves", organisation=organisation, waves=", ".join(waves))
+            raise AssessmentError(said.text("en"), note=said)
         wave = waves[0]
     return data, wave
 

@@ -289,3 +289,20 @@ def test_csv_text_writes_every_kind_of_cell_as_to_csv(mixed):
     assert csv_text(one) == _escaped_to_csv(one)
     dates = pd.DataFrame({"d": pd.to_datetime(["2026-01-01", None]), "x": [1.0, 2.0]})
     assert csv_text(dates) == _escaped_to_csv(dates)
+
+
+def test_checks_of_paths_say_why_in_dutch_too(tmp_path):
+    """check_input_file and check_output say why in English (default) or Dutch.
+
+    Expected: locales/cli.yaml's files_* texts.
+    """
+    from assessment.core.files import check_input_file, check_output
+
+    assert check_input_file(tmp_path / "no.csv") == "file not found"
+    assert check_input_file(tmp_path / "no.csv", "nl") == "bestand niet gevonden"
+    assert check_input_file(tmp_path, "nl") == "dit is een map, geen bestand"
+    assert check_output(tmp_path, folder=False, lang="nl") == "dit is een map; geef een bestandsnaam op"
+    a_file = tmp_path / "f.txt"
+    a_file.write_text("x")
+    assert check_output(a_file, folder=True, lang="nl") == "dit is een bestand, geen map"
+    assert check_output(a_file / "out.csv", folder=False, lang="nl") == f"{a_file} is een bestand, geen map"

@@ -380,6 +380,11 @@ def test_control_characters_are_stripped_from_names(tmp_path, rows):
         "more) removed from rows 3, 5")
     assert by_column["department"].startswith("control characters (U+001B ESCAPE, U+0007 BELL) "
                                               "removed from row 2")
+    # in Dutch (locales/ingest.yaml: ingest_control_characters, ingest_and_more, ingest_rows_*)
+    dutch = {w.column: w.text("nl") for w in r.warnings}
+    assert dutch["organisation"].startswith(
+        "stuurtekens (U+000D CARRIAGE RETURN, U+000A LINE FEED, U+001B ESCAPE en nog 1) "
+        "verwijderd uit rijen 3, 5")
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
@@ -725,3 +730,140 @@ def test_whole_number_answers_parse_as_the_full_parse():
             pd.testing.assert_series_equal(fast, full, check_exact=True)
             for other in ("+1", "1.0", "1,", "\u0663", "1234567890", " 1", "x"):
                 assert _parse_whole_numbers(np.append(answers, other), inst, item) is None
+
+
+def _details(message: str) -> list[str]:
+    """The values a message names: quoted texts and numbers ('7', 'Fixture BV', 4, 1–4)."""
+    import re
+
+    return re.findall(r"(?<![A-Za-z])'[^']*'|\d+(?:–\d+)?", message)
+
+
+def test_problems_in_dutch_keep_every_detail(tmp_path, rows, alignment):
+    """Each kind of problem in a row is written in Dutch with the same file, row, column and values.
+
+    Expected: the English texts are those the tests above check (unchanged); the Dutch ones
+    are locales/ingest.yaml's, "rij N, kolom C" for "row N, column C"; every quoted value
+    and number of the English message is also in the Dutch one.
+    """
+    frame = pd.DataFrame(rows)
+    item = alignment.items[0].id
+    frame.loc[0, item] = 7
+    frame.loc[1, "department"] = "Inkoop"
+    frame.loc[2, "organisation"] = ""
+    frame.loc[4, "respondent_id"] = frame.loc[3, "respondent_id"]
+    frame["In welke afdeling werkt u?"] = "Verkoop"
+    frame["employees"] = ["12", "about 40", "12", "12", "13", "12"]
+    frame["sale_complexity"] = ["simple", "medium", "simple", "simple", "simple", "simple"]
+    path = _write_csv(tmp_path / "slecht.csv", frame)
+    r = read_responses(path)
+    problems = [*r.problems, *r.warnings]
+    assert len(problems) == 8
+    for p in problems:
+        assert p.note is not None and p.note.text("en") == p.message
+        dutch = p.describe("nl")
+        assert dutch.startswith(str(path)), dutch
+        if p.row is not None:
+            assert f"rij {p.row}" in dutch
+        if p.column is not None:
+            assert f"kolom {p.column}" in dutch
+        text = p.text("nl")
+        assert text != p.message
+        assert [d for d in _details(p.message) if d not in text] == [], (p.message, text)
+    said = {(p.row, p.column): p.describe("nl") for p in problems}
+    assert said[(2, item)] == (f"{path}, rij 2, kolom {item}: '7' is geen antwoord op deze vraag "
+                               "(1–4, de tekst van een antwoord of \"weet ik niet\"); het "
+                               "antwoord wordt genegeerd")
+    assert said[(3, "department")].endswith("'Inkoop' is geen afdeling (toegestaan: marketing, "
+                                            "verkoop, service, management, overig, of de "
+                                            "Engelse namen); geteld als overig")
+    assert said[(4, "organisation")].endswith("rij afgewezen: geen organisatie ingevuld")
+    assert said[(6, "respondent_id")].endswith(
+        f"rij afgewezen: respondent {frame.loc[3, 'respondent_id']!r} staat dubbel in "
+        "'Fixture BV': ook op rij 5")
+    assert said[(None, "In welke afdeling werkt u?")].endswith(
+        "geef de kolom dan de kop 'afdeling' (of 'department')")
+    assert "'about 40' is geen aantal medewerkers" in said[(3, "employees")]
+    assert "'medium' is geen verkoopcomplexiteit" in said[(3, "sale_complexity")]
+    assert said[(6, "employees")].endswith(
+        "kolom medewerkers verschilt tussen de rijen van organisatie 'Fixture BV' (12, 13); "
+        "daaruit wordt geen doelfase voorgesteld")
+
+
+def test_rejected_rows_are_the_errors(tmp_path, rows, alignment):
+    """Errors are the rejected rows (Problem.rejected); every other problem is a notice.
+
+    A rejected row's English message still begins "row rejected: " (REJECTED). Expected:
+    two rows lost (no organisation, no answers), one answer ignored.
+    """
+    from assessment.core.ingest import REJECTED
+
+    frame = pd.DataFrame(rows)
+    frame.loc[0, alignment.items[0].id] = 7
+    frame.loc[2, "organisation"] = ""
+    scored = [i.id for i in alignment.items]
+    frame.loc[3, [c for c in frame.columns if c in scored or c.startswith("VD-")]] = None
+    r = read_responses(_write_csv(tmp_path / "rows.csv", frame))
+    assert [p.row for p in r.errors] == [4, 5]
+    assert all(p.rejected and p.message.startswith(REJECTED) for p in r.errors)
+    assert [p.row for p in r.notices] == [2]
+    assert not any(p.message.startswith(REJECTED) for p in r.notices)
+    assert [p.text("nl") for p in r.errors] == ["rij afgewezen: geen organisatie ingevuld",
+                                                "rij afgewezen: geen antwoord op een gescoorde "
+                                                "vraag"]
+
+
+def test_file_errors_in_dutch(tmp_path, rows):
+    """A file that cannot be read says why in Dutch too; str() stays English.
+
+    Expected: locales/ingest.yaml's ingest_empty, ingest_folder and
+    ingest_no_organisation_column.
+    """
+    empty = tmp_path / "leeg.csv"
+    empty.write_text("")
+    cases = [
+        (empty, "the file is empty", "het bestand is leeg"),
+        (tmp_path, "this is a folder, not a file", "dit is een map, geen bestand"),
+        (_write_csv(tmp_path / "nocol.csv", pd.DataFrame(rows).drop(columns=["organisation"])),
+         "no organisation column", "geen kolom organisatie"),
+    ]
+    for path, english, dutch in cases:
+        with pytest.raises(ResponsesError) as caught:
+            read_responses(path)
+        assert str(caught.value).startswith(f"{path}: {english}")
+        assert caught.value.describe("nl").startswith(f"{path}: {dutch}")
+        assert caught.value.describe("en") == str(caught.value)
+
+
+def test_rows_in_dutch():
+    """'row 5' / 'rij 5', 'rows 2–4, 9' / 'rijen 2–4, 9', and the count beyond 12 spans.
+
+    Expected by counting: rows 2, 4, …, 30 are 15 spans of one row; 12 are shown.
+    """
+    from assessment.core.ingest import _rows_note, _rows_text
+
+    assert (_rows_text([5]), _rows_note([5]).text("nl")) == ("row 5", "rij 5")
+    assert _rows_note([2, 3, 4, 9]).text("nl") == "rijen 2–4, 9"
+    many = range(2, 32, 2)
+    assert _rows_text(many).endswith(", … (15 rows)")
+    assert _rows_note(many).text("nl").startswith("rijen 2, 4, ")
+    assert _rows_note(many).text("nl").endswith("24, … (15 rijen)")
+
+
+def test_near_duplicates_and_format_characters_in_dutch(tmp_path, rows):
+    """The warnings built from parts (names with their rows, characters found) in Dutch.
+
+    Expected: the English of test_near_duplicate_organisation_names_are_warned_about, in the
+    words of locales/ingest.yaml (ingest_spelling, ingest_and, ingest_rows_*).
+    """
+    frame = pd.DataFrame(rows)
+    frame["organisation"] = ["Café Noord", "CafÃ© Noord", "Café Noord", "Delta\u200b BV",
+                             "Delta BV", "Delta BV"]
+    frame["respondent_id"] = [f"r{k}" for k in range(6)]
+    r = read_responses(_write_csv(tmp_path / "near.csv", frame))
+    said = [w.text("nl") for w in r.warnings]
+    assert said[0] == ("onzichtbare opmaaktekens (U+200B ZERO WIDTH SPACE) verwijderd uit rij 5: "
+                       "die veranderen hoe een naam eruitziet of maken gelijk ogende namen "
+                       "verschillend")
+    assert said[1].startswith("de organisatienamen 'Café Noord' (rijen 2, 4) en 'CafÃ© Noord' "
+                              "(rij 3) lijken op elkaar")
