@@ -166,10 +166,35 @@ app = _Typer(
     no_args_is_help=True,
     help=_HELP,
 )
+
+
+class _SafeConsole(Console):
+    r"""A console that shows a control character from a file (ESC, BEL) as ``\x1b``.
+
+    Names, headers and values come from untrusted files: printed as they are, an ESC
+    sequence would recolour or clear the terminal, set its title or write its clipboard
+    (:func:`~assessment.core.text.printable`; our own line breaks stay).
+    """
+
+    def print(self, *objects, **kwargs) -> None:  # noqa: D102 (Console.print)
+        from assessment.core.text import printable
+
+        super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+class _SafeTable(Table):
+    """A table whose cells show control characters as :class:`_SafeConsole` does."""
+
+    def add_row(self, *cells, **kwargs) -> None:  # noqa: D102 (Table.add_row)
+        from assessment.core.text import printable
+
+        super().add_row(*(printable(c) if isinstance(c, str) else c for c in cells), **kwargs)
+
+
 # markup off: names, paths and errors come from the user's files and are printed as they are
 # (an organisation "[bold]" or "[/]" is text); the few styled prefixes escape what they show
-console = Console(soft_wrap=True, markup=False)
-err = Console(stderr=True, soft_wrap=True, markup=False)
+console = _SafeConsole(soft_wrap=True, markup=False)
+err = _SafeConsole(stderr=True, soft_wrap=True, markup=False)
 
 Lang = Annotated[str, typer.Option("--lang", help="Report language: nl or en.",
                                    callback=_lang_option, is_eager=True)]
@@ -309,7 +334,7 @@ def instruments() -> None:
     except AssessmentError as exc:
         _fail(_said(exc))
     titles = {i.id: i.title.nl for i in list_instruments()} if _RUN["lang"] == "nl" else {}
-    out = Table(*(_t(f"cli_instruments_heading_{h}") for h in
+    out = _SafeTable(*(_t(f"cli_instruments_heading_{h}") for h in
                   ("id", "version", "items", "scored", "languages", "title")))
     for row in table.itertuples():
         out.add_row(row.id, row.version, str(row.items), str(row.scored_items), row.languages,
@@ -409,7 +434,7 @@ def validate(
                      organisations=summary.shape[0],
                      instruments=", ".join(i.id for i in r.instruments)),
                   highlight=False, markup=False)
-    table = Table(_t("cli_heading_organisation"), _t("cli_heading_wave"),
+    table = _SafeTable(_t("cli_heading_organisation"), _t("cli_heading_wave"),
                   *(_t(f"cli_dept_{d}") for d in summary.columns), _t("cli_heading_total"))
     for (org, wave), row in summary.head(SHOWN_ORGANISATIONS).iterrows():
         table.add_row(org, wave or "–", *(str(v) for v in row), str(int(row.sum())))
@@ -788,7 +813,7 @@ def norms(
                       highlight=False, markup=False)
         return
     stages = [c for c in table.columns[table.columns.get_loc("p90") + 1:]]
-    view = Table(*(_t(f"cli_norms_heading_{h}") for h in
+    view = _SafeTable(*(_t(f"cli_norms_heading_{h}") for h in
                    ("instrument", "level", "part", "orgs", "mean")),
                  *(f"p{p}" for p in PERCENTILES), *stages)
     for row in table.itertuples(index=False):
@@ -915,11 +940,11 @@ def class_status_cmd(
                      claimed=st.claimed), highlight=False)
     if st.submitted.empty:
         return
-    table = Table(*st.submitted.columns)
+    table = _SafeTable(*st.submitted.columns)
     for row in st.submitted.itertuples(index=False):
         table.add_row(*(str(v) for v in row))
     console.print(table)
-    orgs = Table(_t("cli_heading_organisation"), _t("cli_heading_submissions"))
+    orgs = _SafeTable(_t("cli_heading_organisation"), _t("cli_heading_submissions"))
     for org, n in st.organisations.items():
         orgs.add_row(str(org), str(n))
     console.print(orgs)

@@ -716,3 +716,23 @@ def test_unknown_instrument_in_dutch(tmp_path):
     assert result.exit_code == 1
     assert result.stderr == ("fout: er is geen vragenlijst 'nope'; meegeleverde vragenlijsten: "
                              "alignment, customer_loyalty, value_disciplines\n")
+
+
+def test_terminal_sequences_from_a_file_are_shown_not_run(tmp_path, fixture_csv):
+    """ESC sequences in a file's names and headers never reach the terminal as ESC.
+
+    Expected (README, "Hostile content stays text"): the organisation name loses its ESC
+    and BEL at reading (a warning names U+001B); a header, kept as the file has it, is
+    shown as backslash, x, 1, b (written out); no raw ESC (0x1B) or BEL (0x07) is printed.
+    """
+    frame = pd.read_csv(fixture_csv, dtype=str, keep_default_na=False)
+    frame.loc[frame["organisation"] == "Fixture BV", "organisation"] = (
+        "Fixture\x1b]52;c;SGk=\x07 BV\x1b[2J")
+    frame = frame.rename(columns={frame.columns[-1]: "extra\x1b[31m"})
+    path = tmp_path / "esc.csv"
+    frame.to_csv(path, index=False)
+    result = runner.invoke(app, ["validate", str(path)])
+    printed = result.stdout + result.stderr
+    assert "\x1b" not in printed and "\x07" not in printed
+    assert "U+001B ESCAPE" in printed
+    assert "extra\\x1b[31m" in printed
