@@ -41,6 +41,8 @@ from assessment.core.text import (
     normalise,
     normalise_many,
     normalise_series,
+    row_like_lines,
+    shorten,
     strip_control,
 )
 
@@ -261,9 +263,26 @@ def _dont_know_frame(pairs: list[tuple[int, str]]) -> pd.DataFrame:
     return pd.DataFrame(pairs, columns=["row", "item"]).astype({"row": "int64", "item": "string"})
 
 
+#: placeholders that quote what a file holds (a cell, a header, a name): cut to
+#: :data:`QUOTED_CHARACTERS` in a message, as a cell can hold megabytes
+_QUOTED = frozenset({"value", "header", "name", "organisation", "values"})
+#: characters of a file's text quoted in a message (the rest is "…")
+QUOTED_CHARACTERS = 80
+
+
 def _problem(file: str, message: Note, row: int | None = None, column: str | None = None,
              rejected: bool = False) -> Problem:
-    """Return a Problem: its message in English, and as a Note to be written in Dutch too."""
+    """Return a Problem: its message in English, and as a Note to be written in Dutch too.
+
+    What the message quotes from the file, and the column's header, are cut to
+    :data:`QUOTED_CHARACTERS` characters.
+    """
+    if any(isinstance(v, str) and len(v) > QUOTED_CHARACTERS for _, v in message.values):
+        message = Note(message.key, tuple(
+            (k, shorten(v, QUOTED_CHARACTERS) if k in _QUOTED and isinstance(v, str) else v)
+            for k, v in message.values))
+    if column is not None and len(column) > QUOTED_CHARACTERS:
+        column = shorten(column, QUOTED_CHARACTERS)
     return Problem(file=file, row=row, column=column, message=message.text("en"), note=message,
                    rejected=rejected)
 
@@ -460,10 +479,45 @@ def _read_table(path: str | Path) -> _Table:
             quoting=csv.QUOTE_MINIMAL,
         )
     except (pd.errors.ParserError, ValueError) as exc:
+        unclosed = _EOF_IN_QUOTE.search(str(exc))
+        if unclosed:  # the parser counts records from 0, the header being 0: row N + 1
+            raise ResponsesError([_problem(file, note("ingest_quote_never_closed"),
+                                           row=int(unclosed.group(1)) + 1)]) from None
         raise ResponsesError(
             [_problem(file, note("ingest_bad_csv", reason=str(exc)))]
         ) from None
-    return _clean_table(table, file, warnings)
+    cleaned = _clean_table(table, file, warnings)
+    swallowed = _unclosed_quotes(cleaned, delimiter, file)
+    if swallowed:
+        raise ResponsesError(swallowed)
+    return cleaned
+
+
+def _unclosed_quotes(table: _Table, delimiter: str, file: str) -> list[Problem]:
+    """Find cells that hold whole rows: a quote opened there and not closed until much later.
+
+    The CSV parser then reads the rows in between as that cell's text, and they are lost
+    as rows. A comment with line breaks is normal; lines inside a cell that hold about
+    half a row's separators (:func:`~assessment.core.text.row_like_lines`) are not.
+    Returns one problem per such cell (row, column, how many rows it holds).
+    """
+    least = max(2, (len(table.headers) - 1) // 2)
+    found = []
+    for label, coded in table.coded.items():
+        counts = [row_like_lines(u, delimiter, least) if "\n" in u else 0
+                  for u in coded.uniques]
+        if not any(counts):
+            continue
+        for code in np.flatnonzero(counts):
+            for row in table.frame.index[coded.codes == code]:
+                found.append(_problem(file, note("ingest_unclosed_quote",
+                                                 count=counts[code]),
+                                      row=int(row), column=table.headers[label]))
+    return found
+
+
+#: pandas' error for a quote that is never closed ("... EOF inside string starting at row 2")
+_EOF_IN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 
 
 def _first_line(text: str) -> str:

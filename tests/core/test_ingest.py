@@ -867,3 +867,40 @@ def test_near_duplicates_and_format_characters_in_dutch(tmp_path, rows):
                        "verschillend")
     assert said[1].startswith("de organisatienamen 'Café Noord' (rijen 2, 4) en 'CafÃ© Noord' "
                               "(rij 3) lijken op elkaar")
+
+
+def test_an_unclosed_quote_that_swallows_rows_is_refused_with_its_cell(tmp_path, rows):
+    """A quote opened in a cell and closed only rows later: refused, naming row and column.
+
+    Expected by construction: the fixture's six rows; a lone quote put before the third
+    respondent's department (spreadsheet row 4: header = row 1); the parser reads on to
+    the next quote, the last row's quoted comment (the csv module's rule: a quoted field runs
+    to the next quote), so rows 5 and 6 and row 7 up to its comment are inside that cell:
+    3 lines that hold a row's separators. Without the last quote the parser
+    reaches the end of the file: the row is named. A comment with line breaks in proper
+    quotes (row 2) is fine.
+    """
+    frame = pd.DataFrame(rows)
+    frame["comment"] = ["Meer overleg, graag.\nMinder mail, meer bellen.", *[""] * 4,
+                        "Liever bellen, zegt de klant"]
+    assert read_responses(_write_csv(tmp_path / "ok.csv", frame)).rows_in == 6
+    lines = frame.to_csv(index=False).split("\n")
+    fourth = 4  # lines: header, row 2 over two lines (its comment), then row 3's line
+    assert lines[fourth].startswith(frame.iloc[2]["respondent_id"] + ",")
+    lines[fourth] = lines[fourth].replace(",Fixture BV,", ',Fixture BV,"', 1)
+    path = tmp_path / "quote.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ResponsesError) as caught:
+        read_responses(path)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (4, "department")
+    assert problem.message.startswith('a quote (") opens a cell here that closes only many '
+                                      "lines later: 3 lines inside it look like whole rows")
+    assert "rij 4, kolom department" in problem.describe("nl")
+
+    lines[-2] = lines[-2].replace('"', "")  # the last row's comment without its quotes
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ResponsesError) as caught:
+        read_responses(path)
+    [problem] = caught.value.problems
+    assert problem.row == 4 and "is never closed" in problem.message
