@@ -22,7 +22,7 @@ from assessment.core.ingest import read_table
 from assessment.core.instruments import DONT_KNOW, Instrument, Item
 from assessment.core.scoring import score_responses
 from assessment.core.template import META
-from assessment.core.text import normalise
+from assessment.core.text import normalise, shorten
 
 __all__ = [
     "NPS_COLUMN_NAMES",
@@ -230,7 +230,8 @@ def nps_counts(scores: Sequence[float] | pd.Series) -> list[int]:
     return [int(counts.get(k, 0)) for k in range(11)]
 
 
-def read_nps_upload(content: bytes, name: str = "upload.csv") -> tuple[pd.Series, str]:
+def read_nps_upload(content: bytes, name: str = "upload.csv",
+                    lang: str = "en") -> tuple[pd.Series, str]:
     """Read 0–10 answers from an uploaded CSV or XLSX file (as :func:`read_table` reads).
 
     The column used is the one named like an NPS answer (``nps``, ``score``,
@@ -244,9 +245,10 @@ def read_nps_upload(content: bytes, name: str = "upload.csv") -> tuple[pd.Series
     Raises
     ------
     ValueError
-        When no such column is found (naming the columns) or an answer is not 0–10.
+        When no such column is found (naming the columns) or an answer is not 0–10; the
+        message in ``lang`` ('nl' or 'en': the lesson's language).
     """
-    table = _upload_table(bytes(content), name)
+    table = _upload_table(bytes(content), name, lang)
     named = [c for c in table.columns if normalise(c) in NPS_COLUMN_NAMES]
     if named:
         column = named[0]
@@ -258,21 +260,26 @@ def read_nps_upload(content: bytes, name: str = "upload.csv") -> tuple[pd.Series
             if given.any() and values[given].notna().all() and values[given].between(0, 10).all():
                 numeric.append(c)
         if len(numeric) != 1:
-            raise ValueError(
-                f"{name}: cannot tell which column holds the 0–10 answers; name it 'nps' or "
-                f"'score' (columns: {', '.join(table.columns)})"
-            )
+            raise ValueError(t("teach_upload_which_column", lang, name=name,
+                               columns=", ".join(map(str, table.columns))))
         column = numeric[0]
     values = pd.to_numeric(table[column].str.replace(",", ".", regex=False), errors="coerce")
     bad = table[column].notna() & values.isna()
     if bad.any():
-        raise ValueError(f"{name}, column {column!r}: not a number 0–10: "
-                         f"{table[column][bad].tolist()[:5]}")
+        raise ValueError(t("teach_upload_not_a_number", lang, name=name, column=column,
+                           values=", ".join(repr(shorten(str(v), 20))
+                                            for v in table[column][bad].tolist()[:5])))
+    given = values.dropna()
+    if not (given.between(0, 10) & (given == given.round())).all():
+        wrong = given[~(given.between(0, 10) & (given == given.round()))]
+        raise ValueError(t("teach_upload_not_0_10", lang, name=name, column=column,
+                           values=", ".join(fmt(v, lang, 0 if v == round(v) else 1)
+                                            for v in wrong.tolist()[:5])))
     classify(values)
     return values.astype("float64").reset_index(drop=True), column
 
 
-def _upload_table(content: bytes, name: str) -> pd.DataFrame:
+def _upload_table(content: bytes, name: str, lang: str = "en") -> pd.DataFrame:
     """Read an upload as :func:`read_table` does; a one-column CSV (no separator) too."""
     suffix = Path(name).suffix.lower() or ".csv"
     with tempfile.TemporaryDirectory(prefix="nps-") as tmp:
@@ -283,7 +290,7 @@ def _upload_table(content: bytes, name: str) -> pd.DataFrame:
         except ResponsesError as exc:
             lines = _decode(content).strip().splitlines() if suffix == ".csv" else []
             if len(lines) < 2 or any(sep in lines[0] for sep in ",;\t"):
-                raise ValueError(f"{name}: {exc.problems[0].message}") from None
+                raise ValueError(f"{name}: {exc.problems[0].text(lang)}") from None
     values = [v.strip() or None for v in lines[1:]]
     return pd.DataFrame({lines[0].strip(): pd.Series(values, dtype="string")})
 

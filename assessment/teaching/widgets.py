@@ -262,7 +262,7 @@ class NPSCalculator(w.VBox):
             return
         file = self.upload.value[0]
         try:
-            answers, column = read_nps_upload(file["content"], file["name"])
+            answers, column = read_nps_upload(file["content"], file["name"], self.lang)
         except ValueError as exc:
             self.status.value = f'<span style="color:#b35900">{escape(str(exc))}</span>'
             return

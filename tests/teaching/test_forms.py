@@ -136,6 +136,22 @@ def test_read_nps_upload_errors():
         read_nps_upload(b"\x00\x01\x02", "photo.csv")
 
 
+def test_read_nps_upload_errors_in_the_lessons_language():
+    """A Dutch lesson says what is wrong with an upload in Dutch (the same cases as above).
+
+    Expected: the teaching catalogue's Dutch texts (locales/teaching.yaml) and, for a file
+    that is no table, the ingest catalogue's (locales/ingest.yaml); 7.5 with a comma.
+    """
+    cases = [(b"a,b\n1,2\n", "niet te zien welke kolom"),
+             (b"nps\nten\n", "kolom 'nps': geen getal van 0 tot en met 10: 'ten'"),
+             (b"nps\n7.5\n", "hele getallen van 0 tot en met 10, niet 7,5"),
+             (b"\x00\x01\x02", "dit is geen CSV- of XLSX-bestand")]
+    for content, expected in cases:
+        with pytest.raises(ValueError) as caught:
+            read_nps_upload(content, "antwoorden.csv", "nl")
+        assert expected in str(caught.value)
+
+
 def test_read_nps_upload_one_column():
     """A one-column file (no separator at all) is read too: the simplest export there is."""
     values, column = read_nps_upload(b"NPS\n10\n\n7\n")
