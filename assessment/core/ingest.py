@@ -968,19 +968,8 @@ def _strip_format_characters(values: pd.Series, coded: _Coded, column: str, file
         cleaned = [u.strip() for u in coded.uniques]
     else:
         cleaned = [FORMAT_CHARACTERS.sub("", u).strip() for u in coded.uniques]
-    changed_u = np.array([c != u for c, u in zip(cleaned, coded.uniques, strict=True)],
-                         dtype=bool)
-    if not changed_u.any():
-        return values, [], coded
-    changed = coded.mask(changed_u)
-    found = format_characters("".join(coded.uniques[changed_u]))
-    shown: str | Note = ", ".join(found[:3])
-    if len(found) > 3:
-        shown = note("ingest_and_more", shown=shown, count=len(found) - 3)
-    warning = _problem(file, note("ingest_format_characters", shown=shown,
-                                  rows=_rows_note(values.index[changed])), column=column)
-    cleaned_values = pd.Series(coded.strings([c or None for c in cleaned]), index=values.index)
-    return cleaned_values, [warning], coded.recode(cleaned)
+    return _cleaned(values, coded, cleaned, format_characters, "ingest_format_characters",
+                    column, file)
 
 
 def _strip_control_characters(values: pd.Series, coded: _Coded, column: str, file: str):
@@ -990,22 +979,33 @@ def _strip_control_characters(values: pd.Series, coded: _Coded, column: str, fil
     would let a file recolour or clear the user's screen, set its title or write its
     clipboard. Line breaks and tabs become a space, other control characters go.
 
-    Returns the cleaned values, a list with at most one warning naming the rows and the
-    characters, and the cleaned values' distinct values and codes.
+    Returns as :func:`_strip_format_characters`.
     """
-    joined = "".join(coded.uniques)
-    if not CONTROL_CHARACTERS.search(joined):
+    if not CONTROL_CHARACTERS.search("".join(coded.uniques)):
         return values, [], coded
     cleaned = [" ".join(strip_control(u).split()) for u in coded.uniques]
+    return _cleaned(values, coded, cleaned, control_characters, "ingest_control_characters",
+                    column, file)
+
+
+def _cleaned(values: pd.Series, coded: _Coded, cleaned: list[str], named, key: str,
+             column: str, file: str):
+    """Return ``values`` with each distinct value replaced by ``cleaned``, and one warning.
+
+    The warning (message ``key``) names the characters removed (``named`` lists them, at
+    most three shown) and the rows that changed; none when nothing changed.
+    """
     changed_u = np.array([c != u for c, u in zip(cleaned, coded.uniques, strict=True)],
                          dtype=bool)
+    if not changed_u.any():
+        return values, [], coded
     changed = coded.mask(changed_u)
-    found = control_characters("".join(coded.uniques[changed_u]))
+    found = named("".join(coded.uniques[changed_u]))
     shown: str | Note = ", ".join(found[:3])
     if len(found) > 3:
         shown = note("ingest_and_more", shown=shown, count=len(found) - 3)
-    warning = _problem(file, note("ingest_control_characters", shown=shown,
-                                  rows=_rows_note(values.index[changed])), column=column)
+    warning = _problem(file, note(key, shown=shown, rows=_rows_note(values.index[changed])),
+                       column=column)
     cleaned_values = pd.Series(coded.strings([c or None for c in cleaned]), index=values.index)
     return cleaned_values, [warning], coded.recode(cleaned)
 
