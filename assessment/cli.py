@@ -415,17 +415,11 @@ err = _SafeConsole(stderr=True, soft_wrap=True, markup=False)
 
 Lang = Annotated[str, typer.Option("--lang", help=_H["lang"],
                                    callback=_lang_option, is_eager=True)]
-Db = Annotated[str, typer.Option(
-    "--db", help=_H["db"])]
-Norms = Annotated[str, typer.Option(
-    "--norms", help=_H["norms"])]
-Comments = Annotated[str, typer.Option(
-    "--comments",
-    help=_H["comments"])]
+Db = Annotated[str, typer.Option("--db", help=_H["db"])]
+Norms = Annotated[str, typer.Option("--norms", help=_H["norms"])]
+Comments = Annotated[str, typer.Option("--comments", help=_H["comments"])]
 Sector = Annotated[str, typer.Option("--sector", help=_H["sector"])]
-TargetStages = Annotated[str, typer.Option(
-    "--target-stages",
-    help=_H["target_stages"])]
+TargetStages = Annotated[str, typer.Option("--target-stages", help=_H["target_stages"])]
 
 
 def _fail(message: str) -> None:
