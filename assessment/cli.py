@@ -6,14 +6,18 @@ row and column where they apply): exit 1 for bad data or a failed run, 2 for bad
 the traceback instead.
 
 What the command prints is in Dutch or English (:func:`~assessment.core.i18n.message_lang`:
-``--lang``, else ``$ASSESS_LANG``, else the locale), from ``assessment/locales/cli.yaml``; the
-``--help`` texts are English only (typer builds them when this module is imported).
+``--lang``, else ``$ASSESS_LANG``, else the locale), from ``assessment/locales/cli.yaml``,
+click's own usage errors included where known (:func:`usage_message`). The ``--help`` texts
+(``assessment/locales/help.yaml``) follow ``$ASSESS_LANG``, else the locale, not ``--lang``:
+typer takes them when this module is imported (:func:`help_texts`).
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -46,6 +50,182 @@ def _t(key: str, **values: object) -> str:
     from assessment.core.i18n import t
 
     return t(key, _RUN["lang"], **values)
+
+
+def help_lang(environ: Mapping[str, str]) -> str:
+    """Return the language of the ``--help`` texts: $ASSESS_LANG, else the locale.
+
+    typer takes the help texts when this module is imported, before any ``--lang`` is read.
+    A $ASSESS_LANG that is neither nl nor en gives English here (the command says so later).
+
+    Examples
+    --------
+    >>> help_lang({"ASSESS_LANG": "nl"}), help_lang({"LANG": "nl_BE.UTF-8"})
+    ('nl', 'nl')
+    >>> help_lang({"ASSESS_LANG": "fr", "LANG": "nl_NL.UTF-8"})
+    'en'
+    """
+    from assessment.core.i18n import message_lang
+
+    try:
+        return message_lang(None, environ)
+    except ValueError:
+        return "en"
+
+
+def help_texts(lang: str) -> dict[str, str]:
+    """Return the ``--help`` texts of ``assess`` in ``lang`` (nl or en), by key without ``help_``.
+
+    Read from ``locales/help.yaml`` alone, not from every catalogue: ``assess --help`` stays
+    quick.
+
+    Examples
+    --------
+    >>> help_texts("nl")["lang"], help_texts("en")["lang"]
+    ('Taal van het rapport: nl of en.', 'Report language: nl or en.')
+    """
+    from assessment.core.config import LOCALE_DIR
+    from assessment.core.i18n import check_lang, read_catalogue
+
+    check_lang(lang)
+    return {key.removeprefix("help_"): text[lang]
+            for key, text in read_catalogue(LOCALE_DIR / "help.yaml").items()}
+
+
+#: the language of the --help texts (the environment's when this module is imported), the texts
+_HELP_LANG = help_lang(os.environ)
+_H = help_texts(_HELP_LANG)
+
+#: typer's own words on a help page and with an error: settings of typer.rich_utils -> help key
+_TYPER_WORDS = {"ARGUMENTS_PANEL_TITLE": "panel_arguments", "OPTIONS_PANEL_TITLE": "panel_options",
+                "COMMANDS_PANEL_TITLE": "panel_commands", "ERRORS_PANEL_TITLE": "panel_error",
+                "DEFAULT_STRING": "default", "ENVVAR_STRING": "envvar",
+                "REQUIRED_LONG_STRING": "required", "RICH_HELP": "try_help",
+                "ABORTED_TEXT": "aborted"}
+
+
+def _typer_words() -> None:
+    """Put typer's own words (panel titles, "[required]") in the help language before it shows them.
+
+    typer reads these module settings when it draws a help page or an error panel; in English
+    they stay as typer has them, and typer.rich_utils is imported only to be shown.
+    """
+    if _HELP_LANG != "en":
+        from typer import rich_utils
+
+        for name, key in _TYPER_WORDS.items():
+            setattr(rich_utils, name, _H[key])
+
+
+#: the exceptions of the click that typer bundles (MissingParameter, NoSuchOption, …)
+_click_errors = sys.modules[typer.BadParameter.__module__]
+
+#: click's messages built from one value, by class: the catalogue key whose English text is
+#: click's template (the value as ``{value}``), and the Dutch text said instead
+_CLICK_TEMPLATES = (("NoSuchOption", "cli_no_such_option"),
+                    ("BadOptionUsage", "cli_option_needs_value"),
+                    ("BadOptionUsage", "cli_option_takes_no_value"),
+                    ("UsageError", "cli_extra_arguments"),
+                    ("UsageError", "cli_no_such_command"),
+                    ("UsageError", "cli_missing_command"))
+
+#: pydantic's reasons for a value typer cannot convert (int, float, bool) -> catalogue key
+_CLICK_REASONS = {"int_parsing": "cli_not_integer", "float_parsing": "cli_not_number",
+                  "bool_parsing": "cli_not_boolean"}
+
+
+def _template_value(message: str, template: str) -> str | None:
+    """Return what fills ``{value}`` of ``template`` in ``message``, or None when it does not fit.
+
+    Examples
+    --------
+    >>> _template_value("No such option: --nope", "No such option: {value}")
+    '--nope'
+    >>> _template_value("Missing command.", "Missing command.")
+    ''
+    """
+    before, marker, after = template.partition("{value}")
+    if not marker:
+        return "" if message == template else None
+    fits = (len(message) >= len(before) + len(after) and message.startswith(before)
+            and message.endswith(after))
+    return message[len(before):len(message) - len(after)] if fits else None
+
+
+def _argument_hint(param, lang: str) -> str:
+    """Return how an error names an option or argument: an argument in ``lang`` when known."""
+    from assessment.core.i18n import messages, t
+
+    if param.param_type_name == "argument" and f"cli_argument_{param.name}" in messages():
+        return t(f"cli_argument_{param.name}", lang)
+    return param.get_error_hint()
+
+
+def _param_hint(exc, lang: str) -> str:
+    """Return the option or argument a BadParameter is about ('' when it names none)."""
+    if exc.param_hint is not None:
+        hint = exc.param_hint
+        return hint if isinstance(hint, str) else " / ".join(repr(x) for x in hint)
+    return _argument_hint(exc.param, lang) if exc.param is not None else ""
+
+
+def _reason(exc, lang: str) -> str:
+    """Return why typer refused a value: pydantic's reason in ``lang`` when known, else as given."""
+    from assessment.core.i18n import t
+
+    errors = getattr(exc.__cause__, "errors", None)
+    first = (errors() or [{}])[0] if callable(errors) else {}
+    key = _CLICK_REASONS.get(first.get("type"))
+    return t(key, lang, value=first.get("input")) if key else exc.message
+
+
+def _dutch_usage(exc) -> str | None:
+    """Return click's message of a usage error in Dutch, or None when it is not one we know."""
+    from assessment.core.i18n import messages, t
+
+    if isinstance(exc, _click_errors.MissingParameter):
+        kind = exc.param_type or (exc.param.param_type_name if exc.param else "parameter")
+        extra = exc.param.get_missing_message(ctx=exc.ctx) if exc.param is not None else ""
+        if exc.message or extra or f"cli_missing_{kind}" not in messages():
+            return None
+        hint = _param_hint(exc, "nl")
+        return t(f"cli_missing_{kind}", "nl", param=f" {hint}" if hint else "")
+    if isinstance(exc, _click_errors.BadParameter):
+        hint = _param_hint(exc, "nl")
+        reason = _reason(exc, "nl")
+        return (t("cli_invalid_value", "nl", param=hint, message=reason) if hint
+                else t("cli_invalid_value_bare", "nl", message=reason))
+    for name, key in _CLICK_TEMPLATES:
+        if type(exc) is getattr(_click_errors, name, None):
+            value = _template_value(exc.message, t(key, "en", value="{value}"))
+            if value is not None:
+                text = t(key, "nl", value=value)
+                if getattr(exc, "possibilities", None):
+                    text += " " + t("cli_possible_options", "nl",
+                                    options=", ".join(sorted(exc.possibilities)))
+                return text
+    return None
+
+
+def usage_message(exc: Exception, lang: str) -> str:
+    """Return the message of a usage error (exit 2) in ``lang``.
+
+    Our own usage errors are written in the run's language already. click's (a missing
+    option or argument, an unknown option, a value that is not a number, an option without
+    its value, extra arguments) are given in Dutch by their class and fields; English, and
+    a message of click's not known here, is click's own text.
+
+    Parameters
+    ----------
+    exc : click.UsageError
+        The error, as typer's bundled click raised it.
+    lang : str
+        'nl' or 'en'.
+    """
+    english = exc.format_message()
+    if lang != "nl" or isinstance(exc, _UsageError):
+        return english
+    return _dutch_usage(exc) or english
 
 
 def _explicit_lang(ctx, value: object) -> str | None:
@@ -82,7 +262,29 @@ def _set_lang(ctx) -> None:
         _RUN["lang"], _RUN["bad_env"] = message_lang(None, locale), os.environ[LANG_ENV]
 
 
-class _Command(TyperCommand):
+class _HelpWords:
+    """typer's own help words in the help language: the --help option, "Usage:", the panels."""
+
+    def get_help_option(self, ctx):  # noqa: D102 (click's)
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _H["help_option"]
+        return option
+
+    def format_usage(self, ctx, formatter) -> None:  # noqa: D102 (click's)
+        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)),
+                              prefix=_H["usage"])
+
+    def format_help(self, ctx, formatter) -> None:  # noqa: D102 (click's)
+        _typer_words()
+        return super().format_help(ctx, formatter)
+
+
+class _Group(_HelpWords, TyperGroup):
+    """A group of commands whose help is in the help language."""
+
+
+class _Command(_HelpWords, TyperCommand):
     """A command whose messages are in the run's language, known once its options are parsed."""
 
     def invoke(self, ctx: typer.Context):
@@ -98,21 +300,39 @@ class _Typer(typer.Typer):
 
     def command(self, *args, **kwargs):
         kwargs.setdefault("cls", _Command)
+        kwargs.setdefault("options_metavar", _H["options_metavar"])
         return super().command(*args, **kwargs)
 
 
-class _OneLineErrors(TyperGroup):
+class _OneLineErrors(_Group):
     """The command group: whatever goes wrong in a command ends as one ``error:`` line."""
 
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        """Parse the options of ``assess`` itself; typer shows their usage error in a panel.
+
+        Its message is in the language of the environment (no command has read --lang yet).
+        """
+        try:
+            return super().parse_args(ctx, args)
+        except _click_errors.NoArgsIsHelpError:
+            raise
+        except _UsageErrorBase as exc:
+            _typer_words()
+            lang = help_lang(os.environ)
+            if lang == "en":
+                raise
+            raise _UsageError(usage_message(exc, lang), ctx=exc.ctx) from exc
+
     def invoke(self, ctx: typer.Context):
+        _set_lang(ctx)  # for an unknown command too (found before ``_main`` runs)
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort):
-            raise
+        except (typer.Exit, typer.Abort, _click_errors.NoArgsIsHelpError):
+            raise  # a group without its command (`assess class`) has shown its help
         except _UsageErrorBase as exc:  # bad usage: an option or argument (exit 2)
             if ctx.params.get("debug"):
                 raise
-            message = exc.format_message()
+            message = usage_message(exc, _RUN["lang"])
             if exc.ctx is not None:
                 message += _t("cli_see_help", command=exc.ctx.command_path)
             _error_line(message)
@@ -155,16 +375,13 @@ def _warning(message: str) -> None:
     err.print(_t("cli_warning", message=message), highlight=False, markup=False)
 
 
-_HELP = ("Score how well marketing, sales and service work together, and render reports.\n\n"
-         "Messages are in Dutch or English: --lang where a command has it, else $ASSESS_LANG "
-         "(nl or en), else the locale ($LC_ALL, $LC_MESSAGES, $LANG: nl_NL.UTF-8 gives "
-         "Dutch, anything else English).")
-
 app = _Typer(
     cls=_OneLineErrors,
     add_completion=False,
     no_args_is_help=True,
-    help=_HELP,
+    help=_H["app"],
+    options_metavar=_H["options_metavar"],
+    subcommand_metavar=_H["subcommand_metavar"],
 )
 
 
@@ -196,24 +413,13 @@ class _SafeTable(Table):
 console = _SafeConsole(soft_wrap=True, markup=False)
 err = _SafeConsole(stderr=True, soft_wrap=True, markup=False)
 
-Lang = Annotated[str, typer.Option("--lang", help="Report language: nl or en.",
+Lang = Annotated[str, typer.Option("--lang", help=_H["lang"],
                                    callback=_lang_option, is_eager=True)]
-Db = Annotated[str, typer.Option(
-    "--db", help="Norm store: a DuckDB file or a postgresql:// URL (default: $ASSESS_NORMS, "
-                 "else norms.duckdb in the user's data folder).")]
-Norms = Annotated[str, typer.Option(
-    "--norms", help="Compare with the norm group of this store (DuckDB file or postgresql:// "
-                    "URL).")]
-Comments = Annotated[str, typer.Option(
-    "--comments",
-    help="Comments in the report: redacted (personal data replaced), verbatim or none.")]
-Sector = Annotated[str, typer.Option("--sector", help="Sector of the norm group (with --norms).")]
-TargetStages = Annotated[str, typer.Option(
-    "--target-stages",
-    help="Target stage per interface for the roadmap: one stage for all (aligned) or "
-         "interface=stage pairs (marketing_sales=aligned,sales_service=defined); default: "
-         "suggested from the file's employees and sale_complexity columns, else the next "
-         "stage.")]
+Db = Annotated[str, typer.Option("--db", help=_H["db"])]
+Norms = Annotated[str, typer.Option("--norms", help=_H["norms"])]
+Comments = Annotated[str, typer.Option("--comments", help=_H["comments"])]
+Sector = Annotated[str, typer.Option("--sector", help=_H["sector"])]
+TargetStages = Annotated[str, typer.Option("--target-stages", help=_H["target_stages"])]
 
 
 def _fail(message: str) -> None:
@@ -266,11 +472,7 @@ def _check_lang(lang: str) -> str:
 
 def _bad_value(param: typer.CallbackParam, value: Path, problem: str):
     """End the command: an argument or option that cannot work, and why (exit 2)."""
-    from assessment.core.i18n import messages
-
-    hint = param.get_error_hint()
-    if param.param_type_name == "argument" and f"cli_argument_{param.name}" in messages():
-        hint = _t(f"cli_argument_{param.name}")  # an argument's name in the run's language
+    hint = _argument_hint(param, _RUN["lang"])  # an argument's name in the run's language
     raise _UsageError(_t("cli_invalid_value", param=hint, message=f"{value}: {problem}"))
 
 
@@ -309,22 +511,22 @@ def _output_file(param: typer.CallbackParam, value: Path) -> Path:
 
 
 ResponsesFile = Annotated[
-    Path, typer.Argument(help="CSV or XLSX responses file.", callback=_input_file)
+    Path, typer.Argument(help=_H["responses"], callback=_input_file)
 ]
 
 
-@app.callback(help=_HELP)
+@app.callback(help=_H["app"])
 def _main(
     ctx: typer.Context,
     debug: Annotated[bool, typer.Option(
         "--debug", envvar="ASSESS_DEBUG",
-        help="Show the full traceback of an error instead of one line.")] = False,
+        help=_H["debug"])] = False,
 ) -> None:
     """Score how well marketing, sales and service work together, and render reports."""
     _set_lang(ctx)  # for the checks of the command's arguments; the command sets it again
 
 
-@app.command()
+@app.command(help=_H["cmd_instruments"])
 def instruments() -> None:
     """List the instruments with id, version, item count and languages."""
     from assessment.core.instruments import instrument_table, list_instruments
@@ -342,15 +544,15 @@ def instruments() -> None:
     console.print(out)
 
 
-@app.command()
+@app.command(help=_H["cmd_template"])
 def template(
-    instrument: Annotated[str, typer.Option(help="Instrument id (see `assess instruments`).")],
-    out: Annotated[Path, typer.Option(help="File to write: .xlsx (drop-downs) or .csv.",
+    instrument: Annotated[str, typer.Option(help=_H["template_instrument"])],
+    out: Annotated[Path, typer.Option(help=_H["template_out"],
                                       callback=_output_file)],
     lang: Lang = "nl",
     seed: Annotated[int, typer.Option(
-        help="Seed of the shuffled order in which each question's stages are shown.")] = 2026,
-    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+        help=_H["template_seed"])] = 2026,
+    force: Annotated[bool, typer.Option("--force", help=_H["force_out"])] = False,
 ) -> None:
     """Write a fill-in file: the right columns (XLSX adds drop-downs and an explanation).
 
@@ -404,7 +606,7 @@ def _percent(share: float) -> str:
     return _decimal(f"{share:.1%}")
 
 
-@app.command()
+@app.command(help=_H["cmd_validate"])
 def validate(
     responses: ResponsesFile,
 ) -> None:
@@ -460,24 +662,22 @@ def default_score_jobs(cores: int) -> int:
     return cores if cores >= 3 else 1
 
 
-@app.command()
+@app.command(help=_H["cmd_score"])
 def score(
     responses: ResponsesFile,
-    out: Annotated[Path, typer.Option(help="Tidy scores file to write (.csv or .xlsx).",
+    out: Annotated[Path, typer.Option(help=_H["score_out"],
                                       callback=_output_file)],
     min_group_size: Annotated[
-        int, typer.Option(help="Anonymity: smallest department group shown.")
+        int, typer.Option(help=_H["min_group_size"])
     ] = 3,
-    seed: Annotated[int, typer.Option(help="Seed of the bootstrap intervals.")] = 2026,
+    seed: Annotated[int, typer.Option(help=_H["score_seed"])] = 2026,
     dask_scheduler: Annotated[
         str, typer.Option("--dask-scheduler",
-                          help="Analyse the organisations in parts on this Dask scheduler.")
+                          help=_H["score_dask_scheduler"])
     ] = "",
     jobs: Annotated[int, typer.Option(
-        help="Worker processes for a file of over 500 organisations; default one per core "
-             "from 3 cores, else 1 (on 2 cores workers saved 13-21% of the time for 50% more "
-             "memory).")] = 0,
-    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+        help=_H["score_jobs"])] = 0,
+    force: Annotated[bool, typer.Option("--force", help=_H["force_out"])] = False,
 ) -> None:
     """Score and analyse every organisation (and wave); write tidy scores as CSV or XLSX.
 
@@ -558,24 +758,24 @@ def score(
     )
 
 
-@app.command()
+@app.command(help=_H["cmd_report"])
 def report(
     responses: ResponsesFile,
-    org: Annotated[str, typer.Option("--org", help="Organisation as named in the file.")],
-    out: Annotated[Path, typer.Option(help="Folder for the .ipynb and .html report.",
+    org: Annotated[str, typer.Option("--org", help=_H["report_org"])],
+    out: Annotated[Path, typer.Option(help=_H["report_out"],
                                       callback=_output_folder)],
     lang: Lang = "nl",
-    wave: Annotated[str, typer.Option(help="Wave, when the file has several.")] = "",
+    wave: Annotated[str, typer.Option(help=_H["report_wave"])] = "",
     min_group_size: Annotated[
-        int, typer.Option(help="Anonymity: smallest department group shown.")
+        int, typer.Option(help=_H["min_group_size"])
     ] = 3,
-    format: Annotated[str, typer.Option("--format", help="html or html,pdf")] = "html",
+    format: Annotated[str, typer.Option("--format", help=_H["format"])] = "html",
     norms: Norms = "",
     sector: Sector = "",
     comments: Comments = "redacted",
     target_stages: TargetStages = "",
     force: Annotated[bool, typer.Option(
-        "--force", help="Replace this organisation's report if it is in --out already.")] = False,
+        "--force", help=_H["report_force"])] = False,
 ) -> None:
     """Render one organisation's report as executed notebook and HTML (no code visible)."""
     # as a batch renders each report: the file read and analysed once, a pre-loaded kernel
@@ -599,29 +799,28 @@ def report(
         console.print(_t("cli_wrote", path=path), highlight=False)
 
 
-@app.command()
+@app.command(help=_H["cmd_batch"])
 def batch(
     responses: ResponsesFile,
-    out: Annotated[Path, typer.Option(help="Output folder (reports, index.html, manifest).",
+    out: Annotated[Path, typer.Option(help=_H["batch_out"],
                                       callback=_output_folder)],
-    jobs: Annotated[int, typer.Option(help="Worker processes; default one per core.")] = 0,
+    jobs: Annotated[int, typer.Option(help=_H["batch_jobs"])] = 0,
     lang: Lang = "nl",
-    format: Annotated[str, typer.Option("--format", help="html or html,pdf")] = "html",
-    fail_fast: Annotated[bool, typer.Option("--fail-fast", help="Stop at the first failure.")]
+    format: Annotated[str, typer.Option("--format", help=_H["format"])] = "html",
+    fail_fast: Annotated[bool, typer.Option("--fail-fast", help=_H["batch_fail_fast"])]
     = False,
-    force: Annotated[bool, typer.Option("--force", help="Redo reports that are up to date.")]
+    force: Annotated[bool, typer.Option("--force", help=_H["batch_force"])]
     = False,
     dask_scheduler: Annotated[
-        str, typer.Option("--dask-scheduler", help="Send the work to this Dask scheduler.")
+        str, typer.Option("--dask-scheduler", help=_H["batch_dask_scheduler"])
     ] = "",
     notebook: Annotated[
         Path | None, typer.Option(
             "--notebook", callback=_input_file,
-            help="A customised report notebook (same parameters). It runs as code with your "
-                 "rights, once per organisation: use only a notebook you trust.")
+            help=_H["batch_notebook"])
     ] = None,
     min_group_size: Annotated[
-        int, typer.Option(help="Anonymity: smallest department group shown.")
+        int, typer.Option(help=_H["min_group_size"])
     ] = 3,
     norms: Norms = "",
     sector: Sector = "",
@@ -728,19 +927,18 @@ def _target(db: str) -> str:
     return db or default_target()
 
 
-@app.command()
+@app.command(help=_H["cmd_store"])
 def store(
-    responses: Annotated[Path, typer.Argument(help="CSV or XLSX responses file.")],
+    responses: Annotated[Path, typer.Argument(help=_H["responses"])],
     db: Db = "",
-    sector: Annotated[str, typer.Option(help="Sector of these organisations.")] = "",
-    size: Annotated[str, typer.Option(help="small, medium or large.")] = "",
-    label: Annotated[str, typer.Option(help="Label, e.g. client or class (forget by it).")]
+    sector: Annotated[str, typer.Option(help=_H["store_sector"])] = "",
+    size: Annotated[str, typer.Option(help=_H["store_size"])] = "",
+    label: Annotated[str, typer.Option(help=_H["store_label"])]
     = "",
     keep_names: Annotated[bool, typer.Option(
-        "--keep-names", help="Store organisation names instead of a salted hash.")] = False,
+        "--keep-names", help=_H["store_keep_names"])] = False,
     salt_in_store: Annotated[bool, typer.Option(
-        "--salt-in-store", help="A new DuckDB store keeps its salt inside (one user) instead "
-                                "of in a key file in the user's config folder.")] = False,
+        "--salt-in-store", help=_H["store_salt_in_store"])] = False,
 ) -> None:
     """Score a file and store its anonymous aggregates in the norm store (idempotent).
 
@@ -774,13 +972,13 @@ def store(
            file=responses), highlight=False, markup=False)
 
 
-@app.command()
+@app.command(help=_H["cmd_norms"])
 def norms(
     db: Db = "",
-    sector: Annotated[str, typer.Option(help="Only this sector.")] = "",
-    size: Annotated[str, typer.Option(help="Only this size (small, medium, large).")] = "",
-    instrument: Annotated[str, typer.Option(help="Only this instrument id.")] = "",
-    out: Annotated[Path | None, typer.Option(help="Write the table (.csv or .xlsx).")] = None,
+    sector: Annotated[str, typer.Option(help=_H["norms_sector"])] = "",
+    size: Annotated[str, typer.Option(help=_H["norms_size"])] = "",
+    instrument: Annotated[str, typer.Option(help=_H["norms_instrument"])] = "",
+    out: Annotated[Path | None, typer.Option(help=_H["norms_out"])] = None,
 ) -> None:
     """Print or write the norm table of the stored records.
 
@@ -827,14 +1025,14 @@ def norms(
     console.print(view)
 
 
-@app.command()
+@app.command(help=_H["cmd_forget"])
 def forget(
     db: Db = "",
-    label: Annotated[str, typer.Option(help="Remove every record with this label.")] = "",
+    label: Annotated[str, typer.Option(help=_H["forget_label"])] = "",
     organisation: Annotated[str, typer.Option(
-        help="Remove every record of this organisation (name as in its files).")] = "",
+        help=_H["forget_organisation"])] = "",
     organisation_hash: Annotated[str, typer.Option(
-        help="Remove every record stored under this organisation hash.")] = "",
+        help=_H["forget_organisation_hash"])] = "",
 ) -> None:
     """Remove records from the norm store (a client's right to be forgotten); say how many."""
     from assessment.norms.records import organisation_key
@@ -858,15 +1056,13 @@ def forget(
                      organisations=orgs), highlight=False, markup=False)
 
 
-@app.command()
+@app.command(help=_H["cmd_salt"])
 def salt(
     db: Db = "",
     out_of_store: Annotated[bool, typer.Option(
-        "--out-of-store", help="Move the salt out of the store into a key file in the user's "
-                               "config folder (or leave it to $ASSESS_NORMS_SALT).")] = False,
+        "--out-of-store", help=_H["salt_out_of_store"])] = False,
     into_store: Annotated[bool, typer.Option(
-        "--into-store", help="Keep the salt inside the store (a single user's DuckDB file "
-                             "only).")] = False,
+        "--into-store", help=_H["salt_into_store"])] = False,
 ) -> None:
     """Say where the norm store's salt is (the secret of its organisation hashes), or move it."""
     from assessment.norms.store import describe_target, key_file, open_store
@@ -890,28 +1086,26 @@ def salt(
     if advice:
         _warning(advice)
 
-class_app = _Typer(no_args_is_help=True, help=(
-    "A class session: serve the self-assessment to students with Voilà, follow who has "
-    "submitted, collect their answers."))
+class_app = _Typer(cls=_Group, no_args_is_help=True, help=_H["class"],
+                   options_metavar=_H["options_metavar"],
+                   subcommand_metavar=_H["subcommand_metavar"])
 app.add_typer(class_app, name="class")
 
 
-@class_app.command("serve")
+@class_app.command("serve", help=_H["cmd_class_serve"])
 def class_serve(
-    out: Annotated[Path, typer.Option(help="Folder of the students' answers.")] = Path(
+    out: Annotated[Path, typer.Option(help=_H["class_folder"])] = Path(
         "class-answers"),
-    port: Annotated[int, typer.Option(help="Port of the class page.")] = 8866,
+    port: Annotated[int, typer.Option(help=_H["class_serve_port"])] = 8866,
     lang: Annotated[str, typer.Option(
-        "--lang", help="Language of the page when its address has no ?lang=: nl or en.",
+        "--lang", help=_H["class_serve_lang"],
         callback=_lang_option, is_eager=True)] = "en",
-    ip: Annotated[str, typer.Option(help="Address to listen on (0.0.0.0: the whole network)."
-                                    )] = "0.0.0.0",
-    max_kernels: Annotated[int, typer.Option(help="Most students' pages at once.")] = 40,
-    pool: Annotated[int, typer.Option(help="Pages kept started in advance.")] = 2,
+    ip: Annotated[str, typer.Option(help=_H["class_serve_ip"])] = "0.0.0.0",
+    max_kernels: Annotated[int, typer.Option(help=_H["class_serve_max_kernels"])] = 40,
+    pool: Annotated[int, typer.Option(help=_H["class_serve_pool"])] = 2,
     cull_idle: Annotated[int, typer.Option(
-        help="Seconds without activity after which a page's kernel is stopped.")] = 1800,
-    cull_interval: Annotated[int, typer.Option(help="Seconds between checks for idle "
-                                                    "kernels.")] = 60,
+        help=_H["class_serve_cull_idle"])] = 1800,
+    cull_interval: Annotated[int, typer.Option(help=_H["class_serve_cull_interval"])] = 60,
 ) -> None:
     """Start the class page (Voilà) and run until Ctrl-C; students open http://HOST:PORT/."""
     import subprocess
@@ -928,9 +1122,9 @@ def class_serve(
         raise typer.Exit(0) from None
 
 
-@class_app.command("status")
+@class_app.command("status", help=_H["cmd_class_status"])
 def class_status_cmd(
-    folder: Annotated[Path, typer.Argument(help="Folder of the students' answers.")],
+    folder: Annotated[Path, typer.Argument(help=_H["class_folder"])],
 ) -> None:
     """Print how many students have submitted, and what (run again to refresh)."""
     from assessment.teaching.classroom import class_status
@@ -950,10 +1144,10 @@ def class_status_cmd(
     console.print(orgs)
 
 
-@class_app.command("collect")
+@class_app.command("collect", help=_H["cmd_class_collect"])
 def class_collect(
-    folder: Annotated[Path, typer.Argument(help="Folder of the students' answers.")],
-    out: Annotated[Path, typer.Option(help="Responses file to write (.csv or .xlsx).")],
+    folder: Annotated[Path, typer.Argument(help=_H["class_folder"])],
+    out: Annotated[Path, typer.Option(help=_H["class_collect_out"])],
 ) -> None:
     """Stack the students' last saved answers into one responses file; validate it."""
     from assessment.teaching.classroom import collect_class

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from assessment.core.instruments import load_instrument
+
+# the --help texts of `assess` are taken when assessment.cli is imported (by a test module,
+# before any fixture runs): English, whatever the machine's locale
+os.environ["ASSESS_LANG"] = "en"
 
 
 @pytest.fixture(scope="session")

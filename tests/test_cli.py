@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -736,3 +740,164 @@ def test_terminal_sequences_from_a_file_are_shown_not_run(tmp_path, fixture_csv)
     assert "\x1b" not in printed and "\x07" not in printed
     assert "U+001B ESCAPE" in printed
     assert "extra\\x1b[31m" in printed
+
+
+# --help and click's usage errors in Dutch or English
+
+
+def _assess(*args: str, lang: str) -> subprocess.CompletedProcess:
+    """Run `assess` in a new process with ASSESS_LANG=lang (the help texts are taken at import)."""
+    env = {**os.environ, "ASSESS_LANG": lang, "COLUMNS": "200",
+           "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    return subprocess.run([sys.executable, "-c", "from assessment.cli import app; app()", *args],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_every_help_text_is_in_both_languages_and_used():
+    """Each key of locales/help.yaml has a Dutch and an English text; cli.py uses each one.
+
+    Expected (the brief): the same keys in both languages, none empty, and the keys cli.py
+    looks up (`_H["…"]`) exactly the keys of the file, so no help text is left in the code.
+    """
+    from assessment import cli
+
+    nl, en = cli.help_texts("nl"), cli.help_texts("en")
+    assert nl.keys() == en.keys()
+    for key in ("lang", "db", "responses", "cmd_report", "help_option"):
+        assert nl[key] != en[key], key
+    assert all(text.strip() for text in [*nl.values(), *en.values()])
+    used = set(re.findall(r'_H\["(\w+)"\]', Path(cli.__file__).read_text(encoding="utf-8")))
+    typer_words = {key for key in cli._TYPER_WORDS.values()}
+    assert used | typer_words == set(en), set(en) ^ (used | typer_words)
+    assert 'help="' not in Path(cli.__file__).read_text(encoding="utf-8")
+
+
+def test_english_help_texts_are_the_docstrings_and_the_old_texts():
+    """The English help of each command is its docstring, and the options' help is unchanged.
+
+    Expected: inspect.getdoc of each command function (what typer showed before); the
+    option texts as they were written in cli.py before this change.
+    """
+    import inspect
+
+    from assessment import cli
+
+    en = cli.help_texts("en")
+    commands = {"instruments": cli.instruments, "template": cli.template,
+                "validate": cli.validate, "score": cli.score, "report": cli.report,
+                "batch": cli.batch, "store": cli.store, "norms": cli.norms, "forget": cli.forget,
+                "salt": cli.salt, "class_serve": cli.class_serve,
+                "class_status": cli.class_status_cmd, "class_collect": cli.class_collect}
+    for name, function in commands.items():
+        assert en[f"cmd_{name}"] == inspect.getdoc(function), name
+    assert en["lang"] == "Report language: nl or en."
+    assert en["responses"] == "CSV or XLSX responses file."
+    assert en["help_option"] == "Show this message and exit."
+
+
+def test_help_language_follows_the_environment_not_lang():
+    """The help language: $ASSESS_LANG, else the locale; a bad $ASSESS_LANG gives English.
+
+    Expected from the rule (README, "The `assess` command"); --lang cannot count: typer
+    takes the help texts when the module is imported.
+    """
+    from assessment.cli import help_lang
+
+    assert help_lang({"ASSESS_LANG": "nl", "LANG": "C"}) == "nl"
+    assert help_lang({"LC_MESSAGES": "nl_NL.UTF-8"}) == "nl"
+    assert help_lang({"ASSESS_LANG": "en", "LANG": "nl_NL.UTF-8"}) == "en"
+    assert help_lang({"ASSESS_LANG": "fr", "LANG": "nl_NL.UTF-8"}) == "en"
+    assert help_lang({}) == "en"
+
+
+def test_help_in_dutch_and_in_english():
+    """`assess --help` and `assess report --help` in Dutch with ASSESS_LANG=nl, English with en.
+
+    Expected: the Dutch texts of locales/help.yaml (typer's own words too: "Gebruik:",
+    "Opties", "[verplicht]", the --help option), no English help text of these pages left;
+    with en the English texts as before (they are the old ones, see the test above).
+    """
+    from assessment.cli import help_texts
+
+    en = help_texts("en")
+    for args in (["--help"], ["report", "--help"]):
+        dutch = _assess(*args, lang="nl")
+        english = _assess(*args, lang="en")
+        assert dutch.returncode == english.returncode == 0, dutch.stderr + english.stderr
+        flat_nl, flat_en = (" ".join(r.stdout.replace("│", " ").split())
+                            for r in (dutch, english))
+        assert "Gebruik:" in flat_nl and "Opties" in flat_nl and "Toon deze hulp en stop." in flat_nl
+        for english_word in ("Usage:", "Options", "Show this message", "[default:", "[required]",
+                             "Commands", "Arguments"):
+            assert english_word not in flat_nl, english_word
+        assert "Usage:" in flat_en and "Show this message and exit." in flat_en
+    report_nl = " ".join(_assess("report", "--help", lang="nl").stdout.replace("│", " ").split())
+    for key in ("report_org", "report_out", "lang", "report_wave", "min_group_size", "sector",
+                "comments", "target_stages", "norms", "report_force", "responses", "cmd_report"):
+        assert " ".join(en[key].split()) not in report_nl, key
+    for dutch_text in ("Organisatie, zoals ze in het bestand heet.", "Taal van het rapport",
+                       "[verplicht]", "[standaard: nl]", "Argumenten"):
+        assert dutch_text in report_nl, dutch_text
+    report_en = " ".join(_assess("report", "--help", lang="en").stdout.replace("│", " ").split())
+    assert "Organisation as named in the file. [required]" in report_en
+    assert "Report language: nl or en. [default: nl]" in report_en
+
+
+CLICK_ERRORS = [
+    # (arguments, Dutch message, English message as click writes it)
+    (["report", "{csv}"], "Optie '--org' ontbreekt.", "Missing option '--org'."),
+    (["validate"], "Argument 'antwoordenbestand' ontbreekt.", "Missing argument 'responses'."),
+    (["validate", "{csv}", "--nope"], "Onbekende optie: --nope", "No such option: --nope"),
+    (["score", "{csv}", "--ot", "x.csv"],
+     "Onbekende optie: --ot (mogelijke opties: --jobs, --out)",
+     "No such option: --ot (Possible options: --jobs, --out)"),
+    (["score", "{csv}", "--out", "{tmp}/s.csv", "--jobs", "abc"],
+     "Ongeldige waarde voor '--jobs': 'abc' is geen geheel getal",
+     "Invalid value for '--jobs': Input should be a valid integer, unable to parse string as "
+     "an integer"),
+    (["validate", "{csv}", "extra"], "Onverwacht(e) extra argument(en): extra",
+     "Got unexpected extra argument(s) (extra)"),
+    (["nope"], "Onbekende opdracht 'nope'.", "No such command 'nope'."),
+]
+
+
+@pytest.mark.parametrize("args, dutch, english", CLICK_ERRORS)
+def test_click_usage_errors_in_dutch(tmp_path, fixture_csv, args, dutch, english):
+    """Click's own usage errors in Dutch with ASSESS_LANG=nl, as before in English; exit 2.
+
+    Expected: the English lines `assess` printed before this change (run by hand on the main
+    branch), and their Dutch texts in locales/cli.yaml (cli_missing_*, cli_no_such_option, …).
+    """
+    args = [a.format(csv=fixture_csv, tmp=tmp_path) for a in args]
+    said = {lang: runner.invoke(app, args, env={"ASSESS_LANG": lang}) for lang in ("nl", "en")}
+    assert said["nl"].exit_code == said["en"].exit_code == 2
+    assert said["nl"].stderr.startswith(f"fout: {dutch} (zie `"), said["nl"].stderr
+    assert said["en"].stderr.startswith(f"error: {english} (see `"), said["en"].stderr
+
+
+def test_click_errors_without_a_context_and_of_assess_itself_in_dutch(fixture_csv):
+    """An option without its value, and an unknown option of `assess` itself, in Dutch (exit 2).
+
+    Expected: click's "Option '--out' requires an argument." (said without a help hint, as
+    before) and "No such option: --nope" (in typer's panel), in the words of locales/cli.yaml.
+    """
+    said = {lang: runner.invoke(app, ["score", str(fixture_csv), "--out"],
+                                env={"ASSESS_LANG": lang}) for lang in ("nl", "en")}
+    assert said["nl"].stderr == "fout: Optie '--out' heeft een waarde nodig.\n"
+    assert said["en"].stderr == "error: Option '--out' requires an argument.\n"
+    said = {lang: runner.invoke(app, ["--nope"], env={"ASSESS_LANG": lang})
+            for lang in ("nl", "en")}
+    assert "Onbekende optie: --nope" in said["nl"].stderr
+    assert "No such option: --nope" in said["en"].stderr
+    assert {r.exit_code for r in said.values()} == {2}
+
+
+def test_a_group_without_its_command_shows_its_help_only():
+    """`assess class` without a command shows the group's help and exits 2, no empty error line.
+
+    Expected: click's no_args_is_help (exit 2); before, an "error:  (see …)" line followed.
+    """
+    result = runner.invoke(app, ["class"])
+    assert result.exit_code == 2
+    assert "error" not in result.stderr
+    assert "serve" in result.stdout

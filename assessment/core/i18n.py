@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import yaml
 
@@ -19,7 +20,8 @@ from assessment.core.config import LOCALE_DIR
 #: libyaml's safe loader when available (ten times faster than the pure-Python one)
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-__all__ = ["LANG_ENV", "Note", "check_lang", "fmt", "message_lang", "messages", "note", "t"]
+__all__ = ["LANG_ENV", "Note", "check_lang", "fmt", "message_lang", "messages", "note",
+           "read_catalogue", "t"]
 
 #: the environment variable that sets the language of the messages of ``assess``
 LANG_ENV = "ASSESS_LANG"
@@ -43,16 +45,31 @@ def messages() -> dict[str, dict[str, str]]:
     """
     data: dict[str, dict[str, str]] = {}
     for path in sorted(LOCALE_DIR.glob("*.yaml")):
-        with open(path, encoding="utf-8") as fh:
-            part = yaml.load(fh, Loader=SAFE_LOADER) or {}
-        missing = [k for k, v in part.items() if not isinstance(v, dict) or set(v) != {"nl", "en"}]
-        if missing:
-            raise ValueError(f"{path}: keys without both nl and en: {missing}")
+        part = read_catalogue(path)
         twice = sorted(set(part) & set(data))
         if twice:
             raise ValueError(f"{path}: keys already defined in another locale file: {twice}")
         data.update(part)
     return data
+
+
+def read_catalogue(path: Path) -> dict[str, dict[str, str]]:
+    """Return the messages of one ``locales/*.yaml`` file: key -> {'nl': ..., 'en': ...}.
+
+    A key without both languages is an error. :func:`messages` reads every file;
+    ``assess`` reads only ``help.yaml`` when it is imported (its ``--help`` texts).
+
+    Raises
+    ------
+    ValueError
+        When a key lacks nl or en (or has another language).
+    """
+    with open(path, encoding="utf-8") as fh:
+        part = yaml.load(fh, Loader=SAFE_LOADER) or {}
+    missing = [k for k, v in part.items() if not isinstance(v, dict) or set(v) != {"nl", "en"}]
+    if missing:
+        raise ValueError(f"{path}: keys without both nl and en: {missing}")
+    return part
 
 
 def t(key: str, lang: str, **values: object) -> str:
