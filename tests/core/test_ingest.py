@@ -904,3 +904,20 @@ def test_an_unclosed_quote_that_swallows_rows_is_refused_with_its_cell(tmp_path,
         read_responses(path)
     [problem] = caught.value.problems
     assert problem.row == 4 and "is never closed" in problem.message
+
+
+def test_a_huge_cell_is_quoted_in_part(tmp_path, rows):
+    """A cell of 100,000 characters is quoted with its first 79 and an ellipsis, not whole.
+
+    Expected: ``QUOTED_CHARACTERS`` (80) characters of the value in the message (79 + "…"),
+    so the warning stays one readable line; the row and column are named as always.
+    """
+    from assessment.core.ingest import QUOTED_CHARACTERS
+
+    frame = pd.DataFrame(rows)
+    frame.loc[1, "department"] = "A" * 100_000
+    r = read_responses(_write_csv(tmp_path / "huge.csv", frame))
+    [warning] = [w for w in r.warnings if w.column == "department"]
+    assert warning.row == 3
+    assert f"'{'A' * (QUOTED_CHARACTERS - 1)}…' is not a department" in warning.message
+    assert len(warning.message) < 300 and len(warning.describe("nl")) < 400
