@@ -917,7 +917,7 @@ def test_a_huge_cell_is_quoted_in_part(tmp_path, rows):
     frame = pd.DataFrame(rows)
     frame.loc[1, "department"] = "A" * 100_000
     r = read_responses(_write_csv(tmp_path / "huge.csv", frame))
-    [warning] = [w for w in r.warnings if w.column == "department"]
+    [warning] = [p for p in r.problems + r.warnings if p.column == "department"]
     assert warning.row == 3
     assert f"'{'A' * (QUOTED_CHARACTERS - 1)}…' is not a department" in warning.message
     assert len(warning.message) < 300 and len(warning.describe("nl")) < 400
