@@ -12,7 +12,7 @@ from html import escape
 import pandas as pd
 
 from assessment.analysis.departments import MIN_GROUP_SIZE
-from assessment.core.i18n import fmt, t
+from assessment.core.i18n import Note, fmt, t
 from assessment.core.instruments import Instrument
 from assessment.core.privacy import find_personal, pseudonyms, redact
 from assessment.core.references import (
@@ -47,6 +47,7 @@ __all__ = [
     "cited_keys",
     "methodology_section",
     "references_section",
+    "rejection_reasons",
     "roadmap_section",
 ]
 
@@ -625,6 +626,20 @@ def references_section(rd: ReportData, n: int = 3) -> str:
     )
 
 
+def rejection_reasons(problems, lang: str) -> dict[int, str]:
+    """Return each rejected row's reason in ``lang``: row -> "no organisation given".
+
+    The rejected-rows table holds the English reason (a file keeps one language); the
+    problem that rejected the row holds it as a note, to be written in the report's.
+    """
+    out = {}
+    for p in problems:
+        values = dict(p.note.values) if p.rejected and p.note is not None else {}
+        if isinstance(values.get("reason"), Note) and p.row is not None:
+            out[p.row] = values["reason"].text(lang)
+    return out
+
+
 def _public_reason(reason: str, ids: dict[str, str], lang: str) -> str:
     """Return a rejection reason without respondent ids (pseudonyms) or other personal data."""
     for raw, alias in sorted(ids.items(), key=lambda kv: len(kv[0]), reverse=True):
@@ -672,11 +687,13 @@ def data_quality(rd: ReportData) -> str:
     if not org_rej.empty:
         # respondent ids (often e-mail addresses) as pseudonyms: R1, R2, … in file order
         ids = pseudonyms(pd.concat([rd.data, org_rej]).sort_values("row")["respondent_id"])
+        reasons = rejection_reasons(r.problems, lang)
         out.append(f"<h4>{t('dq_reasons', lang)}</h4>")
         out.append(
             _table(
                 [t("dq_row", lang), t("dq_reason", lang)],
-                [[str(x.row), escape(_public_reason(str(x.reason), ids, lang))]
+                [[str(x.row), escape(_public_reason(reasons.get(x.row, str(x.reason)), ids,
+                                                    lang))]
                  for x in org_rej.itertuples()],
                 "compact",
             )

@@ -275,3 +275,26 @@ def test_roadmap_target_reached_with_a_dimension_below(partly, tmp_path):
             "here") in html
     assert "Only these dimensions are still below the target: roles and decision rights." in html
     assert " ".join(_roadmap_rows(html)[0]) == "Roles and decision rights Marketing and sales"
+
+
+def test_rejection_reasons_in_the_reports_language(tmp_path):
+    """A Dutch report gives the reasons rows were rejected in Dutch; the English one as before.
+
+    Hand-made: three complete respondents and a fourth that repeats the first's id (a
+    duplicate, rejected; the English reason is the rejected-rows table's own). Expected
+    texts: locales/ingest.yaml ("staat dubbel in", "ook op rij 2"), the id as its pseudonym
+    R1 (the report never shows an id).
+    """
+    al = load_instrument("alignment")
+    rows = [{"respondent_id": f"D{k}", "organisation": ORG, "department": "sales",
+             **{i.id: 2 for i in al.scored_items}} for k in range(3)]
+    rows.append({**rows[0]})
+    path = tmp_path / "dup.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    nl = unescape(sections.data_quality(report(path, "nl")))
+    en_report = report(path, "en")
+    en = unescape(sections.data_quality(en_report))
+    assert f"respondent R1 staat dubbel in '{ORG}': ook op rij 2" in nl
+    assert "duplicate" not in nl
+    [reason] = en_report.responses.rejected["reason"]
+    assert reason.replace("'D0'", "R1") in en
