@@ -551,6 +551,12 @@ class RetentionExplorer(w.VBox):
         lang = self.lang
         kw = {"margin": slider_value(self.margin), "discount_rate": slider_value(self.discount),
               "margin_growth": slider_value(self.growth)}
+        after = slider_value(self.retention) + slider_value(self.uplift)
+        if round(after, 6) > 1:  # the sliders allow 94% + 10%: say so in the lesson's language
+            self.html.value = ('<p style="color:#b35900">'
+                               + escape(t("teach_w_retention_over", lang,
+                                          after=fmt(100 * after, lang, 0))) + "</p>")
+            return
         try:
             eff = retention_effect(slider_value(self.retention), slider_value(self.uplift),
                                    acquisition_cost=slider_value(self.acquisition), **kw)

@@ -188,6 +188,22 @@ def test_retention_explorer_browser_float_at_full_retention():
     assert r.result["retention_after"] == 1.0 and r.result["clv_after"] == pytest.approx(1000.0)
 
 
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("nl", "Klantbehoud plus de extra procentpunten komt op 104%"),
+    ("en", "Retention plus the extra points comes to 104%")])
+def test_retention_explorer_over_100_percent_in_the_lessons_language(lang, expected):
+    """The sliders allow 94% retention + 10 points: 104% (hand sum) is said in the lesson's language.
+
+    Expected: the teaching catalogue's text (locales/teaching.yaml); no English error from
+    the simulation in a Dutch lesson.
+    """
+    r = W.RetentionExplorer(lang=lang)
+    r.retention.value = 0.94
+    r.uplift.value = 0.10
+    text = unescape(r.html.value)
+    assert expected in text and "must stay between" not in text
+
+
 def test_incentive_explorer_uses_the_slider_step():
     """Issue 17, item 1: the integrity slider's browser float (0.15000000000000002 for 0.15) is taken at its step, so the explorer decides on the value the student sees."""
     inc = W.IncentiveExplorer(lang="en")
