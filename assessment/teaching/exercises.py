@@ -76,6 +76,8 @@ __all__ = [
     "check_stage_order",
     "check_stages",
     "check_tensions",
+    "days",
+    "experience_gap",
     "explain_profile",
     "solution",
 ]
@@ -495,12 +497,36 @@ def explain_experience(
     True
     """
     r = experience(expected, delivered, announced=announced, lower_is_better=True)
-    gap = (t("teach_w_gap_early", lang, n=fmt(abs(r.gap), lang, 0)) if r.gap > 0
-           else t("teach_w_gap_late", lang, n=fmt(abs(r.gap), lang, 0)) if r.gap < 0
-           else t("teach_w_gap_none", lang))
-    return t("teach_w_experience", lang, expectation=fmt(r.expectation, lang, 0),
-             delivered=fmt(r.delivered, lang, 0), gap=gap,
+    return t("teach_w_experience", lang, expectation=days(r.expectation, lang),
+             delivered=days(r.delivered, lang), gap=experience_gap(r.gap, lang),
              verdict=t(f"teach_verdict_{r.verdict}", lang))
+
+
+def days(n: float, lang: str = "en") -> str:
+    """Write a number of days with its noun: '1 day', '4 days', '1 dag', '4 dagen'.
+
+    Examples
+    --------
+    >>> days(1), days(4), days(1, "nl"), days(4, "nl")
+    ('1 day', '4 days', '1 dag', '4 dagen')
+    """
+    key = "teach_days_one" if round(abs(n)) == 1 else "teach_days"
+    return t(key, lang, n=fmt(n, lang, 0))
+
+
+def experience_gap(gap: float, lang: str = "en") -> str:
+    """Say how far a delivery was from the expectation (fewer days is better).
+
+    Examples
+    --------
+    >>> experience_gap(1), experience_gap(-2, "nl"), experience_gap(0)
+    ('1 day sooner than expected', '2 dagen later dan verwacht', 'exactly as expected')
+    """
+    if gap > 0:
+        return t("teach_w_gap_early", lang, days=days(abs(gap), lang))
+    if gap < 0:
+        return t("teach_w_gap_late", lang, days=days(abs(gap), lang))
+    return t("teach_w_gap_none", lang)
 
 
 def check_clv(answer: object, lang: str = "en") -> Feedback:

@@ -37,7 +37,12 @@ from assessment.core.instruments import DONT_KNOW, Instrument, load_instrument
 from assessment.report import plots
 from assessment.report.recommend import roadmap
 from assessment.teaching import figures
-from assessment.teaching.exercises import check_dimension_score, check_discipline_score
+from assessment.teaching.exercises import (
+    check_dimension_score,
+    check_discipline_score,
+    days,
+    experience_gap,
+)
 from assessment.teaching.feedback import Feedback, money
 from assessment.teaching.forms import (
     answer_options,
@@ -194,12 +199,9 @@ class ExpectationExplorer(w.VBox):
                        lower_is_better=True)
         self.result = r
         lang = self.lang
-        gap = (t("teach_w_gap_early", lang, n=fmt(abs(r.gap), lang, 0)) if r.gap > 0
-               else t("teach_w_gap_late", lang, n=fmt(abs(r.gap), lang, 0)) if r.gap < 0
-               else t("teach_w_gap_none", lang))
         self.html.value = "<p>" + t(
-            "teach_w_experience", lang, expectation=fmt(r.expectation, lang, 0),
-            delivered=fmt(r.delivered, lang, 0), gap=gap,
+            "teach_w_experience", lang, expectation=days(r.expectation, lang),
+            delivered=days(r.delivered, lang), gap=experience_gap(r.gap, lang),
             verdict=_verdict(t(f"teach_verdict_{r.verdict}", lang), _VERDICT_COLOURS[r.verdict]),
         ) + "</p>"
 
