@@ -84,7 +84,8 @@ def exercise(exercise_id: str) -> dict:
         return {
             "kind": "order",
             "prompt": {
-                "en": "Put the four stages of the marketing-sales relationship in order.",
+                "en": ("Put the four stages of the relationship between marketing and sales "
+                       "in order."),
                 "nl": "Zet de vier fasen van de relatie tussen marketing en sales op volgorde.",
             },
             "steps": [
@@ -236,7 +237,7 @@ def exercise_card(exercise_id: str, lang: str = "en") -> Card:
     Examples
     --------
     >>> print(exercise_card("stages", "en"))  # doctest: +ELLIPSIS
-    Which stage of the marketing-sales relationship does each description show?
+    Which stage of the relationship between marketing and sales does each description show?
       a: Each department has its own tasks and agenda. ...
     """
     ex = exercise(exercise_id)
