@@ -26,8 +26,8 @@ from pathlib import Path
 
 from assessment.core.exceptions import AssessmentError
 
-__all__ = ["LOCK_FILE", "PARENT_ENV", "WATCHDOG_SECONDS", "FolderLocked", "die_with_parent",
-           "lock_folder", "private_folder"]
+__all__ = ["LOCK_FILE", "PARENT_ENV", "WATCHDOG_QUIET", "WATCHDOG_SECONDS", "FolderLocked",
+           "die_with_parent", "lock_folder", "private_folder"]
 
 #: the lock file a batch holds in its output folder while it runs
 LOCK_FILE = ".assess-batch.lock"
@@ -69,17 +69,38 @@ def die_with_parent(parent: int | None = None, sig: int = signal.SIGKILL) -> boo
     return True
 
 
-#: seconds the watchdog goes on removing the folder while the run's last processes still write
+#: seconds the watchdog waits, after a killed run, for the run's processes to end and the
+#: folder to stay gone
 WATCHDOG_SECONDS = 60
+#: seconds the folder must stay gone before the watchdog of a killed run ends
+WATCHDOG_QUIET = 1.0
 
 _WATCHDOG = (
     "import os, shutil, sys, time\n"
-    "sys.stdin.buffer.read()\n"  # returns when the run ends, whichever way
-    # the run's kernels die a moment after it and may still write a temporary file there,
-    # which makes one removal fail ('directory not empty'): remove until it stays gone
+    "folder, group = sys.argv[1], int(sys.argv[2])\n"
+    # b'done' when the run ended normally (it removed the folder); b'' when it was killed
+    "said = sys.stdin.buffer.read()\n"
     f"end = time.monotonic() + {WATCHDOG_SECONDS}\n"
-    "while os.path.lexists(sys.argv[1]) and time.monotonic() < end:\n"
-    "    shutil.rmtree(sys.argv[1], ignore_errors=True)\n"
+    "if said != b'done':\n"
+    # the run's workers and kernels (its process group) die a moment after it and may still
+    # write there, even make the folder again: wait until none is left
+    "    while time.monotonic() < end:\n"
+    "        try:\n"
+    "            os.killpg(group, 0)\n"
+    "        except OSError:\n"
+    "            break\n"
+    "        time.sleep(0.1)\n"
+    "gone = None\n"
+    "while time.monotonic() < end:\n"
+    "    if os.path.lexists(folder):\n"
+    "        shutil.rmtree(folder, ignore_errors=True)\n"
+    "        gone = None\n"
+    "    elif said == b'done':\n"
+    "        break\n"
+    "    elif gone is None:\n"
+    "        gone = time.monotonic()\n"
+    f"    elif time.monotonic() - gone >= {WATCHDOG_QUIET}:\n"
+    "        break\n"
     "    time.sleep(0.05)\n"
 )
 
@@ -89,15 +110,18 @@ def private_folder(prefix: str = "assess-batch-") -> Iterator[Path]:
     """Yield a new folder readable by this user only (0700), removed on every exit.
 
     Made in the system's temporary folder (``$TMPDIR``). A watchdog process, in a session
-    of its own, waits for this process to end (its pipe closes even on ``kill -9``) and
-    then removes the folder as well, again and again for up to :data:`WATCHDOG_SECONDS`
-    while processes of the run that are still dying write into it.
+    of its own, waits for this process to end (its pipe closes even on ``kill -9``). After
+    a kill it waits until no process of this process group (the run's workers, kernel
+    zygotes and kernels, which die a moment later) is left, for up to
+    :data:`WATCHDOG_SECONDS`, and removes the folder until it has stayed gone for
+    :data:`WATCHDOG_QUIET` seconds: a dying kernel may still write into it, or make it again.
     """
     folder = Path(tempfile.mkdtemp(prefix=prefix))
     folder.chmod(0o700)
     watchdog = None
     try:
-        watchdog = subprocess.Popen([sys.executable, "-I", "-S", "-c", _WATCHDOG, str(folder)],
+        watchdog = subprocess.Popen([sys.executable, "-I", "-S", "-c", _WATCHDOG, str(folder),
+                                     str(os.getpgrp())],
                                     stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:
@@ -107,7 +131,10 @@ def private_folder(prefix: str = "assess-batch-") -> Iterator[Path]:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if watchdog is not None:
-            watchdog.stdin.close()
+            with contextlib.suppress(OSError):
+                watchdog.stdin.write(b"done")  # a normal end: nothing of the run is left
+            with contextlib.suppress(OSError):
+                watchdog.stdin.close()
             with contextlib.suppress(subprocess.TimeoutExpired):
                 watchdog.wait(timeout=5)
 
